@@ -1,0 +1,69 @@
+import type { z } from "zod";
+import type { CanonicalOrder, ProductInfo } from "~/orders/canonical";
+import type { Logger } from "~/logger";
+import type { PartnerCache } from "~/sync/partner-cache.server";
+
+export const PARTNERS = ["reverb", "reversio", "testfreaks"] as const;
+export type PartnerId = (typeof PARTNERS)[number];
+
+export function isPartnerId(value: string): value is PartnerId {
+  return (PARTNERS as readonly string[]).includes(value);
+}
+
+/** What a connector's HTTP client is built from: injected so tests drive time and the network. */
+export interface ClientDeps {
+  fetch: typeof globalThis.fetch;
+  now: () => Date;
+  logger: Logger;
+  baseUrl: string;
+}
+
+/** What the runner decided from the order alone, before any partner call. */
+export type SyncPlan<Request> =
+  | { kind: "skip"; reason: string }
+  | { kind: "send"; request: Request };
+
+export interface PushContext<Config> {
+  shop: string;
+  config: Config;
+  /** The partner's id for this order from an earlier accepted request, if any. */
+  remoteId: string | null;
+  /** The previous attempt ended without a clear answer (timeout, dropped connection). */
+  previousOutcomeUncertain: boolean;
+  /** Per shop and partner remote-id memory (customer uuids, model ids, tokens). */
+  cache: PartnerCache;
+  deps: ClientDeps;
+}
+
+export interface PushResult {
+  /** The partner's id for the order, kept for later updates. */
+  remoteId: string | null;
+  /** The HTTP status of the call that settled the order. */
+  httpStatus: number;
+  /** The body that was finally accepted (after id resolution), for the admin's order page. */
+  sent: unknown;
+}
+
+export type VerifyResult =
+  | { status: "valid"; message: string }
+  | { status: "invalid_credentials"; message: string }
+  | { status: "unreachable"; message: string };
+
+export interface Connector<Config = unknown, Request = unknown> {
+  id: PartnerId;
+  displayName: string;
+  /** The merchant's settings for this partner, secrets included: the CLI file and the admin form both parse with it. */
+  configSchema: z.ZodType<Config>;
+  /** Keys of Config that are secrets: encrypted at rest, never logged, never sent to the browser. */
+  secretKeys: readonly (keyof Config & string)[];
+  /** Pure: the request this order implies for the partner now, or why none applies. */
+  plan(order: CanonicalOrder, products: ReadonlyMap<string, ProductInfo>, config: Config): SyncPlan<Request>;
+  /** Sends the planned request; throws PartnerError (app/connectors/errors.ts) on failure. */
+  push(request: Request, ctx: PushContext<Config>): Promise<PushResult>;
+  /** A cheap authenticated call for the admin's "Test connection". */
+  verify(config: Config, deps: ClientDeps): Promise<VerifyResult>;
+}
+
+// Erases the generic parameters for registries that hold connectors of every partner.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyConnector = Connector<any, any>;

@@ -1,0 +1,114 @@
+// The one model connectors see (ARCHITECTURE.md rule 1): built once, purely, from
+// the stored Shopify snapshot by buildCanonicalOrder (app/orders/build.ts).
+// Ids are decimal strings: Shopify ids exceed 2^53 and must never be rounded.
+
+export interface Money {
+  /** Decimal string with the currency's usual precision, e.g. "23.50". */
+  amount: string;
+  /** ISO 4217 code, e.g. "EUR". */
+  currency: string;
+}
+
+/** A value in the shop's currency and in the currency the customer paid in. */
+export interface MoneyPair {
+  shop: Money;
+  presentment: Money;
+}
+
+export interface CanonicalAddress {
+  firstName: string | null;
+  lastName: string | null;
+  company: string | null;
+  address1: string | null;
+  address2: string | null;
+  city: string | null;
+  province: string | null;
+  zip: string | null;
+  /** ISO 3166-1 alpha-2. */
+  countryCode: string | null;
+  phone: string | null;
+}
+
+export interface CanonicalCustomer {
+  /** Shopify customer id; null for a guest order. */
+  id: string | null;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  phone: string | null;
+}
+
+export interface CanonicalLineItem {
+  id: string;
+  productId: string | null;
+  variantId: string | null;
+  sku: string | null;
+  title: string;
+  variantTitle: string | null;
+  vendor: string | null;
+  quantity: number;
+  /** Unit price before discounts. */
+  unitPrice: MoneyPair;
+  /** Unit price after this line's discount allocations, taxes as charged. */
+  unitPriceAfterDiscounts: MoneyPair;
+  /** Variant options and line properties, e.g. { Size: "M" }. */
+  properties: Record<string, string>;
+  requiresShipping: boolean;
+}
+
+export interface CanonicalFulfillment {
+  id: string;
+  status: string | null;
+  shipmentStatus: string | null;
+  createdAt: string;
+  /** When the carrier reported delivery, if known (ISO 8601). */
+  deliveredAt: string | null;
+  trackingNumbers: string[];
+  lineItems: { lineItemId: string; quantity: number }[];
+}
+
+export interface CanonicalRefund {
+  id: string;
+  createdAt: string;
+  lineItems: { lineItemId: string; quantity: number }[];
+}
+
+export interface CanonicalOrder {
+  shop: string;
+  id: string;
+  /** What the merchant sees, e.g. "#1001". */
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  financialStatus: string | null;
+  test: boolean;
+  customer: CanonicalCustomer;
+  shippingAddress: CanonicalAddress | null;
+  billingAddress: CanonicalAddress | null;
+  shopCurrency: string;
+  presentmentCurrency: string;
+  /** Sum of line prices before discounts and taxes (Shopify total_line_items_price). */
+  subtotal: MoneyPair;
+  totalShipping: MoneyPair;
+  total: MoneyPair;
+  discountCodes: string[];
+  /** Checkout note attributes, name -> value. */
+  noteAttributes: Record<string, string>;
+  lineItems: CanonicalLineItem[];
+  fulfillments: CanonicalFulfillment[];
+  refunds: CanonicalRefund[];
+}
+
+/** Product details the webhook does not carry, looked up through the Admin GraphQL API. */
+export interface ProductInfo {
+  productId: string;
+  handle: string | null;
+  title: string | null;
+  /** Online store URL; null when the product is not published there. */
+  url: string | null;
+  imageUrl: string | null;
+  vendor: string | null;
+  productType: string | null;
+}

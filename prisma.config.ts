@@ -1,0 +1,24 @@
+import path from "node:path";
+import { defineConfig } from "prisma/config";
+import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { databaseFlavour, defaultDatabaseUrl, libsqlUrl } from "./app/db.url";
+
+// The native schema engine cannot be downloaded on our machines, so migrations
+// run on Prisma's JS schema engine through the same driver adapter the app uses.
+const url = process.env.DATABASE_URL ?? defaultDatabaseUrl;
+const flavour = databaseFlavour(url);
+
+export default defineConfig({
+  experimental: { adapter: true },
+  engine: "js",
+  // One datamodel, two providers: prisma/schema.prisma (SQLite) is the source,
+  // prisma/postgres/ is generated from it by scripts/sync-postgres-schema.ts.
+  schema: flavour === "postgres" ? path.join("prisma", "postgres", "schema.prisma") : path.join("prisma", "schema.prisma"),
+  migrations: {
+    path: flavour === "postgres" ? path.join("prisma", "postgres", "migrations") : path.join("prisma", "migrations"),
+  },
+  async adapter() {
+    return flavour === "postgres" ? new PrismaPg({ connectionString: url }) : new PrismaLibSQL({ url: libsqlUrl(url) });
+  },
+});
