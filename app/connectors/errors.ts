@@ -51,3 +51,12 @@ export function partnerUnreachable(partnerName: string, cause: unknown, timedOut
 export function partnerMalformed(partnerName: string, status: number, detail: string): PartnerError {
   return new PartnerError(`${partnerName} sent an answer we could not read (HTTP ${status}): ${trimMessage(detail)}`, "retryable", status, undefined, true);
 }
+
+/**
+ * Thrown by push() when the order cannot apply to the partner for a reason the
+ * merchant can fix (no model for a SKU, creation not allowed): the job ends
+ * `skipped` with this message, and a resync after the fix sends it.
+ */
+export class SyncSkipped extends Error {
+  override name = "SyncSkipped";
+}

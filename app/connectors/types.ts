@@ -56,9 +56,11 @@ export interface Connector<Config = unknown, Request = unknown> {
   configSchema: z.ZodType<Config>;
   /** Keys of Config that are secrets: encrypted at rest, never logged, never sent to the browser. */
   secretKeys: readonly (keyof Config & string)[];
+  /** The partner's base URL: the environment variable override, else the documented host for the config (e.g. sandbox). */
+  baseUrl(config: Config, env: Record<string, string | undefined>): string;
   /** Pure: the request this order implies for the partner now, or why none applies. */
   plan(order: CanonicalOrder, products: ReadonlyMap<string, ProductInfo>, config: Config): SyncPlan<Request>;
-  /** Sends the planned request; throws PartnerError (app/connectors/errors.ts) on failure. */
+  /** Sends the planned request; throws PartnerError on failure, SyncSkipped when the order cannot apply (app/connectors/errors.ts). */
   push(request: Request, ctx: PushContext<Config>): Promise<PushResult>;
   /** A cheap authenticated call for the admin's "Test connection". */
   verify(config: Config, deps: ClientDeps): Promise<VerifyResult>;
