@@ -1,0 +1,168 @@
+// Pure: canonical order + product details + settings -> the TestFreaks order
+// upsert (PARTNERS.md "TestFreaks", mapping decisions). No I/O, no clock.
+import type { CanonicalFulfillment, CanonicalLineItem, CanonicalOrder, ProductInfo } from "~/orders/canonical";
+import type { SyncPlan } from "../types";
+import type { TestfreaksConfig, TestfreaksCustomer, TestfreaksOrderItem, TestfreaksOrderRequest } from "./schema";
+
+/** Connector.plan for TestFreaks: the order upsert this order implies now, or why none applies. */
+export function plan(
+  order: CanonicalOrder,
+  products: ReadonlyMap<string, ProductInfo>,
+  config: Pick<TestfreaksConfig, "itemIdSource" | "orderIdSource">,
+): SyncPlan<TestfreaksOrderRequest> {
+  const customer = mapCustomer(order);
+  if (!customer) {
+    return {
+      kind: "skip",
+      reason: "The order has no customer account and no email address, so TestFreaks has no one to invite for a review.",
+    };
+  }
+  const items = mapItems(order, products, config.itemIdSource);
+  if (items.length === 0) {
+    return {
+      kind: "skip",
+      reason: "None of the order's lines has a SKU, a variant or a product (custom items only), so there is nothing to review at TestFreaks.",
+    };
+  }
+  return {
+    kind: "send",
+    request: { order: { id: config.orderIdSource === "id" ? order.id : order.name, customer, items } },
+  };
+}
+
+/** `customer.id` is required: the Shopify customer id, or the email for a guest checkout (PARTNERS.md). */
+function mapCustomer(order: CanonicalOrder): TestfreaksCustomer | null {
+  const email = nonEmpty(order.customer.email);
+  // Lower-cased so that one guest's orders typed as Jane@… and jane@… land on one TestFreaks customer.
+  const id = nonEmpty(order.customer.id) ?? email?.toLowerCase() ?? null;
+  if (!id) return null;
+  const name = [order.customer.firstName, order.customer.lastName].map((part) => part?.trim() ?? "").filter(Boolean).join(" ");
+  return { id, ...(name ? { name } : {}), ...(email ? { email } : {}) };
+}
+
+interface ItemDraft {
+  item: TestfreaksOrderItem;
+  reviewable: boolean;
+  /** Delivery dates of the lines still reviewable, and of all lines (for a cancelled item). */
+  reviewableDates: string[];
+  allDates: string[];
+}
+
+function mapItems(order: CanonicalOrder, products: ReadonlyMap<string, ProductInfo>, source: TestfreaksConfig["itemIdSource"]): TestfreaksOrderItem[] {
+  // TestFreaks keys items by id within an order, so two lines with one SKU (the
+  // same product added twice, e.g. with different line properties) become one item.
+  const drafts = new Map<string, ItemDraft>();
+  for (const line of order.lineItems) {
+    const id = itemIdFor(line, source);
+    if (!id) continue; // a custom line (no SKU, variant or product): nothing TestFreaks could collect reviews for
+    const reviewable = order.cancelledAt === null && refundedQuantity(order, line.id) < line.quantity;
+    const date = deliveryDateFor(line.id, order.fulfillments);
+    const existing = drafts.get(id);
+    if (existing) {
+      existing.reviewable ||= reviewable;
+      existing.item.properties = mergeProperties(existing.item.properties, publicProperties(line));
+      if (date) {
+        existing.allDates.push(date);
+        if (reviewable) existing.reviewableDates.push(date);
+      }
+      continue;
+    }
+    drafts.set(id, {
+      item: describeItem(id, line, line.productId ? products.get(line.productId) : undefined),
+      reviewable,
+      reviewableDates: date && reviewable ? [date] : [],
+      allDates: date ? [date] : [],
+    });
+  }
+  return [...drafts.values()].map(({ item, reviewable, reviewableDates, allDates }) => {
+    // The earliest date: by then the customer holds at least one unit of the product.
+    const deliveryDate = earliest(reviewable ? reviewableDates : allDates);
+    const { properties, ...rest } = item;
+    return {
+      ...rest,
+      ...(deliveryDate ? { delivery_date: deliveryDate } : {}),
+      // Sent explicitly either way: `false` is how the docs cancel an item, and
+      // `true` keeps an item reviewable even when it is missing from the product feed.
+      reviewable,
+      ...(properties && Object.keys(properties).length > 0 ? { properties } : {}),
+    };
+  });
+}
+
+/** items[].id per the setting; a line without a SKU falls back to its variant id, then its product id. */
+export function itemIdFor(line: CanonicalLineItem, source: TestfreaksConfig["itemIdSource"]): string | null {
+  const sku = nonEmpty(line.sku);
+  if (source === "sku" && sku) return sku;
+  return nonEmpty(line.variantId) ?? nonEmpty(line.productId);
+}
+
+function describeItem(id: string, line: CanonicalLineItem, product: ProductInfo | undefined): TestfreaksOrderItem {
+  const name = nonEmpty(product?.title) ?? nonEmpty(line.title);
+  const category = nonEmpty(product?.productType);
+  const url = nonEmpty(product?.url);
+  const imageUrl = nonEmpty(product?.imageUrl);
+  return {
+    id,
+    ...(line.productId ? { family_id: line.productId } : {}),
+    ...(name ? { name } : {}),
+    ...(category ? { category } : {}),
+    ...(url ? { url } : {}),
+    ...(imageUrl ? { image_url: imageUrl } : {}),
+    properties: publicProperties(line),
+  };
+}
+
+// Shopify hides line properties whose name starts with "_" from the buyer (apps
+// keep internal flags there); they are no product attribute to show next to a review.
+function publicProperties(line: CanonicalLineItem): Record<string, string> {
+  return Object.fromEntries(Object.entries(line.properties).filter(([key]) => !key.startsWith("_")));
+}
+
+function mergeProperties(first: Record<string, string> | undefined, next: Record<string, string>): Record<string, string> {
+  return { ...next, ...first };
+}
+
+function refundedQuantity(order: CanonicalOrder, lineItemId: string): number {
+  let refunded = 0;
+  for (const refund of order.refunds) {
+    for (const refundLine of refund.lineItems) if (refundLine.lineItemId === lineItemId) refunded += refundLine.quantity;
+  }
+  return refunded;
+}
+
+// A fulfillment that failed or was cancelled never reached the customer.
+const NOT_SHIPPED = new Set(["cancelled", "error", "failure"]);
+
+/**
+ * delivery_date (PARTNERS.md): the delivered time of a fulfillment holding the
+ * line when the carrier reported it, else that fulfillment's creation time (the
+ * docs allow "the closest available date (such as dispatch date)"); none while unfulfilled.
+ */
+function deliveryDateFor(lineItemId: string, fulfillments: readonly CanonicalFulfillment[]): string | null {
+  const dates: string[] = [];
+  for (const fulfillment of fulfillments) {
+    if (fulfillment.status && NOT_SHIPPED.has(fulfillment.status)) continue;
+    if (!fulfillment.lineItems.some((entry) => entry.lineItemId === lineItemId && entry.quantity > 0)) continue;
+    const date = calendarDate(fulfillment.deliveredAt ?? fulfillment.createdAt);
+    if (date) dates.push(date);
+  }
+  return earliest(dates);
+}
+
+/**
+ * YYYY-MM-DD as written in the timestamp: Shopify writes times in the shop's
+ * own offset, so this is the date the merchant sees, not the UTC one.
+ */
+export function calendarDate(timestamp: string | null | undefined): string | null {
+  const match = timestamp ? /^(\d{4}-\d{2}-\d{2})/.exec(timestamp.trim()) : null;
+  return match?.[1] ?? null;
+}
+
+function earliest(dates: readonly string[]): string | null {
+  return dates.length === 0 ? null : [...dates].sort()[0] ?? null;
+}
+
+function nonEmpty(value: string | null | undefined): string | null {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
+}

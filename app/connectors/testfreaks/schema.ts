@@ -1,0 +1,117 @@
+// TestFreaks (review collection): the merchant's settings and the Orders API
+// bodies (partner-docs/testfreaks-orders.txt; PARTNERS.md "TestFreaks").
+import { z } from "zod";
+
+/** The merchant's TestFreaks settings. The CLI's config file and the admin form both parse with this. */
+export const TestfreaksConfig = z.object({
+  // The docs authenticate with `curl -u "sk_token:"`: the secret key starts with sk_.
+  apiKey: z
+    .string({ error: "Enter your TestFreaks API key." })
+    .trim()
+    .min(1, { error: "Enter your TestFreaks API key." })
+    .startsWith("sk_", { error: "The TestFreaks API key starts with sk_: paste the whole key." }),
+  // Sent as `client_id` on every call, e.g. "example.com" in the docs.
+  clientId: z
+    .string({ error: "Enter your TestFreaks client id." })
+    .trim()
+    .min(1, { error: "Enter your TestFreaks client id (the identifier of your client configuration, e.g. example.com)." })
+    .regex(/^\S+$/, { error: "The TestFreaks client id has no spaces (e.g. example.com)." }),
+  itemIdSource: z
+    .enum(["sku", "variant_id"], { error: "Choose how products are identified at TestFreaks: by SKU or by variant id." })
+    .default("sku"),
+  orderIdSource: z
+    .enum(["name", "id"], { error: "Choose which order number TestFreaks sees: the order name (#1001) or the Shopify order id." })
+    .default("name"),
+});
+export type TestfreaksConfig = z.infer<typeof TestfreaksConfig>;
+
+const YMD = /^\d{4}-\d{2}-\d{2}$/;
+
+export const TestfreaksOrderItem = z.object({
+  /** The product SKU (or our fallback id); matched against the merchant's product feed. */
+  id: z.string().min(1),
+  /** YYYY-MM-DD; without it the item gets no review invitation. */
+  delivery_date: z.string().regex(YMD).optional(),
+  reviewable: z.boolean().optional(),
+  family_id: z.string().optional(),
+  name: z.string().optional(),
+  category: z.string().optional(),
+  url: z.string().optional(),
+  image_url: z.string().optional(),
+  properties: z.record(z.string(), z.string()).optional(),
+});
+export type TestfreaksOrderItem = z.infer<typeof TestfreaksOrderItem>;
+
+export const TestfreaksCustomer = z.object({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  email: z.string().optional(),
+});
+export type TestfreaksCustomer = z.infer<typeof TestfreaksCustomer>;
+
+/** Body of `POST /v1/orders?client_id=`: creates or updates by `order.id`. */
+export const TestfreaksOrderRequest = z.object({
+  order: z.object({
+    id: z.string().min(1),
+    customer: TestfreaksCustomer,
+    items: z.array(TestfreaksOrderItem),
+  }),
+});
+export type TestfreaksOrderRequest = z.infer<typeof TestfreaksOrderRequest>;
+
+// Answers: only the documented fields are read ("Do not rely on fields not documented").
+// Nullable where the examples show null (`image_url: null`) or where a field may be absent.
+const nullableString = z.string().nullish();
+
+export const TestfreaksOrderItemRecord = z.object({
+  id: z.string(),
+  family_id: nullableString,
+  name: nullableString,
+  category: nullableString,
+  delivery_date: nullableString,
+  url: nullableString,
+  image_url: nullableString,
+  deleted: z.boolean().nullish(),
+  reviewable: z.boolean().nullish(),
+  properties: z.record(z.string(), z.unknown()).nullish(),
+  created_at: nullableString,
+  updated_at: nullableString,
+});
+export type TestfreaksOrderItemRecord = z.infer<typeof TestfreaksOrderItemRecord>;
+
+export const TestfreaksOrderRecord = z.object({
+  id: z.string(),
+  created_at: nullableString,
+  updated_at: nullableString,
+  customer: z
+    .object({
+      id: z.string(),
+      name: nullableString,
+      email: nullableString,
+      opt_out: z.boolean().nullish(),
+    })
+    .nullish(),
+  items: z.array(TestfreaksOrderItemRecord).nullish(),
+});
+export type TestfreaksOrderRecord = z.infer<typeof TestfreaksOrderRecord>;
+
+/** "If .errors is set, it's a list of errors": the element shape is not documented, so keep it open. */
+export const TestfreaksErrors = z.array(z.unknown());
+
+/**
+ * Answer of `POST /v1/orders` and `GET /v1/orders/{id}`. The docs show `data` as
+ * a one-element list for the POST and as an object for the GET: accept both.
+ */
+export const TestfreaksOrderResponse = z.object({
+  data: z.union([TestfreaksOrderRecord, z.array(TestfreaksOrderRecord)]).nullish(),
+  errors: TestfreaksErrors.nullish(),
+});
+export type TestfreaksOrderResponse = z.infer<typeof TestfreaksOrderResponse>;
+
+/** Answer of `GET /v1/orders`: a page of orders; `links.next` when more pages exist. */
+export const TestfreaksOrderListResponse = z.object({
+  data: z.array(TestfreaksOrderRecord).nullish(),
+  links: z.object({ next: z.string().nullish() }).nullish(),
+  errors: TestfreaksErrors.nullish(),
+});
+export type TestfreaksOrderListResponse = z.infer<typeof TestfreaksOrderListResponse>;
