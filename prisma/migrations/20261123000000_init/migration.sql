@@ -38,6 +38,7 @@ CREATE TABLE "PartnerConfig" (
     "secretsUpdatedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "pausedReason" TEXT,
     "pausedAt" DATETIME,
+    "holdUntil" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL
 );
@@ -79,6 +80,7 @@ CREATE TABLE "SyncJob" (
     "leaseOwner" TEXT,
     "leaseUntil" DATETIME,
     "lastError" TEXT,
+    "uncertain" BOOLEAN NOT NULL DEFAULT false,
     "remoteId" TEXT,
     "lastSentHash" TEXT,
     "lastSentBody" TEXT,

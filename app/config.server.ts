@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { defaultDatabaseUrl, databaseFlavour } from "./db.url";
+
+// Every environment variable the app reads, in one place (README "Configuration").
+const url = (name: string) => z.string({ error: `${name} is required` }).url({ error: `${name} must be a URL like http://127.0.0.1:4000` });
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .default(defaultDatabaseUrl)
+    .superRefine((value, ctx) => {
+      try {
+        databaseFlavour(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
+  PORT: z.coerce.number({ error: "PORT must be a port number" }).int().min(1).max(65535).default(3000),
+  SHOPIFY_API_KEY: z.string({ error: "SHOPIFY_API_KEY is required (the app's client id from the Partner Dashboard)" }).min(1),
+  SHOPIFY_API_SECRET: z.string({ error: "SHOPIFY_API_SECRET is required (the app's client secret: webhooks are verified with it)" }).min(1),
+  SHOPIFY_APP_URL: url("SHOPIFY_APP_URL"),
+  SCOPES: z.string().default("read_orders,read_products,read_fulfillments"),
+  ENCRYPTION_KEY: z.string({ error: "ENCRYPTION_KEY is required: 32 random bytes, base64 (openssl rand -base64 32)" }),
+  ENCRYPTION_KEYS_PREVIOUS: z.string().optional(),
+  REVERB_API_URL: url("REVERB_API_URL").optional(),
+  REVERSIO_API_URL: url("REVERSIO_API_URL").optional(),
+  TESTFREAKS_API_URL: url("TESTFREAKS_API_URL").optional(),
+  SHOPIFY_LOCAL_ADMIN_URL: url("SHOPIFY_LOCAL_ADMIN_URL").optional(),
+  WORKER: z.enum(["on", "off"], { error: "WORKER must be on or off" }).default("on"),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+});
+
+export type AppEnv = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Reads and checks the environment; throws ConfigError listing every problem at once. */
+export function readEnv(source: Record<string, string | undefined> = process.env): AppEnv {
+  // Empty strings (VAR= in a .env file) mean "not set".
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `- ${issue.message}`);
+    throw new ConfigError(`The app cannot start; fix its environment:\n${[...new Set(lines)].join("\n")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,52 @@
+import type { PrismaClient } from "@prisma/client";
+import { readEnv, type AppEnv } from "./config.server";
+import { createDb } from "./db.server";
+import { createLogger, type Logger } from "./logger";
+import { createKeyring, type Keyring } from "./security/secrets.server";
+import { createShopify, type ShopifyApp } from "./shopify.server";
+import { connectors } from "./connectors/registry";
+import { tableQueue } from "./sync/queue.server";
+import type { RunnerDeps } from "./sync/run-job.server";
+import { shopifyProductLookup } from "./shopify/products.server";
+
+/** Everything the app's routes, worker and CLI share, built once per process from the environment. */
+export interface AppContext {
+  env: AppEnv;
+  db: PrismaClient;
+  keyring: Keyring;
+  shopify: ShopifyApp;
+  logger: Logger;
+  runner: RunnerDeps;
+}
+
+export function createAppContext(source: Record<string, string | undefined> = process.env, db?: PrismaClient): AppContext {
+  const env = readEnv(source);
+  const logger = createLogger();
+  const database = db ?? createDb(env.DATABASE_URL);
+  const keyring = createKeyring(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_PREVIOUS);
+  const shopify = createShopify(env, database);
+  const now = () => new Date();
+  const runner: RunnerDeps = {
+    db: database,
+    queue: tableQueue(database),
+    keyring,
+    connectors,
+    env: source,
+    fetch: globalThis.fetch,
+    now,
+    random: Math.random,
+    logger,
+    products: (shop) => shopifyProductLookup(shopify, database, shop, logger, now),
+  };
+  return { env, db: database, keyring, shopify, logger, runner };
+}
+
+declare global {
+  var __partnerSyncContext: AppContext | undefined;
+}
+
+/** The process's context (routes call this; the server creates it at start so config errors stop it early). */
+export function appContext(): AppContext {
+  globalThis.__partnerSyncContext ??= createAppContext();
+  return globalThis.__partnerSyncContext;
+}

@@ -1,0 +1,13 @@
+import { json } from "@remix-run/node";
+import { appContext } from "~/context.server";
+
+// For load balancers and the demo: the app is up and its store answers.
+export async function loader() {
+  const { db } = appContext();
+  try {
+    const due = await db.syncJob.count({ where: { status: { in: ["pending", "retrying"] } } });
+    return json({ ok: true, jobsDue: due });
+  } catch {
+    return json({ ok: false, error: "the database does not answer" }, { status: 503 });
+  }
+}

@@ -1,0 +1,25 @@
+import "@shopify/shopify-app-remix/adapters/node";
+import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import type { PrismaClient } from "@prisma/client";
+import type { AppEnv } from "./config.server";
+
+export const API_VERSION = ApiVersion.October25;
+
+/** The Shopify app object for this environment: auth, webhook verification, Admin API clients. */
+export function createShopify(env: AppEnv, db: PrismaClient) {
+  return shopifyApp({
+    apiKey: env.SHOPIFY_API_KEY,
+    apiSecretKey: env.SHOPIFY_API_SECRET,
+    apiVersion: API_VERSION,
+    scopes: env.SCOPES.split(",").map((s) => s.trim()).filter(Boolean),
+    appUrl: env.SHOPIFY_APP_URL,
+    authPathPrefix: "/auth",
+    sessionStorage: new PrismaSessionStorage(db),
+    distribution: AppDistribution.AppStore,
+    // Webhook subscriptions are declared in shopify.app.toml, not registered at run time.
+    future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: false },
+  });
+}
+
+export type ShopifyApp = ReturnType<typeof createShopify>;

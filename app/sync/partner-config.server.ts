@@ -1,0 +1,103 @@
+import type { PrismaClient } from "@prisma/client";
+import type { AnyConnector, PartnerId } from "~/connectors/types";
+import { decryptSecret, encryptSecret, type Keyring } from "~/security/secrets.server";
+import { fieldErrors } from "~/validation";
+
+export type SaveResult = { ok: true } | { ok: false; fieldErrors: Record<string, string> };
+
+export interface StoredPartnerConfig {
+  partner: PartnerId;
+  enabled: boolean;
+  pausedReason: string | null;
+  pausedAt: Date | null;
+  holdUntil: Date | null;
+  secretsUpdatedAt: Date;
+  updatedAt: Date;
+  config: unknown;
+}
+
+function splitSecrets(connector: AnyConnector, config: Record<string, unknown>) {
+  const secrets: Record<string, unknown> = {};
+  const settings: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    (connector.secretKeys.includes(key) ? secrets : settings)[key] = value;
+  }
+  return { secrets, settings };
+}
+
+/**
+ * Validates a partner's settings with its zod schema, encrypts the secret fields,
+ * stores them and enables the partner. Secret fields left out (the admin form
+ * never shows them) keep their stored value. Saving clears a credentials pause
+ * and puts the jobs it held back in the queue again.
+ */
+export async function savePartnerConfig(
+  db: PrismaClient,
+  keyring: Keyring,
+  shop: string,
+  connector: AnyConnector,
+  input: Record<string, unknown>,
+  options: { enabled?: boolean } = {},
+): Promise<SaveResult> {
+  const existing = await loadPartnerConfig(db, keyring, shop, connector).catch(() => null);
+  const merged: Record<string, unknown> = { ...input };
+  for (const key of connector.secretKeys) {
+    const given = merged[key];
+    if ((given === undefined || given === "") && existing) merged[key] = (existing.config as Record<string, unknown>)[key];
+  }
+  const parsed = connector.configSchema.safeParse(merged);
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrors(parsed.error) };
+
+  const { secrets, settings } = splitSecrets(connector, parsed.data as Record<string, unknown>);
+  const secretsChanged = !existing || connector.secretKeys.some((key) => (existing.config as Record<string, unknown>)[key] !== secrets[key]);
+  const envelope = encryptSecret(keyring, shop, connector.id, JSON.stringify(secrets));
+  const enabled = options.enabled ?? true;
+  const now = new Date();
+  await db.$transaction([
+    db.partnerConfig.upsert({
+      where: { shop_partner: { shop, partner: connector.id } },
+      create: { shop, partner: connector.id, enabled, settings: JSON.stringify(settings), secrets: envelope, secretsUpdatedAt: now },
+      update: {
+        enabled,
+        settings: JSON.stringify(settings),
+        secrets: envelope,
+        ...(secretsChanged ? { secretsUpdatedAt: now } : {}),
+        pausedReason: null,
+        pausedAt: null,
+      },
+    }),
+    db.syncJob.updateMany({
+      where: { shop, partner: connector.id, status: "paused" },
+      data: { status: "pending", nextRunAt: now, generation: { increment: 1 } },
+    }),
+  ]);
+  return { ok: true };
+}
+
+/** The partner's decrypted, validated settings for the shop, or null when not set up. */
+export async function loadPartnerConfig(db: PrismaClient, keyring: Keyring, shop: string, connector: AnyConnector): Promise<StoredPartnerConfig | null> {
+  const row = await db.partnerConfig.findUnique({ where: { shop_partner: { shop, partner: connector.id } } });
+  if (!row) return null;
+  const secrets = JSON.parse(decryptSecret(keyring, shop, connector.id, row.secrets)) as Record<string, unknown>;
+  const settings = JSON.parse(row.settings) as Record<string, unknown>;
+  const parsed = connector.configSchema.safeParse({ ...settings, ...secrets });
+  if (!parsed.success) {
+    const problems = Object.entries(fieldErrors(parsed.error)).map(([k, v]) => `${k}: ${v}`).join("; ");
+    throw new Error(`stored ${connector.displayName} settings for ${shop} are no longer valid (${problems}); save them again`);
+  }
+  return {
+    partner: connector.id,
+    enabled: row.enabled,
+    pausedReason: row.pausedReason,
+    pausedAt: row.pausedAt,
+    holdUntil: row.holdUntil,
+    secretsUpdatedAt: row.secretsUpdatedAt,
+    updatedAt: row.updatedAt,
+    config: parsed.data,
+  };
+}
+
+/** Called when a partner refuses the shop's credentials: hold its jobs until the merchant fixes them. */
+export async function pausePartner(db: PrismaClient, shop: string, partner: PartnerId, reason: string): Promise<void> {
+  await db.partnerConfig.updateMany({ where: { shop, partner, pausedReason: null }, data: { pausedReason: reason, pausedAt: new Date() } });
+}

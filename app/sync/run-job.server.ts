@@ -1,0 +1,179 @@
+import { createHash } from "node:crypto";
+import type { PrismaClient } from "@prisma/client";
+import type { AnyConnector, ClientDeps } from "~/connectors/types";
+import { isPartnerId } from "~/connectors/types";
+import { PartnerError, SyncSkipped, trimMessage } from "~/connectors/errors";
+import type { ProductInfo } from "~/orders/canonical";
+import { buildCanonicalOrder } from "~/orders/build";
+import type { OrderSnapshot } from "~/orders/snapshot";
+import type { Logger } from "~/logger";
+import type { Keyring } from "~/security/secrets.server";
+import { loadPartnerConfig, pausePartner } from "./partner-config.server";
+import { prismaPartnerCache } from "./partner-cache.server";
+import type { ClaimedJob, Settlement, SyncQueue } from "./queue.server";
+import { backoffDelayMs, policy } from "./retry-policy";
+
+export interface ProductLookup {
+  lookup(productIds: string[]): Promise<Map<string, ProductInfo>>;
+}
+
+export interface RunnerDeps {
+  db: PrismaClient;
+  queue: SyncQueue;
+  keyring: Keyring;
+  connectors: Record<string, AnyConnector>;
+  env: Record<string, string | undefined>;
+  fetch: typeof globalThis.fetch;
+  now: () => Date;
+  random: () => number;
+  logger: Logger;
+  /** Product details for a shop's orders (Admin GraphQL, cached). */
+  products: (shop: string) => ProductLookup;
+}
+
+export type AttemptOutcome = "synced" | "unchanged" | "retry" | "rate_limited" | "failed" | "skipped" | "paused";
+
+/** Stable JSON (sorted keys) so that the same request always hashes the same. */
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value as object)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const hashOf = (value: unknown) => createHash("sha256").update(stableStringify(value)).digest("hex");
+
+/**
+ * Runs one claimed job: converges the partner to the newest snapshot of the order.
+ * Never throws; every path ends in a settlement and an attempt record.
+ */
+export async function runJob(deps: RunnerDeps, job: ClaimedJob): Promise<AttemptOutcome> {
+  const started = deps.now();
+  const startedMs = Date.now();
+  let httpStatus: number | null = null;
+
+  const finish = async (outcome: AttemptOutcome, settlement: Omit<Settlement, "attemptAt">, error: string | null) => {
+    await deps.queue.settle(job, { ...settlement, attemptAt: started });
+    await deps.db.syncAttempt.create({
+      data: { shop: job.shop, jobId: job.id, startedAt: started, durationMs: Date.now() - startedMs, httpStatus, outcome, error },
+    });
+    deps.logger.info("sync attempt", { shop: job.shop, orderId: job.orderId, partner: job.partner, outcome, httpStatus, error });
+    return outcome;
+  };
+  const settled = (status: Settlement["status"], lastError: string | null, extra: Partial<Settlement> = {}) => ({
+    status,
+    attempts: job.attempts,
+    nextRunAt: started,
+    lastError,
+    uncertain: job.uncertain,
+    ...extra,
+  });
+
+  const connector = isPartnerId(job.partner) ? deps.connectors[job.partner] : undefined;
+  if (!connector) return finish("failed", settled("failed", `Unknown partner "${job.partner}"`), `Unknown partner "${job.partner}"`);
+
+  try {
+    const stored = await loadPartnerConfig(deps.db, deps.keyring, job.shop, connector);
+    if (!stored || !stored.enabled) {
+      const reason = `${connector.displayName} is not set up for this shop`;
+      return finish("skipped", settled("skipped", reason), reason);
+    }
+    if (stored.pausedReason) return finish("paused", settled("paused", stored.pausedReason), stored.pausedReason);
+    if (stored.holdUntil && stored.holdUntil > started) {
+      // The partner asked us to slow down: wait without spending an attempt.
+      await deps.queue.postpone(job, stored.holdUntil);
+      return "rate_limited";
+    }
+
+    const row = await deps.db.orderSnapshot.findUnique({ where: { shop_orderId: { shop: job.shop, orderId: job.orderId } } });
+    if (!row) {
+      const reason = "The order's data is no longer stored (erased on request); resync it from Shopify";
+      return finish("skipped", settled("skipped", reason), reason);
+    }
+    const order = buildCanonicalOrder(job.shop, JSON.parse(row.payload) as OrderSnapshot);
+    const productIds = [...new Set(order.lineItems.map((l) => l.productId).filter((id): id is string => id !== null))];
+    const products = productIds.length > 0 ? await deps.products(job.shop).lookup(productIds) : new Map<string, ProductInfo>();
+
+    const plan = connector.plan(order, products, stored.config);
+    if (plan.kind === "skip") return finish("skipped", settled("skipped", plan.reason), plan.reason);
+
+    const hash = hashOf(plan.request);
+    if (hash === job.lastSentHash && !job.uncertain) {
+      // Converged already: the partner accepted exactly this request before.
+      return finish("unchanged", settled("synced", null, { uncertain: false }), null);
+    }
+
+    const clientDeps: ClientDeps = { fetch: deps.fetch, now: deps.now, logger: deps.logger, baseUrl: connector.baseUrl(stored.config, deps.env) };
+    const result = await connector.push(plan.request, {
+      shop: job.shop,
+      config: stored.config,
+      remoteId: job.remoteId,
+      previousOutcomeUncertain: job.uncertain,
+      cache: prismaPartnerCache(deps.db, job.shop, connector.id, deps.now),
+      deps: clientDeps,
+    });
+    httpStatus = result.httpStatus;
+    return finish(
+      "synced",
+      settled("synced", null, {
+        attempts: job.attempts + 1,
+        uncertain: false,
+        accepted: { remoteId: result.remoteId, hash, body: JSON.stringify(result.sent), at: started },
+      }),
+      null,
+    );
+  } catch (error) {
+    if (error instanceof PartnerError) httpStatus = error.httpStatus;
+    return finish(...(await failureSettlement(deps, job, connector, error, started)));
+  }
+}
+
+async function failureSettlement(
+  deps: RunnerDeps,
+  job: ClaimedJob,
+  connector: AnyConnector,
+  error: unknown,
+  now: Date,
+): Promise<[AttemptOutcome, Omit<Settlement, "attemptAt">, string]> {
+  const base = { attempts: job.attempts, nextRunAt: now, uncertain: job.uncertain };
+  if (error instanceof SyncSkipped) return ["skipped", { ...base, status: "skipped", lastError: error.message }, error.message];
+  if (!(error instanceof PartnerError)) {
+    // Not a partner answer: a bug or a store problem. Retry on the normal schedule, say what it was.
+    const message = trimMessage(`Internal error: ${error instanceof Error ? error.message : String(error)}`);
+    deps.logger.error("sync job crashed", { shop: job.shop, orderId: job.orderId, partner: job.partner, error: message });
+    return retryOrFail(job, now, message, deps.random, job.uncertain);
+  }
+  switch (error.failureClass) {
+    case "rate_limited": {
+      const wait = Math.max(error.retryAfterMs ?? policy.defaultRateLimitMs, 1000);
+      const until = new Date(now.getTime() + wait);
+      // Every job of this partner waits, not just this one (see runJob's hold check).
+      await deps.db.partnerConfig.updateMany({ where: { shop: job.shop, partner: job.partner }, data: { holdUntil: until } });
+      return ["rate_limited", { ...base, status: "retrying", nextRunAt: until, lastError: error.message }, error.message];
+    }
+    case "credentials": {
+      const reason = `${connector.displayName} refused the credentials: ${error.message}`;
+      await pausePartner(deps.db, job.shop, connector.id, reason);
+      return ["paused", { ...base, status: "paused", lastError: reason }, reason];
+    }
+    case "permanent":
+      return ["failed", { ...base, attempts: job.attempts + 1, status: "failed", lastError: error.message }, error.message];
+    case "retryable":
+      return retryOrFail(job, now, error.message, deps.random, error.uncertain || job.uncertain);
+  }
+}
+
+function retryOrFail(job: ClaimedJob, now: Date, message: string, random: () => number, uncertain: boolean): [AttemptOutcome, Omit<Settlement, "attemptAt">, string] {
+  const attempts = job.attempts + 1;
+  if (attempts >= policy.maxAttempts) {
+    const final = `${message} (gave up after ${attempts} attempts)`;
+    return ["failed", { status: "failed", attempts, nextRunAt: now, lastError: final, uncertain }, final];
+  }
+  const nextRunAt = new Date(now.getTime() + backoffDelayMs(attempts, random));
+  return ["retry", { status: "retrying", attempts, nextRunAt, lastError: message, uncertain }, message];
+}

@@ -1,0 +1,37 @@
+// Production entry: serves the built Remix app on PORT and runs the sync worker
+// in the same process (WORKER=off to run workers separately: npm run worker).
+import express from "express";
+import { createRequestHandler } from "@remix-run/express";
+import path from "node:path";
+import { existsSync } from "node:fs";
+import { appContext } from "./app/context.server";
+import { ConfigError } from "./app/config.server";
+import { startWorker } from "./app/sync/worker.server";
+
+async function main() {
+  const ctx = appContext();
+  const buildPath = path.resolve("build/server/index.js");
+  if (!existsSync(buildPath)) throw new ConfigError("No build found at build/server/index.js: run `npm run build` first");
+  const app = express();
+  app.disable("x-powered-by");
+  app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("build/client", { maxAge: "1h" }));
+  app.all("*", createRequestHandler({ build: await import(buildPath) }));
+  const server = app.listen(ctx.env.PORT, () => ctx.logger.info("app listening", { port: ctx.env.PORT, worker: ctx.env.WORKER }));
+  const worker = ctx.env.WORKER === "on" ? startWorker(ctx.runner, { concurrency: ctx.env.WORKER_CONCURRENCY }) : null;
+
+  const shutdown = async (signal: string) => {
+    ctx.logger.info("shutting down", { signal });
+    server.close();
+    await worker?.stop();
+    await ctx.db.$disconnect();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});
