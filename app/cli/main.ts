@@ -1,0 +1,166 @@
+// Operator command line: npm run cli -- <command>. A stable contract (README "Operator CLI").
+import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
+import { Session } from "@shopify/shopify-api";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import type { PrismaClient } from "@prisma/client";
+import { createDb } from "~/db.server";
+import { createKeyring, type Keyring } from "~/security/secrets.server";
+import { connectors } from "~/connectors/registry";
+import { isPartnerId, PARTNERS } from "~/connectors/types";
+import { savePartnerConfig } from "~/sync/partner-config.server";
+import { markInstalled } from "~/sync/compliance.server";
+import { NotFoundError, resyncOrder, syncStatus } from "~/sync/status.server";
+import { renderTable } from "./table";
+import { rotateKeys } from "./rotate-keys";
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+const USAGE = `Usage: npm run cli -- <command>
+
+  shop:install <shop> [--token <offline access token>] [--scopes <a,b>]
+  partner:configure <shop> <${PARTNERS.join("|")}> --file <settings.json>
+  sync:status <shop> [--order <shopify order id>] [--json]
+  sync:resync <shop> <orderId> [--partner <${PARTNERS.join("|")}>] [--force]
+  keys:rotate
+
+Environment: DATABASE_URL (default file:./prisma/dev.sqlite); ENCRYPTION_KEY for partner:configure and keys:rotate.`;
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: Record<string, string | undefined>;
+}
+
+const SHOP = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+function shopArg(value: string | undefined): string {
+  if (!value) throw new UsageError("missing <shop>");
+  const shop = value.trim().toLowerCase();
+  if (!SHOP.test(shop)) throw new UsageError(`"${value}" is not a shop domain like my-store.myshopify.com`);
+  return shop;
+}
+
+function keyringFrom(env: Record<string, string | undefined>): Keyring {
+  if (!env.ENCRYPTION_KEY) throw new UsageError("ENCRYPTION_KEY is not set: 32 random bytes, base64 (openssl rand -base64 32)");
+  return createKeyring(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_PREVIOUS);
+}
+
+/** Runs one command; returns the exit code. */
+export async function runCli(argv: string[], io: CliIo, db: PrismaClient): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      file: { type: "string" },
+      order: { type: "string" },
+      partner: { type: "string" },
+      json: { type: "boolean", default: false },
+      force: { type: "boolean", default: false },
+      token: { type: "string" },
+      scopes: { type: "string" },
+    },
+  });
+
+  switch (command) {
+    case "shop:install": {
+      const shop = shopArg(positionals[0]);
+      const session = new Session({ id: `offline_${shop}`, shop, state: "local-install", isOnline: false });
+      session.accessToken = values.token ?? "local-offline-token";
+      session.scope = values.scopes ?? io.env.SCOPES ?? "read_orders,read_products,read_fulfillments";
+      await new PrismaSessionStorage(db).storeSession(session);
+      await markInstalled(db, shop);
+      io.out(`Installed ${shop} (offline session ${session.id}).`);
+      return 0;
+    }
+    case "partner:configure": {
+      const shop = shopArg(positionals[0]);
+      const partner = positionals[1];
+      if (!partner || !isPartnerId(partner)) throw new UsageError(`partner must be one of ${PARTNERS.join(", ")}`);
+      if (!values.file) throw new UsageError("missing --file <settings.json>");
+      let input: unknown;
+      try {
+        input = JSON.parse(readFileSync(values.file, "utf8"));
+      } catch (error) {
+        io.err(`Cannot read ${values.file}: ${(error as Error).message}`);
+        return 1;
+      }
+      if (!input || typeof input !== "object" || Array.isArray(input)) {
+        io.err(`${values.file} must hold a JSON object of settings`);
+        return 1;
+      }
+      const connector = connectors[partner];
+      const result = await savePartnerConfig(db, keyringFrom(io.env), shop, connector, input as Record<string, unknown>);
+      if (!result.ok) {
+        io.err(`${values.file} is not valid ${connector.displayName} settings; nothing was stored:`);
+        for (const [field, message] of Object.entries(result.fieldErrors)) io.err(`  ${field}: ${message}`);
+        return 1;
+      }
+      io.out(`${connector.displayName} configured and enabled for ${shop}.`);
+      return 0;
+    }
+    case "sync:status": {
+      const shop = shopArg(positionals[0]);
+      const rows = await syncStatus(db, shop, { orderId: values.order });
+      if (values.json) io.out(JSON.stringify(rows, null, 2));
+      else if (rows.length === 0) io.out(`No sync jobs for ${shop}${values.order ? ` and order ${values.order}` : ""}.`);
+      else io.out(renderTable(rows, ["orderId", "orderName", "partner", "status", "attempts", "lastError", "remoteId", "updatedAt"]));
+      return 0;
+    }
+    case "sync:resync": {
+      const shop = shopArg(positionals[0]);
+      const orderId = positionals[1];
+      if (!orderId || !/^\d+$/.test(orderId)) throw new UsageError("missing <orderId> (the Shopify order id, digits only)");
+      if (values.partner && !isPartnerId(values.partner)) throw new UsageError(`--partner must be one of ${PARTNERS.join(", ")}`);
+      try {
+        const count = await resyncOrder(db, shop, orderId, { partner: values.partner, force: values.force });
+        if (count === 0) {
+          io.err(`No enabled partner${values.partner ? ` named ${values.partner}` : ""} for ${shop}: nothing to resync.`);
+          return 1;
+        }
+        io.out(`Order ${orderId}: ${count} job(s) pending again.`);
+        return 0;
+      } catch (error) {
+        if (error instanceof NotFoundError) {
+          io.err(error.message);
+          return 1;
+        }
+        throw error;
+      }
+    }
+    case "keys:rotate": {
+      const count = await rotateKeys(db, keyringFrom(io.env));
+      io.out(`Re-encrypted ${count} partner credential set(s) with key ${keyringFrom(io.env).current.id}.`);
+      return 0;
+    }
+    case undefined:
+    case "help":
+    case "--help":
+      io.out(USAGE);
+      return command === undefined ? 1 : 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+async function main() {
+  const io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l), env: process.env };
+  const db = createDb();
+  try {
+    process.exitCode = await runCli(process.argv.slice(2), io, db);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      io.err(`${(error as Error).message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else {
+      io.err(`Error: ${(error as Error).message}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) void main();

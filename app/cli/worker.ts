@@ -1,0 +1,20 @@
+// npm run worker: the sync worker on its own (run the app with WORKER=off).
+import { appContext } from "~/context.server";
+import { ConfigError } from "~/config.server";
+import { startWorker } from "~/sync/worker.server";
+
+try {
+  const ctx = appContext();
+  const worker = startWorker(ctx.runner, { concurrency: ctx.env.WORKER_CONCURRENCY });
+  ctx.logger.info("worker started", { id: worker.id });
+  const stop = async () => {
+    await worker.stop();
+    await ctx.db.$disconnect();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop());
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+}
