@@ -150,8 +150,9 @@ function deliveryDateFor(lineItemId: string, fulfillments: readonly CanonicalFul
 }
 
 /**
- * YYYY-MM-DD as written in the timestamp: Shopify writes times in the shop's
- * own offset, so this is the date the merchant sees, not the UTC one.
+ * YYYY-MM-DD of the timestamp as written (the order snapshot keeps UTC). No time
+ * zone arithmetic: a day's shift either way does not matter for an invitation
+ * TestFreaks sends days after delivery.
  */
 export function calendarDate(timestamp: string | null | undefined): string | null {
   const match = timestamp ? /^(\d{4}-\d{2}-\d{2})/.exec(timestamp.trim()) : null;

@@ -8,13 +8,13 @@ export const TestfreaksConfig = z.object({
   apiKey: z
     .string({ error: "Enter your TestFreaks API key." })
     .trim()
-    .min(1, { error: "Enter your TestFreaks API key." })
+    .min(1, { error: "Enter your TestFreaks API key.", abort: true })
     .startsWith("sk_", { error: "The TestFreaks API key starts with sk_: paste the whole key." }),
   // Sent as `client_id` on every call, e.g. "example.com" in the docs.
   clientId: z
     .string({ error: "Enter your TestFreaks client id." })
     .trim()
-    .min(1, { error: "Enter your TestFreaks client id (the identifier of your client configuration, e.g. example.com)." })
+    .min(1, { error: "Enter your TestFreaks client id (the identifier of your client configuration, e.g. example.com).", abort: true })
     .regex(/^\S+$/, { error: "The TestFreaks client id has no spaces (e.g. example.com)." }),
   itemIdSource: z
     .enum(["sku", "variant_id"], { error: "Choose how products are identified at TestFreaks: by SKU or by variant id." })
