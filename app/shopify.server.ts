@@ -3,11 +3,15 @@ import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-re
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import type { PrismaClient } from "@prisma/client";
 import type { AppEnv } from "./config.server";
+import { installLocalAdminFetch } from "./shopify/local-admin.server";
 
 export const API_VERSION = ApiVersion.October25;
 
 /** The Shopify app object for this environment: auth, webhook verification, Admin API clients. */
 export function createShopify(env: AppEnv, db: PrismaClient) {
+  // Local mode: every shop's Admin API call goes to the stand-in. Installed after the
+  // library's own import set the runtime fetch (see local-admin.server.ts).
+  installLocalAdminFetch(env);
   return shopifyApp({
     apiKey: env.SHOPIFY_API_KEY,
     apiSecretKey: env.SHOPIFY_API_SECRET,

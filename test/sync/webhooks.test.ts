@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadFixture } from "../fixtures/shopify";
+import { startHarness, TEST_SECRET, type Harness } from "../support/harness";
+import { postWebhook, signWebhook } from "../support/webhooks";
+import { installShopWithPartners, SHOP, withUpdatedAt } from "./fixtures";
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+  await installShopWithPartners(h.ctx.db, h.ctx.keyring);
+});
+afterEach(async () => h.close());
+
+const send = (topic: string, body: string, extra: { eventId?: string; secret?: string } = {}) =>
+  postWebhook(h.url, signWebhook({ topic, shop: SHOP, body, secret: extra.secret ?? TEST_SECRET, eventId: extra.eventId }));
+
+describe("order webhooks", () => {
+  it("given a signed orders/create, records the event, the snapshot and one pending job per enabled partner", async () => {
+    const res = await send("orders/create", loadFixture("orders-create.discount-code-cad"));
+
+    expect(res.status).toBe(200);
+    const { db } = h.ctx;
+    expect(await db.webhookEvent.count()).toBe(1);
+    const snapshot = await db.orderSnapshot.findFirstOrThrow({ where: { shop: SHOP } });
+    expect(snapshot.orderName).toBe("#1001");
+    const jobs = await db.syncJob.findMany({ where: { shop: SHOP }, orderBy: { partner: "asc" } });
+    expect(jobs.map((j) => [j.orderId, j.partner, j.status])).toEqual([
+      [snapshot.orderId, "reverb", "pending"],
+      [snapshot.orderId, "testfreaks", "pending"],
+    ]);
+  });
+
+  it("keeps ids above 2^53 exact from the payload to the store", async () => {
+    await send("orders/create", loadFixture("orders-cancelled.sample"));
+    const snapshot = await h.ctx.db.orderSnapshot.findFirstOrThrow({ where: { shop: SHOP } });
+    expect(snapshot.orderId).toBe("820982911946154508");
+    expect(snapshot.payload).toContain("487817672276298554");
+  });
+
+  it("refuses a bad signature with 401 and stores nothing", async () => {
+    const res = await send("orders/create", loadFixture("orders-create.discount-code-cad"), { secret: "not-the-app-secret" });
+    expect(res.status).toBe(401);
+    expect(await h.ctx.db.webhookEvent.count()).toBe(0);
+    expect(await h.ctx.db.orderSnapshot.count()).toBe(0);
+    expect(await h.ctx.db.syncJob.count()).toBe(0);
+  });
+
+  it("refuses a signed body that is not JSON with 400 and stores nothing", async () => {
+    const res = await send("orders/create", '{"id": 1, "line_items": [');
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/not valid JSON/);
+    expect(await h.ctx.db.webhookEvent.count()).toBe(0);
+  });
+
+  it("refuses a signed JSON body that is not an order with 400 naming the field, and stores nothing", async () => {
+    const order = JSON.parse(loadFixture("orders-create.discount-code-cad")) as Record<string, unknown>;
+    order.line_items = "none";
+    const res = await send("orders/create", JSON.stringify(order));
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/line_items/);
+    expect(await h.ctx.db.webhookEvent.count()).toBe(0);
+    expect(await h.ctx.db.orderSnapshot.count()).toBe(0);
+  });
+
+  it("given the same event delivered 5 times at once, keeps one event and one job per partner, answering 200 to all", async () => {
+    const webhook = signWebhook({ topic: "orders/create", shop: SHOP, body: loadFixture("orders-create.gbp-presentment"), secret: TEST_SECRET, eventId: "evt-same" });
+    const answers = await Promise.all(Array.from({ length: 5 }, () => postWebhook(h.url, webhook)));
+
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(await h.ctx.db.webhookEvent.count()).toBe(1);
+    expect(await h.ctx.db.orderSnapshot.count()).toBe(1);
+    expect(await h.ctx.db.syncJob.count()).toBe(2);
+  });
+
+  it("given a newer payload stored, an older one for the same order changes nothing", async () => {
+    const raw = loadFixture("orders-updated.eur-fulfilled");
+    await send("orders/updated", withUpdatedAt(raw, "2026-01-02T10:00:00+01:00"));
+    await h.ctx.db.syncJob.updateMany({ data: { status: "synced" } });
+
+    const res = await send("orders/updated", withUpdatedAt(raw, "2026-01-01T10:00:00+01:00"));
+
+    expect(res.status).toBe(200);
+    const snapshot = await h.ctx.db.orderSnapshot.findFirstOrThrow();
+    expect(snapshot.shopifyUpdatedAt.toISOString()).toBe("2026-01-02T09:00:00.000Z");
+    expect((await h.ctx.db.syncJob.findMany()).map((j) => j.status)).toEqual(["synced", "synced"]);
+  });
+
+  it("given a newer payload after a sync, sets the jobs due again", async () => {
+    const raw = loadFixture("orders-updated.eur-fulfilled");
+    await send("orders/updated", withUpdatedAt(raw, "2026-01-01T10:00:00Z"));
+    await h.ctx.db.syncJob.updateMany({ data: { status: "synced" } });
+
+    await send("orders/updated", withUpdatedAt(raw, "2026-01-03T10:00:00Z"));
+
+    expect((await h.ctx.db.syncJob.findMany()).map((j) => [j.status, j.generation])).toEqual([
+      ["pending", 1],
+      ["pending", 1],
+    ]);
+  });
+
+  it("merges a fulfillment webhook into its order's snapshot", async () => {
+    await send("orders/create", loadFixture("orders-cancelled.sample"));
+    const res = await send("fulfillments/create", loadFixture("fulfillments-update.sample"));
+    expect(res.status).toBe(200);
+    const snapshot = await h.ctx.db.orderSnapshot.findFirstOrThrow();
+    const payload = JSON.parse(snapshot.payload) as { fulfillments: { id: string }[] };
+    expect(payload.fulfillments.map((f) => f.id)).toContain("123456");
+  });
+
+  it("answers 503 (so Shopify retries) when the store cannot be written, and acknowledges nothing", async () => {
+    await h.ctx.db.$executeRawUnsafe('DROP TABLE "WebhookEvent"');
+    const res = await send("orders/create", loadFixture("orders-create.discount-code-cad"));
+    expect(res.status).toBe(503);
+    expect(await h.ctx.db.orderSnapshot.count()).toBe(0);
+  });
+});
