@@ -1,0 +1,153 @@
+// Reverb's HTTP calls, nothing else: no mapping, no retries (the worker owns
+// those), no state beyond the injected deps and the merchant's settings.
+import type { z } from "zod";
+import type { ClientDeps } from "../types";
+import { PartnerError, partnerMalformed, trimMessage } from "../errors";
+import { requestJson, type JsonRequest } from "../http";
+import {
+  reverbCustomerDataSchema,
+  reverbEnvelopeSchema,
+  reverbOrderDataSchema,
+  type ReverbConfig,
+  type ReverbCustomer,
+  type ReverbCustomerRequest,
+  type ReverbOrder,
+  type ReverbOrderRequest,
+} from "./schema";
+import { reverbReferralFunctions } from "./referrals";
+
+export const REVERB = "Reverb";
+
+export interface ReverbAnswer {
+  /** The envelope's `data`, unread. */
+  data: unknown;
+  httpStatus: number;
+}
+
+/** The envelope-aware transport the order and referral functions share. */
+export interface ReverbTransport {
+  /** One call; answers the envelope's data; throws PartnerError for an HTTP or an envelope failure. */
+  call(req: JsonRequest, what: string): Promise<ReverbAnswer>;
+  /** The same, but "not found" (HTTP 404, or code 404 inside the envelope) answers null. */
+  callUnlessNotFound(req: JsonRequest, what: string): Promise<ReverbAnswer | null>;
+  /** Reads `data` with a schema; an unexpected shape is a malformed answer (the call may have applied). */
+  read<Schema extends z.ZodType>(schema: Schema, answer: ReverbAnswer, what: string): z.output<Schema>;
+}
+
+type EnvelopeResult = { ok: true; data: unknown } | { ok: false; code: number | null; message: string };
+
+/** Unwraps `{"response": {"code", "message", "data"}}`, or `{"status": false, "error"}`. */
+function openEnvelope(body: unknown, httpStatus: number, what: string): EnvelopeResult {
+  const parsed = reverbEnvelopeSchema.safeParse(body);
+  if (!parsed.success) throw partnerMalformed(REVERB, httpStatus, `${what}: ${JSON.stringify(body) ?? "empty body"}`);
+  const envelope = parsed.data;
+  if ("status" in envelope) return { ok: false, code: null, message: envelope.error ?? envelope.message ?? "status false" };
+  // `code` is "200" in some answers and 200 in others [doc].
+  const code = Number(envelope.response.code);
+  if (Number.isInteger(code) && code >= 200 && code < 300) return { ok: true, data: envelope.response.data };
+  return { ok: false, code: Number.isInteger(code) ? code : null, message: envelope.response.message ?? `code ${String(envelope.response.code)}` };
+}
+
+/**
+ * A failure carried inside a 2xx answer. PARTNERS.md failure table: such an
+ * envelope is permanent, except an authorization refusal, which pauses the partner.
+ */
+function envelopeFailure(httpStatus: number, code: number | null, message: string): PartnerError {
+  const refused = code === 401 || code === 403 || (code === null && /unauthori[sz]ed|forbidden|credential|not authenticated/i.test(message));
+  const label = code === null ? `${httpStatus}` : `${httpStatus} with code ${code}`;
+  return new PartnerError(`${REVERB} answered ${label}: ${trimMessage(message)}`, refused ? "credentials" : "permanent", httpStatus);
+}
+
+export function createReverbTransport(deps: ClientDeps, config: Pick<ReverbConfig, "consumerKey" | "consumerSecret">): ReverbTransport {
+  // The consumer key is the Basic user and the secret its password [doc]; built once, never logged.
+  const authorization = "Basic " + Buffer.from(`${config.consumerKey}:${config.consumerSecret}`, "utf8").toString("base64");
+  const send = (req: JsonRequest) => requestJson(deps, REVERB, { ...req, headers: { ...req.headers, authorization } });
+
+  const callUnlessNotFound = async (req: JsonRequest, what: string): Promise<ReverbAnswer | null> => {
+    let response;
+    try {
+      response = await send(req);
+    } catch (error) {
+      if (error instanceof PartnerError && error.httpStatus === 404) return null;
+      throw error;
+    }
+    const envelope = openEnvelope(response.body, response.status, what);
+    if (envelope.ok) return { data: envelope.data, httpStatus: response.status };
+    if (envelope.code === 404) return null;
+    throw envelopeFailure(response.status, envelope.code, envelope.message);
+  };
+
+  return {
+    async call(req, what) {
+      const response = await send(req);
+      const envelope = openEnvelope(response.body, response.status, what);
+      if (!envelope.ok) throw envelopeFailure(response.status, envelope.code, envelope.message);
+      return { data: envelope.data, httpStatus: response.status };
+    },
+    callUnlessNotFound,
+    read(schema, answer, what) {
+      const parsed = schema.safeParse(answer.data);
+      if (!parsed.success) throw partnerMalformed(REVERB, answer.httpStatus, `${what}: ${JSON.stringify(answer.data) ?? "no data"}`);
+      return parsed.data;
+    },
+  };
+}
+
+/** An empty `data` ({} / [] / null) is how an absent record may read. */
+function isEmptyData(data: unknown): boolean {
+  if (data === null || data === undefined) return true;
+  if (Array.isArray(data)) return data.length === 0;
+  if (typeof data === "object") {
+    const values = Object.values(data as Record<string, unknown>);
+    return values.length === 0 || values.every((value) => value === null || (Array.isArray(value) && value.length === 0));
+  }
+  return false;
+}
+
+const segment = encodeURIComponent;
+
+export function createReverbClient(deps: ClientDeps, config: ReverbConfig) {
+  const transport = createReverbTransport(deps, config);
+
+  async function findCustomer(email: string): Promise<ReverbCustomer | null> {
+    const answer = await transport.callUnlessNotFound(
+      { method: "GET", path: `/customers/${segment(config.websiteUuid)}/${segment(email)}` },
+      "customer lookup",
+    );
+    if (answer === null || isEmptyData(answer.data)) return null;
+    return transport.read(reverbCustomerDataSchema, answer, "customer lookup").customer;
+  }
+
+  async function createCustomer(body: ReverbCustomerRequest): Promise<string> {
+    const answer = await transport.call({ method: "POST", path: "/customers", body }, "customer creation");
+    return transport.read(reverbCustomerDataSchema, answer, "customer creation").customer.uuid;
+  }
+
+  async function createOrder(body: ReverbOrderRequest): Promise<{ orderUuid: string; httpStatus: number }> {
+    const answer = await transport.call({ method: "POST", path: "/orders", body }, "order creation");
+    return { orderUuid: transport.read(reverbOrderDataSchema, answer, "order creation").order_uuid, httpStatus: answer.httpStatus };
+  }
+
+  /** Every field is optional on PUT [doc]; the item list is sent as `order_items` (PARTNERS.md). */
+  async function updateOrder(orderUuid: string, body: Partial<ReverbOrderRequest>): Promise<{ httpStatus: number }> {
+    const answer = await transport.call({ method: "PUT", path: `/orders/${segment(orderUuid)}`, body }, "order update");
+    return { httpStatus: answer.httpStatus };
+  }
+
+  async function getOrder(orderUuid: string): Promise<ReverbOrder | null> {
+    const answer = await transport.callUnlessNotFound({ method: "GET", path: `/orders/${segment(orderUuid)}` }, "order lookup");
+    if (answer === null || isEmptyData(answer.data)) return null;
+    return transport.read(reverbOrderDataSchema, answer, "order lookup");
+  }
+
+  return {
+    findCustomer,
+    createCustomer,
+    createOrder,
+    updateOrder,
+    getOrder,
+    ...reverbReferralFunctions(transport, config, { findCustomer, getOrder }),
+  };
+}
+
+export type ReverbClient = ReturnType<typeof createReverbClient>;
