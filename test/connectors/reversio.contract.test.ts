@@ -1,0 +1,347 @@
+// The Revers.io connector against the local stand-in of its API
+// (test/simulators/reversio.ts), over real HTTP on loopback.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { reversioConnector, REVERSIO_PRODUCTION_URL, REVERSIO_SANDBOX_URL } from "~/connectors/reversio";
+import { createReversioClient } from "~/connectors/reversio/client";
+import type { ReversioPlanRequest } from "~/connectors/reversio/map";
+import { reversioConfigSchema, type ReversioConfig, type ReversioImportOrderRequest } from "~/connectors/reversio/schema";
+import { PartnerError, SyncSkipped } from "~/connectors/errors";
+import type { ClientDeps, PushContext } from "~/connectors/types";
+import { silentLogger } from "~/logger";
+import { memoryPartnerCache } from "~/sync/partner-cache.server";
+import { REVERSIO_SIM_KEYS, REVERSIO_SIM_MODEL_TYPE_ID, startReversioSimulator, type ReversioSimulator } from "../simulators/reversio";
+
+const config: ReversioConfig = reversioConfigSchema.parse({ ...REVERSIO_SIM_KEYS });
+
+// The GBP-presentment fixture's order (#29448, shop money EUR) as planned for Revers.io:
+// one unit of SKU WS6P25, shipped to Norwich.
+const wineOrder: ReversioPlanRequest = {
+  orderReference: "#29448",
+  civility: "NotSet",
+  customerLastName: "Doe",
+  customerFirstName: "Jane",
+  address: { streetAddress: "1 EXAMPLE WAY", zipCode: "NR14 7UX", city: "NORWICH", countryCode: "GB", phone: "07700 900000" },
+  phoneNumber: "+447700900000",
+  customerMail: "jane.doe@example.com",
+  purchaseDateUtc: "2025-10-28T15:17:49.000Z",
+  products: [
+    {
+      orderLineReference: "35405307838795-1",
+      price: { amount: 162.04, currency: "EUR" },
+      sku: "WS6P25",
+      brandName: "WineSpark",
+      label: "This Is WineSpark 6-pack",
+      photoUrl: "https://cdn.example.com/ws6p25.jpg",
+    },
+  ],
+  shippingPrice: { amount: 0, currency: "EUR" },
+  salesChannel: "Shopify",
+  linesWithoutSku: [],
+};
+
+let sim: ReversioSimulator;
+let clock: Date;
+
+beforeEach(async () => {
+  clock = new Date("2025-10-29T09:00:00Z");
+  sim = await startReversioSimulator({ now: () => clock });
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+function depsFor(baseUrl = sim.apiUrl, fetch: typeof globalThis.fetch = globalThis.fetch): ClientDeps {
+  return { fetch, now: () => clock, logger: silentLogger, baseUrl };
+}
+
+function contextFor(overrides: Partial<PushContext<ReversioConfig>> = {}): PushContext<ReversioConfig> {
+  return {
+    shop: "winespark.myshopify.com",
+    config,
+    remoteId: null,
+    previousOutcomeUncertain: false,
+    cache: memoryPartnerCache(() => clock),
+    deps: depsFor(),
+    ...overrides,
+  };
+}
+
+/** The requests the simulator saw, as "METHOD /path status", without the /api/v1 prefix. */
+function calls(): string[] {
+  return sim.log.map((r) => `${r.method} ${r.path.replace(/^\/api\/v1/, "")} ${r.status}`);
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (caught: unknown) => caught,
+  );
+}
+
+describe("push: a known SKU is imported as one product per unit", () => {
+  it("given a model for WS6P25, when the order is pushed, then Revers.io stores the body with that modelId and the answer's uuid is the remote id", async () => {
+    const model = sim.addModel({ sku: "WS6P25", label: "This Is WineSpark 6-pack", brandName: "WineSpark" });
+
+    const result = await reversioConnector.push(wineOrder, contextFor());
+
+    const stored = sim.state.findOrder("#29448");
+    expect(result).toEqual({ remoteId: stored?.id, httpStatus: 200, sent: stored?.body });
+    expect(stored?.body).toEqual({
+      orderReference: "#29448",
+      civility: "NotSet",
+      customerLastName: "Doe",
+      customerFirstName: "Jane",
+      address: { streetAddress: "1 EXAMPLE WAY", zipCode: "NR14 7UX", city: "NORWICH", countryCode: "GB", phone: "07700 900000" },
+      phoneNumber: "+447700900000",
+      customerMail: "jane.doe@example.com",
+      purchaseDateUtc: "2025-10-28T15:17:49.000Z",
+      products: [{ modelId: model.id, price: { amount: 162.04, currency: "EUR" }, orderLineReference: "35405307838795-1" }],
+      shippingPrice: { amount: 0, currency: "EUR" },
+      salesChannel: "Shopify",
+    });
+    expect(calls()).toEqual(["GET /token 200", "GET /catalog/models/bySku/WS6P25 200", "PUT /orders 200"]);
+  });
+});
+
+describe("token", () => {
+  it("given two orders pushed with the same shop cache, then one token serves both and the model found for the first is remembered", async () => {
+    sim.addModel({ sku: "WS6P25" });
+    const cache = memoryPartnerCache(() => clock);
+
+    await reversioConnector.push(wineOrder, contextFor({ cache }));
+    await reversioConnector.push({ ...wineOrder, orderReference: "#29449" }, contextFor({ cache }));
+
+    expect(sim.state.tokensIssued).toBe(1);
+    expect(calls()).toEqual(["GET /token 200", "GET /catalog/models/bySku/WS6P25 200", "PUT /orders 200", "PUT /orders 200"]);
+  });
+
+  it("given a cached token within a minute of its exp, when a call is made, then a new token is fetched first (no 401 on the way)", async () => {
+    const client = createReversioClient(depsFor(), config, memoryPartnerCache(() => clock));
+    await client.listModelTypes();
+
+    clock = new Date(clock.getTime() + 59 * 60_000 + 30_000); // 30 s before the one-hour exp
+    await client.listModelTypes();
+
+    expect(sim.state.tokensIssued).toBe(2);
+    expect(calls()).toEqual(["GET /token 200", "GET /catalog/modelTypes 200", "GET /token 200", "GET /catalog/modelTypes 200"]);
+  });
+
+  it("given the token expires mid-run (between the model lookup and the import), then one 401 earns one new token and the import succeeds", async () => {
+    sim.addModel({ sku: "WS6P25" });
+    let expired = false;
+    const expireBeforeFirstImport: typeof globalThis.fetch = (input, init) => {
+      if (!expired && init?.method === "PUT" && String(input).endsWith("/orders")) {
+        expired = true;
+        sim.expireTokens();
+      }
+      return globalThis.fetch(input, init);
+    };
+
+    const result = await reversioConnector.push(wineOrder, contextFor({ deps: depsFor(sim.apiUrl, expireBeforeFirstImport) }));
+
+    expect(calls()).toEqual(["GET /token 200", "GET /catalog/models/bySku/WS6P25 200", "PUT /orders 401", "GET /token 200", "PUT /orders 200"]);
+    expect(sim.state.orders).toHaveLength(1);
+    expect(result.remoteId).toBe(sim.state.orders[0]?.id);
+  });
+
+  it("given a 401 that a fresh token does not cure, then the failure is a credentials PartnerError after exactly one retry", async () => {
+    const client = createReversioClient(depsFor(), config, memoryPartnerCache(() => clock));
+    await client.listModelTypes();
+    sim.knobs.failNext = { count: 2, status: 401, body: { statusCode: 401, message: "Unauthorized. Access token is missing or invalid." } };
+
+    const error = await rejection(client.listModelTypes());
+
+    expect(error).toBeInstanceOf(PartnerError);
+    expect(error).toMatchObject({ failureClass: "credentials", httpStatus: 401 });
+    expect(calls()).toEqual(["GET /token 200", "GET /catalog/modelTypes 200", "GET /catalog/modelTypes 401", "GET /token 401"]);
+  });
+
+  it("given a 403, then it is a credentials failure without a token refresh", async () => {
+    sim.knobs.failNext = { count: 1, status: 403, body: { statusCode: 403, message: "The authentication you provided does not allow this action" } };
+    const client = createReversioClient(depsFor(), config, memoryPartnerCache(() => clock));
+
+    const error = await rejection(client.listBrands());
+
+    expect(error).toMatchObject({ failureClass: "credentials", httpStatus: 403 });
+    expect((error as Error).message).toContain("The authentication you provided does not allow this action");
+  });
+});
+
+describe("models: SKU -> modelId", () => {
+  it("given no model for the SKU and creation allowed with a model type, then a brand (the vendor) and a model are created and used", async () => {
+    const cache = memoryPartnerCache(() => clock);
+    const allowed = { ...config, createMissingModels: true, modelTypeId: REVERSIO_SIM_MODEL_TYPE_ID };
+
+    await reversioConnector.push(wineOrder, contextFor({ config: allowed, cache }));
+
+    expect(sim.state.brands).toEqual([{ id: expect.any(String), name: "WineSpark" }]);
+    expect(sim.state.models).toEqual([
+      {
+        id: expect.any(String),
+        sKU: "WS6P25",
+        label: "This Is WineSpark 6-pack",
+        brandId: sim.state.brands[0]?.id,
+        modelTypeId: REVERSIO_SIM_MODEL_TYPE_ID,
+        eANs: [],
+        photoUrl: "https://cdn.example.com/ws6p25.jpg",
+      },
+    ]);
+    const modelId = sim.state.models[0]?.id;
+    expect(sim.state.findOrder("#29448")?.body.products).toEqual([{ modelId, price: { amount: 162.04, currency: "EUR" }, orderLineReference: "35405307838795-1" }]);
+    expect(await cache.get("model", "WS6P25")).toBe(modelId);
+  });
+
+  it("given a brand that already exists under another case, then it is reused, not created again", async () => {
+    sim.addModel({ sku: "OTHER-1", brandName: "winespark" });
+    const allowed = { ...config, createMissingModels: true, modelTypeId: REVERSIO_SIM_MODEL_TYPE_ID };
+
+    await reversioConnector.push(wineOrder, contextFor({ config: allowed }));
+
+    expect(sim.state.brands.map((b) => b.name)).toEqual(["winespark"]);
+    expect(sim.state.findModelBySku("WS6P25")?.brandId).toBe(sim.state.brands[0]?.id);
+  });
+
+  it("given no model for the SKU and creation not allowed, then the order is skipped naming the SKU, and nothing is created or imported", async () => {
+    const error = await rejection(reversioConnector.push(wineOrder, contextFor()));
+
+    expect(error).toBeInstanceOf(SyncSkipped);
+    expect((error as Error).message).toBe(
+      "Revers.io has no model for SKU WS6P25: create it in Revers.io, map the SKU to a model in the app, or let the app create missing models",
+    );
+    expect(sim.state.models).toEqual([]);
+    expect(sim.state.orders).toEqual([]);
+  });
+
+  it("given creation allowed but no model type set, then the order is skipped saying a model type is needed", async () => {
+    const error = await rejection(reversioConnector.push(wineOrder, contextFor({ config: { ...config, createMissingModels: true } })));
+
+    expect(error).toBeInstanceOf(SyncSkipped);
+    expect((error as Error).message).toContain("creating one needs a model type");
+    expect(sim.state.models).toEqual([]);
+  });
+
+  it("given the merchant mapped WS6P25 to a model by hand, then that model is used without a catalog lookup", async () => {
+    const pinned = sim.addModel({ sku: "WINESPARK-6-2025", label: "WineSpark 6-pack (2025 vintage)" });
+    sim.addModel({ sku: "WS6P25", label: "a model the lookup would have found" });
+    const cache = memoryPartnerCache(() => clock);
+    await cache.set("model", "WS6P25", pinned.id);
+
+    await reversioConnector.push(wineOrder, contextFor({ cache }));
+
+    expect(sim.state.findOrder("#29448")?.body.products).toEqual([{ modelId: pinned.id, price: { amount: 162.04, currency: "EUR" }, orderLineReference: "35405307838795-1" }]);
+    expect(calls().some((c) => c.includes("bySku"))).toBe(false);
+  });
+});
+
+describe("business errors are permanent, with Revers.io's own message", () => {
+  it("given an ImportOrder body in USD, when the client sends it, then the simulator's 400 becomes a permanent PartnerError carrying its message", async () => {
+    const model = sim.addModel({ sku: "WS6P25" });
+    const client = createReversioClient(depsFor(), config, memoryPartnerCache(() => clock));
+    const usdBody = {
+      orderReference: "#1001",
+      civility: "NotSet",
+      purchaseDateUtc: "2024-02-02T10:00:00.000Z",
+      products: [{ modelId: model.id, price: { amount: 10, currency: "USD" }, orderLineReference: "1-1" }],
+      shippingPrice: { amount: 0, currency: "USD" },
+      salesChannel: "Shopify",
+    } as unknown as ReversioImportOrderRequest;
+
+    const error = await rejection(client.importOrder(usdBody));
+
+    expect(error).toBeInstanceOf(PartnerError);
+    expect(error).toMatchObject({ failureClass: "permanent", httpStatus: 400 });
+    expect((error as Error).message).toBe(
+      "Revers.io answered 400: Currency USD is not supported: use EUR or GBP.",
+    );
+    expect(sim.state.orders).toEqual([]);
+  });
+
+  it("given a 200 whose envelope says failure, then it is a permanent PartnerError with the partner's messages", async () => {
+    sim.addModel({ sku: "WS6P25" });
+    const cache = memoryPartnerCache(() => clock);
+    const client = createReversioClient(depsFor(), config, cache);
+    await client.listModelTypes(); // token in cache, so the next request is the import itself
+    sim.knobs.failNext = {
+      count: 1,
+      status: 200,
+      body: { value: null, errors: [{ code: "StoreNotFound", message: "  The store does not exist.  ", field: "storePurchasedAt", isWarning: false }], failure: true, isHandledError: true },
+    };
+
+    const error = await rejection(reversioConnector.push(wineOrder, contextFor({ cache })));
+
+    expect(error).toMatchObject({ failureClass: "permanent", httpStatus: 200, message: "Revers.io answered 200: The store does not exist." });
+  });
+});
+
+describe("an imported order is final; an uncertain attempt is checked before resending", () => {
+  it("given the order already has a remote id, then push returns it without calling Revers.io", async () => {
+    const result = await reversioConnector.push(wineOrder, contextFor({ remoteId: "0d9f3c1e-7a55-4c8e-9d0f-1b2a3c4d5e6f" }));
+
+    expect(result).toEqual({ remoteId: "0d9f3c1e-7a55-4c8e-9d0f-1b2a3c4d5e6f", httpStatus: 200, sent: null });
+    expect(sim.log).toEqual([]);
+  });
+
+  it("given the previous attempt timed out but Revers.io has the order, then it is not sent a second time", async () => {
+    sim.addModel({ sku: "WS6P25" });
+    const cache = memoryPartnerCache(() => clock);
+    const first = await reversioConnector.push(wineOrder, contextFor({ cache }));
+
+    const retry = await reversioConnector.push(wineOrder, contextFor({ cache, previousOutcomeUncertain: true }));
+
+    expect(retry).toEqual({ remoteId: first.remoteId, httpStatus: 200, sent: null });
+    expect(calls().filter((c) => c.startsWith("PUT /orders"))).toEqual(["PUT /orders 200"]);
+    // The reference starts with '#': it reaches Revers.io encoded, not cut off as a fragment.
+    expect(calls()).toContain("GET /orders/%2329448/status 200");
+  });
+
+  it("given the previous attempt timed out and Revers.io does not know the order, then it is sent", async () => {
+    sim.addModel({ sku: "WS6P25" });
+
+    const result = await reversioConnector.push(wineOrder, contextFor({ previousOutcomeUncertain: true }));
+
+    expect(calls()).toEqual(["GET /token 200", "GET /orders/%2329448/status 404", "GET /catalog/models/bySku/WS6P25 200", "PUT /orders 200"]);
+    expect(result.remoteId).toBe(sim.state.findOrder("#29448")?.id);
+  });
+});
+
+describe("verify", () => {
+  it("given the simulator's keys, then the connection is valid", async () => {
+    const result = await reversioConnector.verify(config, depsFor());
+
+    expect(result).toEqual({ status: "valid", message: "Revers.io issued an access token (valid until 2025-10-29T10:00:00.000Z)" });
+  });
+
+  it("given a wrong secret value, then the credentials are invalid", async () => {
+    const result = await reversioConnector.verify({ ...config, secretValue: "not-the-secret" }, depsFor());
+
+    expect(result).toEqual({ status: "invalid_credentials", message: "Revers.io answered 401: Access denied due to invalid secret value." });
+  });
+
+  it("given an unknown subscription key, then the credentials are invalid", async () => {
+    const result = await reversioConnector.verify({ ...config, subscriptionKey: "someone-elses-key" }, depsFor());
+
+    expect(result.status).toBe("invalid_credentials");
+  });
+
+  it("given nothing listening at the base URL, then Revers.io is unreachable", async () => {
+    const url = sim.apiUrl;
+    await sim.close();
+    sim = await startReversioSimulator(); // afterEach closes this one
+
+    const result = await reversioConnector.verify(config, depsFor(url));
+
+    expect(result.status).toBe("unreachable");
+  });
+});
+
+describe("baseUrl", () => {
+  it("uses REVERSIO_API_URL when set, else the sandbox or production host from the settings", () => {
+    expect(reversioConnector.baseUrl(config, { REVERSIO_API_URL: "http://127.0.0.1:4010/api/v1" })).toBe("http://127.0.0.1:4010/api/v1");
+    expect(reversioConnector.baseUrl({ ...config, environment: "sandbox" }, {})).toBe(REVERSIO_SANDBOX_URL);
+    expect(reversioConnector.baseUrl(config, {})).toBe(REVERSIO_PRODUCTION_URL);
+    expect(REVERSIO_SANDBOX_URL).toBe("https://demo-customer-api.revers.io/api/v1");
+    expect(REVERSIO_PRODUCTION_URL).toBe("https://customer-api.revers.io/api/v1");
+  });
+});
