@@ -1,15 +1,13 @@
 // Operator command line: npm run cli -- <command>. A stable contract (README "Operator CLI").
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
-import { Session } from "@shopify/shopify-api";
-import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import type { PrismaClient } from "@prisma/client";
 import { createDb } from "~/db.server";
 import { createKeyring, type Keyring } from "~/security/secrets.server";
 import { connectors } from "~/connectors/registry";
 import { isPartnerId, PARTNERS } from "~/connectors/types";
 import { savePartnerConfig } from "~/sync/partner-config.server";
-import { markInstalled } from "~/sync/compliance.server";
+import { installShopLocally } from "~/shopify/install.server";
 import { NotFoundError, resyncOrder, syncStatus } from "~/sync/status.server";
 import { renderTable } from "./table";
 import { rotateKeys } from "./rotate-keys";
@@ -67,11 +65,7 @@ export async function runCli(argv: string[], io: CliIo, db: PrismaClient): Promi
   switch (command) {
     case "shop:install": {
       const shop = shopArg(positionals[0]);
-      const session = new Session({ id: `offline_${shop}`, shop, state: "local-install", isOnline: false });
-      session.accessToken = values.token ?? "local-offline-token";
-      session.scope = values.scopes ?? io.env.SCOPES ?? "read_orders,read_products,read_fulfillments";
-      await new PrismaSessionStorage(db).storeSession(session);
-      await markInstalled(db, shop);
+      const session = await installShopLocally(db, shop, { accessToken: values.token, scopes: values.scopes ?? io.env.SCOPES });
       io.out(`Installed ${shop} (offline session ${session.id}).`);
       return 0;
     }

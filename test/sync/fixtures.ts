@@ -2,14 +2,14 @@ import type { PrismaClient } from "@prisma/client";
 import { testfreaksConnector } from "~/connectors/testfreaks";
 import type { Keyring } from "~/security/secrets.server";
 import { savePartnerConfig } from "~/sync/partner-config.server";
-import { markInstalled } from "~/sync/compliance.server";
+import { installShopLocally } from "~/shopify/install.server";
 import { TESTFREAKS_SIM_API_KEY, TESTFREAKS_SIM_CLIENT_ID } from "../simulators/testfreaks";
 
 export const SHOP = "sync-test.myshopify.com";
 
 /** A shop with TestFreaks set up (its simulator's key) and, for counting, a second enabled partner row. */
 export async function installShopWithPartners(db: PrismaClient, keyring: Keyring, options: { second?: boolean; apiKey?: string } = {}) {
-  await markInstalled(db, SHOP);
+  await installShopLocally(db, SHOP);
   const saved = await savePartnerConfig(db, keyring, SHOP, testfreaksConnector, { apiKey: options.apiKey ?? TESTFREAKS_SIM_API_KEY, clientId: TESTFREAKS_SIM_CLIENT_ID });
   if (!saved.ok) throw new Error(JSON.stringify(saved.fieldErrors));
   if (options.second ?? true) {

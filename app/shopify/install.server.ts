@@ -1,0 +1,20 @@
+import type { PrismaClient } from "@prisma/client";
+import { Session } from "@shopify/shopify-api";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { markInstalled } from "~/sync/compliance.server";
+
+export const DEFAULT_SCOPES = "read_orders,read_products,read_fulfillments";
+
+/**
+ * Records an offline session for a shop, as Shopify's OAuth / token exchange
+ * would, and marks the shop installed. Local use: how a shop exists on a machine
+ * with no Shopify (the CLI's shop:install, the demo, tests).
+ */
+export async function installShopLocally(db: PrismaClient, shop: string, options: { accessToken?: string; scopes?: string } = {}): Promise<Session> {
+  const session = new Session({ id: `offline_${shop}`, shop, state: "local-install", isOnline: false });
+  session.accessToken = options.accessToken ?? "local-offline-token";
+  session.scope = options.scopes ?? DEFAULT_SCOPES;
+  await new PrismaSessionStorage(db).storeSession(session);
+  await markInstalled(db, shop);
+  return session;
+}
