@@ -1,0 +1,171 @@
+// Stored snapshot -> the canonical order every connector reads (ARCHITECTURE.md
+// rule 1). Pure: same snapshot, same order; no clock, no I/O.
+import type {
+  CanonicalAddress,
+  CanonicalCustomer,
+  CanonicalFulfillment,
+  CanonicalLineItem,
+  CanonicalOrder,
+  Money,
+  MoneyPair,
+} from "./canonical";
+import { formatAmount, unitPriceAfterAllocations } from "./money";
+import type {
+  OrderSnapshot,
+  SnapshotAddress,
+  SnapshotFulfillment,
+  SnapshotLineItem,
+  SnapshotMoneySet,
+  SnapshotNameValue,
+} from "./snapshot";
+
+export function buildCanonicalOrder(shop: string, snapshot: OrderSnapshot): CanonicalOrder {
+  return {
+    shop,
+    id: snapshot.orderId,
+    name: snapshot.orderName,
+    createdAt: snapshot.createdAt,
+    updatedAt: snapshot.updatedAt,
+    cancelledAt: snapshot.cancelledAt,
+    cancelReason: snapshot.cancelReason,
+    financialStatus: snapshot.financialStatus,
+    test: snapshot.test,
+    customer: buildCustomer(snapshot),
+    shippingAddress: snapshot.shippingAddress ? buildAddress(snapshot.shippingAddress) : null,
+    billingAddress: snapshot.billingAddress ? buildAddress(snapshot.billingAddress) : null,
+    shopCurrency: snapshot.currency,
+    presentmentCurrency: snapshot.presentmentCurrency,
+    subtotal: moneyPair(snapshot.subtotal),
+    totalShipping: moneyPair(snapshot.totalShipping),
+    total: moneyPair(snapshot.total),
+    discountCodes: [...snapshot.discountCodes],
+    noteAttributes: toRecord(snapshot.noteAttributes),
+    lineItems: snapshot.lineItems.map(buildLineItem),
+    fulfillments: snapshot.fulfillments.map(buildFulfillment),
+    refunds: snapshot.refunds.map((refund) => ({
+      id: refund.id,
+      createdAt: refund.createdAt,
+      lineItems: refund.lineItems.map((line) => ({ ...line })),
+    })),
+  };
+}
+
+/**
+ * A guest order (draft or checkout without an account) has no customer: its id
+ * stays null and the email comes from the order (snapshot.email already falls
+ * back order email -> contact_email -> customer email, blank -> null). Names
+ * fall back to the billing, then the shipping address, so Revers.io's
+ * customerFirstName/LastName are filled for guests too.
+ */
+function buildCustomer(snapshot: OrderSnapshot): CanonicalCustomer {
+  const customer = snapshot.customer;
+  const addresses = [snapshot.billingAddress, snapshot.shippingAddress];
+  const fromAddresses = (pick: (address: SnapshotAddress) => string | null): string | null =>
+    addresses.map((address) => (address ? pick(address) : null)).find((value) => value !== null) ?? null;
+  return {
+    id: snapshot.customerId,
+    email: snapshot.email,
+    firstName: customer?.firstName ?? fromAddresses((address) => address.firstName),
+    lastName: customer?.lastName ?? fromAddresses((address) => address.lastName),
+    phone: customer?.phone ?? snapshot.phone,
+  };
+}
+
+function buildAddress(address: SnapshotAddress): CanonicalAddress {
+  return { ...address };
+}
+
+function money(value: { amount: string; currency: string }): Money {
+  return { amount: formatAmount(value.amount), currency: value.currency };
+}
+
+function moneyPair(set: SnapshotMoneySet): MoneyPair {
+  return { shop: money(set.shop), presentment: money(set.presentment) };
+}
+
+function buildLineItem(line: SnapshotLineItem): CanonicalLineItem {
+  return {
+    id: line.id,
+    productId: line.productId,
+    variantId: line.variantId,
+    sku: line.sku,
+    title: line.title,
+    variantTitle: line.variantTitle,
+    vendor: line.vendor,
+    quantity: line.quantity,
+    unitPrice: moneyPair(line.price),
+    unitPriceAfterDiscounts: {
+      shop: discountedUnitPrice(line, "shop"),
+      presentment: discountedUnitPrice(line, "presentment"),
+    },
+    properties: lineProperties(line.properties),
+    requiresShipping: line.requiresShipping,
+  };
+}
+
+/**
+ * (unit price * quantity - the line's discount allocations) / quantity, rounded
+ * half-up (PARTNERS.md, Revers.io: "price = unit price after the line's
+ * discount allocations"). An allocation whose presentment side is in another
+ * currency than the line's (an old payload missing amount_set on a
+ * multi-currency order) cannot be subtracted there, so the presentment side
+ * then falls back to the shop money rather than mixing currencies.
+ */
+function discountedUnitPrice(line: SnapshotLineItem, side: "shop" | "presentment"): Money {
+  const price = line.price[side];
+  const allocations = line.discountAllocations.map((allocation) => allocation[side]);
+  if (allocations.some((allocation) => allocation.currency !== price.currency)) {
+    return side === "presentment" ? discountedUnitPrice(line, "shop") : money(price);
+  }
+  return {
+    amount: unitPriceAfterAllocations(
+      price.amount,
+      line.quantity,
+      allocations.map((allocation) => allocation.amount),
+    ),
+    currency: price.currency,
+  };
+}
+
+/**
+ * The line's properties (what the buyer entered on the product page, e.g. an
+ * engraving), name -> value. Two deliberate limits:
+ * - Names starting with "_" are private properties: Shopify hides them from the
+ *   buyer at checkout and apps use them for bookkeeping
+ *   (`_is_spiritapp_product`), so they are not for partners to show.
+ * - Variant options are not parsed out of variant_title ("M / Red"): the
+ *   webhook does not carry the option names (Size, Color), and "Option 1: M"
+ *   would mean nothing on a review page. variantTitle is on the line as is;
+ *   named options would need the variant's selectedOptions from the Admin API.
+ */
+function lineProperties(properties: SnapshotNameValue[]): Record<string, string> {
+  return toRecord(properties.filter((property) => !property.name.startsWith("_")));
+}
+
+/** name -> value; a repeated name keeps its last value, as Shopify's admin shows it. */
+function toRecord(entries: SnapshotNameValue[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const { name, value } of entries) record[name] = value;
+  return record;
+}
+
+/**
+ * deliveredAt: Shopify's fulfillment webhook has no delivered_at. When the
+ * carrier tracking reports shipment_status "delivered", we take the
+ * fulfillment's updated_at as the delivery time: the status change is what
+ * updates the fulfillment, so it is the closest timestamp Shopify gives (a
+ * later edit of the fulfillment would move it, which at worst delays a
+ * TestFreaks review invitation). Any other status: not delivered (null), and
+ * TestFreaks falls back to createdAt (PARTNERS.md).
+ */
+function buildFulfillment(fulfillment: SnapshotFulfillment): CanonicalFulfillment {
+  return {
+    id: fulfillment.id,
+    status: fulfillment.status,
+    shipmentStatus: fulfillment.shipmentStatus,
+    createdAt: fulfillment.createdAt,
+    deliveredAt: fulfillment.shipmentStatus === "delivered" ? fulfillment.updatedAt : null,
+    trackingNumbers: [...fulfillment.trackingNumbers],
+    lineItems: fulfillment.lineItems.map((line) => ({ ...line })),
+  };
+}
