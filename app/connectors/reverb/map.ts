@@ -36,7 +36,7 @@ export function planReverbOrder(
 
   const refunded = refundedQuantities(order);
   const items: ReverbOrderItem[] = [];
-  const withoutUrl: string[] = [];
+  const withoutUrl = new Map<string, string>(); // product id -> how the merchant recognises it
   for (const line of productLines) {
     // Reverb holds the order as it stands now: refunded units are taken off.
     const quantity = line.quantity - (refunded.get(line.id) ?? 0);
@@ -44,7 +44,7 @@ export function planReverbOrder(
     const product = products.get(line.productId);
     const productUrl = productPageUrl(order.shop, product);
     if (productUrl === null) {
-      withoutUrl.push(`"${line.title}" (product ${line.productId})`);
+      withoutUrl.set(line.productId, `"${line.title}" (product ${line.productId})`);
       continue;
     }
     items.push({
@@ -57,11 +57,11 @@ export function planReverbOrder(
       ...(product?.imageUrl ? { product_image_url: product.imageUrl } : {}),
     });
   }
-  if (withoutUrl.length > 0) {
+  if (withoutUrl.size > 0) {
     // product_url is REQUIRED for every item (reverb-orders.txt); a guessed URL would credit a dead page.
     return {
       kind: "skip",
-      reason: `Reverb requires a product page URL for every item, and none is known for ${withoutUrl.join(", ")}: publish the product to the online store (or check it still exists), then resync.`,
+      reason: `Reverb requires a product page URL for every item, and none is known for ${[...withoutUrl.values()].join(", ")}: publish the product to the online store (or check it still exists), then resync.`,
     };
   }
 
