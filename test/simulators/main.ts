@@ -1,0 +1,25 @@
+// npm run simulators: starts the local stand-ins on free ports and prints one
+// NAME=URL line per stand-in (the app's environment variable names), so that
+// `npm run simulators > .env.local` or an eval can point the app at them.
+import { startStandIns } from "./all";
+import { REVERB_SIM_DEFAULTS } from "./reverb";
+import { REVERSIO_SIM_KEYS, REVERSIO_SIM_MODEL_TYPE_ID } from "./reversio";
+import { TESTFREAKS_SIM_API_KEY, TESTFREAKS_SIM_CLIENT_ID } from "./testfreaks";
+
+const standIns = await startStandIns();
+for (const [name, url] of Object.entries(standIns.env)) console.log(`${name}=${url}`);
+console.error(
+  [
+    "",
+    "Stand-ins running (Ctrl-C stops them). Credentials they accept:",
+    `  reverb:     ${JSON.stringify(REVERB_SIM_DEFAULTS)}`,
+    `  reversio:   ${JSON.stringify({ ...REVERSIO_SIM_KEYS, modelTypeId: REVERSIO_SIM_MODEL_TYPE_ID })}`,
+    `  testfreaks: ${JSON.stringify({ apiKey: TESTFREAKS_SIM_API_KEY, clientId: TESTFREAKS_SIM_CLIENT_ID })}`,
+  ].join("\n"),
+);
+const stop = async () => {
+  await standIns.close();
+  process.exit(0);
+};
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());
