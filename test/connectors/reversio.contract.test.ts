@@ -8,7 +8,11 @@ import { reversioConfigSchema, type ReversioConfig, type ReversioImportOrderRequ
 import { PartnerError, SyncSkipped } from "~/connectors/errors";
 import type { ClientDeps, PushContext } from "~/connectors/types";
 import { silentLogger } from "~/logger";
+import { buildCanonicalOrder } from "~/orders/build";
+import { parseJsonLossless } from "~/orders/json";
+import { extractOrderSnapshot } from "~/orders/snapshot";
 import { memoryPartnerCache } from "~/sync/partner-cache.server";
+import { loadFixture } from "../fixtures/shopify/index";
 import { REVERSIO_SIM_KEYS, REVERSIO_SIM_MODEL_TYPE_ID, startReversioSimulator, type ReversioSimulator } from "../simulators/reversio";
 
 const config: ReversioConfig = reversioConfigSchema.parse({ ...REVERSIO_SIM_KEYS });
@@ -102,6 +106,22 @@ describe("push: a known SKU is imported as one product per unit", () => {
       salesChannel: "Shopify",
     });
     expect(calls()).toEqual(["GET /token 200", "GET /catalog/models/bySku/WS6P25 200", "PUT /orders 200"]);
+  });
+});
+
+describe("the real GBP-presentment fixture, planned and pushed", () => {
+  it("given the order planned from orders-create.gbp-presentment (import on create), then the simulator accepts the body the connector sends", async () => {
+    const model = sim.addModel({ sku: "WS6P25" });
+    const extracted = extractOrderSnapshot(parseJsonLossless(loadFixture("orders-create.gbp-presentment")));
+    if (!extracted.ok) throw new Error(extracted.error);
+    const settings = { ...config, importTrigger: "created" as const };
+    const plan = reversioConnector.plan(buildCanonicalOrder("winespark.myshopify.com", extracted.snapshot), new Map(), settings);
+    if (plan.kind !== "send") throw new Error(plan.reason);
+
+    const result = await reversioConnector.push(plan.request, contextFor({ config: settings }));
+
+    expect(result.remoteId).toBe(sim.state.findOrder("#29448")?.id);
+    expect(sim.state.findOrder("#29448")?.body.products).toEqual([{ modelId: model.id, price: { amount: 162.04, currency: "EUR" }, orderLineReference: "35405307838795-1" }]);
   });
 });
 
@@ -256,6 +276,19 @@ describe("business errors are permanent, with Revers.io's own message", () => {
       "Revers.io answered 400: Currency USD is not supported: use EUR or GBP.",
     );
     expect(sim.state.orders).toEqual([]);
+  });
+
+  it("given a remembered model id that no longer exists in Revers.io, then the import fails for good with Revers.io's message", async () => {
+    const cache = memoryPartnerCache(() => clock);
+    await cache.set("model", "WS6P25", "0b5e0c8e-2f51-4f39-a0a8-3c1d2e4f5a6b");
+
+    const error = await rejection(reversioConnector.push(wineOrder, contextFor({ cache })));
+
+    expect(error).toMatchObject({
+      failureClass: "permanent",
+      httpStatus: 400,
+      message: "Revers.io answered 400: Model 0b5e0c8e-2f51-4f39-a0a8-3c1d2e4f5a6b does not exist.",
+    });
   });
 
   it("given a 200 whose envelope says failure, then it is a permanent PartnerError with the partner's messages", async () => {

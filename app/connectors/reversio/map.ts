@@ -1,7 +1,7 @@
 // Pure: canonical order + settings -> the Revers.io import this order implies,
 // or why none applies. Model ids are not known here: push resolves each SKU
 // (PARTNERS.md "Catalog"), then importOrderBody() completes the body.
-import type { CanonicalAddress, CanonicalLineItem, CanonicalOrder, Money, MoneyPair, ProductInfo } from "~/orders/canonical";
+import type { CanonicalAddress, CanonicalLineItem, CanonicalOrder, MoneyPair, ProductInfo } from "~/orders/canonical";
 import type { SyncPlan } from "../types";
 import {
   isReversioCurrency,
@@ -71,6 +71,14 @@ export function planReversioImport(
     return { kind: "skip", reason: "Waiting for fulfillment: Revers.io import is set to happen once the order is fulfilled" };
   }
 
+  // An old payload without money sets can leave a side partly in another currency
+  // (see discountedUnitPrice in app/orders/build.ts): never send a mixed order.
+  const prices = [order.totalShipping, ...order.lineItems.map((line) => line.unitPriceAfterDiscounts)];
+  const foreign = prices.map((pair) => pair[money.side].currency).find((currency) => currency !== money.currency);
+  if (foreign) {
+    return { kind: "skip", reason: `Revers.io needs every price in ${money.currency}, but some of this order's prices are only known in ${foreign}` };
+  }
+
   const refunded = refundedQuantities(order);
   const plannedProducts: ReversioPlannedProduct[] = [];
   const linesWithoutSku: string[] = [];
@@ -138,10 +146,9 @@ export function importOrderBody(plan: ReversioPlanRequest, modelIdBySku: Readonl
   };
 }
 
+/** `currency` is the side's currency, checked for every price before mapping. */
 function price(pair: MoneyPair, side: MoneySide, currency: ReversioCurrency): ReversioPrice {
-  const money: Money = pair[side];
-  if (money.currency !== currency) throw new Error(`Expected ${side} money in ${currency}, got ${money.currency}`);
-  return { amount: Number(money.amount), currency };
+  return { amount: Number(pair[side].amount), currency };
 }
 
 function modelLabel(line: CanonicalLineItem): string {
