@@ -8,6 +8,11 @@ import { PartnerError } from "~/connectors/errors";
 import type { ClientDeps, PushContext } from "~/connectors/types";
 import type { Logger } from "~/logger";
 import { memoryPartnerCache } from "~/sync/partner-cache.server";
+import { loadFixture } from "../fixtures/shopify/index";
+import { parseJsonLossless } from "~/orders/json";
+import { extractOrderSnapshot, type OrderSnapshot } from "~/orders/snapshot";
+import { buildCanonicalOrder } from "~/orders/build";
+import type { CanonicalOrder } from "~/orders/canonical";
 import { startTestfreaksSimulator, TESTFREAKS_SIM_API_KEY, TESTFREAKS_SIM_CLIENT_ID, type TestfreaksSimulator } from "../simulators/testfreaks";
 
 const config: TestfreaksConfig = { apiKey: TESTFREAKS_SIM_API_KEY, clientId: TESTFREAKS_SIM_CLIENT_ID, itemIdSource: "sku", orderIdSource: "name" };
@@ -45,36 +50,40 @@ async function pushError(request: TestfreaksOrderRequest, ctx: PushContext<Testf
   return error as PartnerError;
 }
 
-// The order "#1001" as it is first sent (placed, nothing shipped) and later (one
-// line delivered, one line added by an order edit).
-const placed: TestfreaksOrderRequest = {
-  order: {
-    id: "#1001",
-    customer: { id: "7156883718400", name: "Jane Doe", email: "jane.doe@example.com" },
-    items: [{ id: "sku-managed-1", family_id: "8390362562816", name: "The Multi-managed Snowboard", reviewable: true }],
-  },
-};
-const delivered: TestfreaksOrderRequest = {
-  order: {
-    ...placed.order,
-    items: [
-      { id: "sku-managed-1", family_id: "8390362562816", name: "The Multi-managed Snowboard", delivery_date: "2024-02-06", reviewable: true },
-      { id: "sku-hosted-1", family_id: "8390362530048", name: "The 3p Fulfilled Snowboard", delivery_date: "2024-02-07", reviewable: true },
-    ],
-  },
-};
+function orderFrom(fixture: string, change?: (snapshot: OrderSnapshot) => void): CanonicalOrder {
+  const result = extractOrderSnapshot(parseJsonLossless(loadFixture(fixture)));
+  if (!result.ok) throw new Error(`${fixture}: ${result.error}`);
+  change?.(result.snapshot);
+  return buildCanonicalOrder("sim-shop.myshopify.com", result.snapshot);
+}
+
+function requestFor(order: CanonicalOrder): TestfreaksOrderRequest {
+  const planned = testfreaksConnector.plan(order, new Map(), config);
+  if (planned.kind !== "send") throw new Error(`expected a request, got skipped: ${planned.reason}`);
+  return planned.request;
+}
+
+// Order #23301 as first sent (placed, nothing shipped yet) and as sent once USPS delivered it.
+const placed = requestFor(orderFrom("orders-updated.tracking-delivered-usd", (snapshot) => void (snapshot.fulfillments = [])));
+const delivered = requestFor(orderFrom("orders-updated.tracking-delivered-usd"));
 
 describe("push: POST /orders upserts by order.id", () => {
-  it("given an order sent once, when it is sent again with a delivery date and a new line, then TestFreaks holds one order with both items updated", async () => {
+  it("given an order sent when placed, when it is sent again once delivered, then TestFreaks holds one order whose items gained their delivery date", async () => {
     const first = await testfreaksConnector.push(placed, contextFor(config));
+    const afterFirst = sim.state.orders[0]?.items.map(({ id, delivery_date, reviewable }) => ({ id, delivery_date, reviewable }));
     const second = await testfreaksConnector.push(delivered, contextFor(config));
 
-    expect(first).toEqual({ remoteId: "#1001", httpStatus: 200, sent: placed });
-    expect(second).toEqual({ remoteId: "#1001", httpStatus: 200, sent: delivered });
+    expect(first).toEqual({ remoteId: "#23301", httpStatus: 200, sent: placed });
+    expect(second).toEqual({ remoteId: "#23301", httpStatus: 200, sent: delivered });
+    expect(afterFirst).toEqual([
+      { id: "18500B", delivery_date: null, reviewable: true },
+      { id: "5000B", delivery_date: null, reviewable: true },
+    ]);
     expect(sim.state.orders).toHaveLength(1);
+    expect(sim.state.orders[0]?.customer).toMatchObject({ id: "3633178509361", name: "Jane Doe", email: "jane.doe@example.com" });
     expect(sim.state.orders[0]?.items.map(({ id, delivery_date, reviewable }) => ({ id, delivery_date, reviewable }))).toEqual([
-      { id: "sku-managed-1", delivery_date: "2024-02-06", reviewable: true },
-      { id: "sku-hosted-1", delivery_date: "2024-02-07", reviewable: true },
+      { id: "18500B", delivery_date: "2021-02-22", reviewable: true },
+      { id: "5000B", delivery_date: "2021-02-22", reviewable: true },
     ]);
   });
 
@@ -82,28 +91,37 @@ describe("push: POST /orders upserts by order.id", () => {
     await testfreaksConnector.push(delivered, contextFor(config));
     const client = createTestfreaksClient(depsFor(sim.url), config);
 
-    const order = await client.getOrder("#1001");
+    const order = await client.getOrder("#23301");
 
-    expect(order?.id).toBe("#1001");
-    expect(order?.customer?.id).toBe("7156883718400");
-    expect(order?.items?.map((item) => item.id)).toEqual(["sku-managed-1", "sku-hosted-1"]);
-    expect(sim.log.at(-1)?.path).toBe("/orders/%231001");
+    expect(order?.id).toBe("#23301");
+    expect(order?.customer?.id).toBe("3633178509361");
+    expect(order?.items?.map((item) => item.id)).toEqual(["18500B", "5000B"]);
+    expect(sim.log.at(-1)?.path).toBe("/orders/%2323301");
     expect(await client.getOrder("#404")).toBeNull();
   });
 
-  it("given a delivered order, when the cancelled order is re-sent with reviewable:false, then TestFreaks keeps the items but stops their review collection", async () => {
-    await testfreaksConnector.push(delivered, contextFor(config));
-    const cancelled: TestfreaksOrderRequest = {
-      order: { ...delivered.order, items: delivered.order.items.map((item) => ({ ...item, reviewable: false })) },
-    };
+  it("given an order sent before it was cancelled, when the cancelled order is re-sent, then its items stay but are no longer reviewable", async () => {
+    await testfreaksConnector.push(requestFor(orderFrom("orders-cancelled.sample", (snapshot) => void (snapshot.cancelledAt = null))), contextFor(config));
+    const cancelled = requestFor(orderFrom("orders-cancelled.sample"));
 
     await testfreaksConnector.push(cancelled, contextFor(config));
 
     expect(sim.state.orders).toHaveLength(1);
     expect(sim.state.orders[0]?.items.map(({ id, reviewable, deleted }) => ({ id, reviewable, deleted }))).toEqual([
-      { id: "sku-managed-1", reviewable: false, deleted: false },
-      { id: "sku-hosted-1", reviewable: false, deleted: false },
+      { id: "SKU2006-001", reviewable: false, deleted: false },
+      { id: "LENS-PROTECT-2YR", reviewable: false, deleted: false },
+      { id: "CASE-LEATHER-PREM", reviewable: false, deleted: false },
+      { id: "SKU2006-020", reviewable: false, deleted: false },
+      { id: "SKU2006-035", reviewable: false, deleted: false },
     ]);
+  });
+
+  it("given a stored order, when a request names only one of its items, then the other item is kept (the API never deletes items)", async () => {
+    await testfreaksConnector.push(delivered, contextFor(config));
+
+    await testfreaksConnector.push({ order: { ...delivered.order, items: delivered.order.items.slice(0, 1) } }, contextFor(config));
+
+    expect(sim.state.orders[0]?.items.map((item) => item.id)).toEqual(["18500B", "5000B"]);
   });
 });
 
