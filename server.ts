@@ -5,6 +5,7 @@ import { createRequestHandler } from "@remix-run/express";
 import path from "node:path";
 import { existsSync } from "node:fs";
 import { appContext } from "./app/context.server";
+import { prepareDatabase } from "./app/db.server";
 import { ConfigError } from "./app/config.server";
 import { startWorker } from "./app/sync/worker.server";
 
@@ -12,6 +13,7 @@ async function main() {
   const ctx = appContext();
   const buildPath = path.resolve("build/server/index.js");
   if (!existsSync(buildPath)) throw new ConfigError("No build found at build/server/index.js: run `npm run build` first");
+  await prepareDatabase(ctx.db, ctx.env.DATABASE_URL);
   const app = express();
   app.disable("x-powered-by");
   app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));

@@ -1,10 +1,12 @@
 // npm run worker: the sync worker on its own (run the app with WORKER=off).
 import { appContext } from "~/context.server";
+import { prepareDatabase } from "~/db.server";
 import { ConfigError } from "~/config.server";
 import { startWorker } from "~/sync/worker.server";
 
 try {
   const ctx = appContext();
+  await prepareDatabase(ctx.db, ctx.env.DATABASE_URL);
   const worker = startWorker(ctx.runner, { concurrency: ctx.env.WORKER_CONCURRENCY });
   ctx.logger.info("worker started", { id: worker.id });
   const stop = async () => {

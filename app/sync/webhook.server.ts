@@ -20,6 +20,8 @@ const text = (status: number, body: string) => new Response(body, { status, head
  * nothing is stored; a store we cannot write gets 503 so Shopify retries.
  */
 export async function handleWebhook(request: Request, deps: WebhookDeps): Promise<Response> {
+  // Unsigned is refused like badly signed (the library would call it a 400).
+  if (!request.headers.get("x-shopify-hmac-sha256")) return text(401, "Missing webhook signature");
   const raw = await request.clone().text();
   let hook: Awaited<ReturnType<ShopifyApp["authenticate"]["webhook"]>>;
   try {
