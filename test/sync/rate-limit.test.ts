@@ -1,0 +1,56 @@
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { fixtureNames, loadFixture } from "../fixtures/shopify";
+import { startHarness, TEST_SECRET, type Harness } from "../support/harness";
+import { postWebhook, signWebhook } from "../support/webhooks";
+import { startTestfreaksSimulator, type TestfreaksSimulator } from "../simulators/testfreaks";
+import { productsFromFixtures, startShopifyAdminStandIn, type ShopifyAdminStandIn } from "../simulators/shopify-admin";
+import { startWorker } from "~/sync/worker.server";
+import { installShopWithPartners, SHOP } from "./fixtures";
+
+const LIMIT = 2;
+const WINDOW_MS = 1000;
+let h: Harness;
+let tf: TestfreaksSimulator;
+let admin: ShopifyAdminStandIn;
+
+beforeEach(async () => {
+  tf = await startTestfreaksSimulator({ knobs: { rateLimit: { limit: LIMIT, windowMs: WINDOW_MS, retryAfterSec: 1 } } });
+  admin = await startShopifyAdminStandIn({ products: productsFromFixtures(fixtureNames.filter((n) => n.startsWith("orders-")).map(loadFixture)) });
+  h = await startHarness({ TESTFREAKS_API_URL: tf.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url });
+  await installShopWithPartners(h.ctx.db, h.ctx.keyring, { second: false });
+});
+afterEach(async () => {
+  await h.close();
+  await tf.close();
+  await admin.close();
+});
+
+it("given a partner limiting to 2 requests a second, never sends more than that after being told, and syncs every order", async () => {
+  const orders = ["orders-create.discount-code-cad", "orders-create.gbp-presentment", "orders-updated.eur-fulfilled", "orders-updated.tracking-delivered-usd", "orders-cancelled.sample", "orders-cancelled.refunded-cad"];
+  for (const fixture of orders) {
+    await postWebhook(h.url, signWebhook({ topic: "orders/updated", shop: SHOP, body: loadFixture(fixture), secret: TEST_SECRET }));
+  }
+
+  const worker = startWorker(h.ctx.runner, { concurrency: 4, pollIntervalMs: 20 });
+  const deadline = Date.now() + 20_000;
+  while ((await h.ctx.db.syncJob.count({ where: { status: { not: "synced" } } })) > 0) {
+    if (Date.now() > deadline) throw new Error("jobs did not all sync within 20 s");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await worker.stop();
+
+  const requests = tf.log.filter((r) => r.method === "POST");
+  const accepted = requests.filter((r) => r.status === 200);
+  expect(accepted).toHaveLength(orders.length);
+  // After each 429 the partner is left alone for its Retry-After (1 s).
+  for (const [i, r] of requests.entries()) {
+    const next = requests[i + 1];
+    if (r.status === 429 && next) expect(next.at - r.at).toBeGreaterThanOrEqual(1000);
+  }
+  // In any one-second span: at most the limit, plus the one request that learned of it.
+  for (const r of requests) {
+    expect(requests.filter((o) => o.at >= r.at && o.at < r.at + WINDOW_MS).length).toBeLessThanOrEqual(LIMIT + 1);
+  }
+  const rateLimited = await h.ctx.db.syncAttempt.count({ where: { outcome: "rate_limited" } });
+  expect(rateLimited).toBe(requests.filter((r) => r.status === 429).length);
+}, 30_000);
