@@ -126,14 +126,34 @@ async function main(): Promise<number> {
       Object.keys(partners).filter((p) => !rows.some((r) => r.orderName === order && r.partner === p)).map((p) => `${order} / ${p}`),
     );
     for (const m of missing) say(`MISSING: no job for ${m}`);
-    const bad = table.filter((r) => r.check !== "ok").length + missing.length;
-    say(`\nPartners now hold: Reverb ${standIns.reverb.state.orders.size} order(s), Revers.io ${standIns.reversio.state.orders.length} order(s), TestFreaks ${standIns.testfreaks.state.orders.length} order(s).`);
+
+    say("\nWhat the partners hold now\n");
+    const checks = partnerChecks(standIns);
+    for (const c of checks) say(`  ${c.ok ? "ok      " : "MISMATCH"}  ${c.what}`);
+    const bad = table.filter((r) => r.check !== "ok").length + missing.length + checks.filter((c) => !c.ok).length;
     say(bad === 0 ? `\nDemo passed: all ${table.length} jobs reached the status their data implies.` : `\nDemo FAILED: ${bad} job(s) did not reach the expected status.`);
     return bad === 0 ? 0 : 1;
   } finally {
     app?.kill("SIGTERM");
     await standIns.close();
   }
+}
+
+/** What the partners' own records must show after the replay: the data reached them as their documents require. */
+function partnerChecks(standIns: Awaited<ReturnType<typeof startStandIns>>) {
+  const reverb = [...standIns.reverb.state.orders.values()];
+  const cancelled = reverb.filter((o) => o.order_number === "#1001");
+  const tf1001 = standIns.testfreaks.state.orders.find((o) => o.id === "#1001");
+  const tf23301 = standIns.testfreaks.state.orders.find((o) => o.id === "#23301");
+  const reversio = standIns.reversio.state.orders.map((o) => o.orderReference);
+  const reverbPosts = standIns.reverb.log.filter((r) => r.method === "POST" && r.path.endsWith("/orders")).length;
+  return [
+    { what: `Reverb: ${reverb.length} orders, one POST each (${reverbPosts} POSTs)`, ok: reverb.length === 4 && reverbPosts === 4 },
+    { what: `Reverb: #1001 once, cancelled by a PUT to subtotal ${cancelled[0]?.subtotal} (${cancelled[0]?.updates ?? 0} update)`, ok: cancelled.length === 1 && cancelled[0]!.subtotal === "0.00" && cancelled[0]!.updates === 1 },
+    { what: `Revers.io: imported ${reversio.join(", ") || "nothing"} (the EUR-shop order, once fulfilled)`, ok: reversio.length === 1 && reversio[0] === "#29448" },
+    { what: `TestFreaks: #1001's items withdrawn (reviewable: ${tf1001?.items.map((i) => i.reviewable).join(", ")})`, ok: !!tf1001 && tf1001.items.every((i) => !i.reviewable) },
+    { what: `TestFreaks: #23301 delivered on ${tf23301?.items[0]?.delivery_date}`, ok: tf23301?.items[0]?.delivery_date === "2021-02-22" },
+  ];
 }
 
 /** Waits until no job is pending, retrying or held by a worker; answers the final rows. */
