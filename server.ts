@@ -11,13 +11,15 @@ import { startWorker } from "./app/sync/worker.server";
 
 async function main() {
   const ctx = appContext();
-  const buildPath = path.resolve("build/server/index.js");
-  if (!existsSync(buildPath)) throw new ConfigError("No build found at build/server/index.js: run `npm run build` first");
+  // APP_BUILD_DIR: where `remix vite:build` wrote the app (vite.config.ts); the browser tests use their own.
+  const buildDir = path.resolve(process.env.APP_BUILD_DIR || "build");
+  const buildPath = path.join(buildDir, "server/index.js");
+  if (!existsSync(buildPath)) throw new ConfigError(`No build found at ${buildPath}: run \`npm run build\` first`);
   await prepareDatabase(ctx.db, ctx.env.DATABASE_URL);
   const app = express();
   app.disable("x-powered-by");
-  app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("build/client", { maxAge: "1h" }));
+  app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build: await import(buildPath) }));
   const server = app.listen(ctx.env.PORT, () => ctx.logger.info("app listening", { port: ctx.env.PORT, worker: ctx.env.WORKER }));
   const worker = ctx.env.WORKER === "on" ? startWorker(ctx.runner, { concurrency: ctx.env.WORKER_CONCURRENCY }) : null;

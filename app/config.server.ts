@@ -26,6 +26,12 @@ const envSchema = z.object({
   REVERSIO_API_URL: url("REVERSIO_API_URL").optional(),
   TESTFREAKS_API_URL: url("TESTFREAKS_API_URL").optional(),
   SHOPIFY_LOCAL_ADMIN_URL: url("SHOPIFY_LOCAL_ADMIN_URL").optional(),
+  // Local mode only: the embedded pages load the App Bridge stand-in (app/admin/local-app-bridge.js)
+  // instead of Shopify's CDN script, which cannot load here. It mints no tokens: it only relays one it was given.
+  SHOPIFY_LOCAL_APP_BRIDGE: z
+    .enum(["1", "0", "on", "off", "true", "false"], { error: "SHOPIFY_LOCAL_APP_BRIDGE must be 1 or 0" })
+    .optional()
+    .transform((value) => value === "1" || value === "on" || value === "true"),
   WORKER: z.enum(["on", "off"], { error: "WORKER must be on or off" }).default("on"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
 });

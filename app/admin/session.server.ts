@@ -1,0 +1,42 @@
+// The one door into the embedded admin's data. Every loader and action under
+// app/routes/app.* and app/routes/api.* starts with `requireShop(request)` and
+// scopes every query by the `shop` it answers: the shop comes from the session
+// token Shopify signed (its `dest`), never from a URL or form field, so a page
+// opened with shop B's token can only ever see shop B's rows.
+import type { Session } from "@shopify/shopify-api";
+import { appContext, type AppContext } from "~/context.server";
+
+type AdminContext = Awaited<ReturnType<AppContext["shopify"]["authenticate"]["admin"]>>;
+
+export interface ShopRequest {
+  /** The shop's myshopify domain, from the verified session token. */
+  shop: string;
+  /** Admin API client for the shop (`admin.graphql(query, { variables })`). */
+  admin: AdminContext["admin"];
+  /** The shop's offline session (token exchange strategy: one per shop). */
+  session: Session;
+  /** The app's shared context: db, keyring, connectors' runner deps, logger. */
+  ctx: AppContext;
+}
+
+/**
+ * Authenticates an embedded admin request with shopify-app-remix
+ * (`authenticate.admin`): a document request carries `id_token`, `shop`, `host`
+ * and `embedded=1`; a fetch from the page carries `Authorization: Bearer <session
+ * token>` (App Bridge adds it). Throws the library's Response (bounce page,
+ * 401 with a retry header, redirect to login) when the request is not
+ * authenticated; loaders should let it propagate.
+ */
+export async function requireShop(request: Request, ctx: AppContext = appContext()): Promise<ShopRequest> {
+  const { admin, session } = await ctx.shopify.authenticate.admin(request);
+  return { shop: session.shop, admin, session, ctx };
+}
+
+/**
+ * The answer for a record that does not exist for this shop, including one that
+ * exists for another shop: the two must be indistinguishable (a 404, not a 403).
+ * Throw it from a loader; the route's ErrorBoundary shows the not-found page.
+ */
+export function notFound(message = "This page does not exist, or it belongs to another store."): Response {
+  return new Response(message, { status: 404, statusText: "Not Found" });
+}
