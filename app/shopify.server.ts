@@ -1,5 +1,5 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import type { PrismaClient } from "@prisma/client";
 import type { AppEnv } from "./config.server";
@@ -21,6 +21,8 @@ export function createShopify(env: AppEnv, db: PrismaClient) {
     authPathPrefix: "/auth",
     sessionStorage: new PrismaSessionStorage(db),
     distribution: AppDistribution.AppStore,
+    // The library's info lines (its version at every start) are noise in our JSON logs.
+    logger: { level: LogSeverity.Warning },
     // Webhook subscriptions are declared in shopify.app.toml, not registered at run time.
     future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: false },
   });
