@@ -1,27 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fixtureNames, loadFixture } from "../fixtures/shopify";
-import { fakeClock, startHarness, TEST_SECRET, type Harness } from "../support/harness";
+import { loadFixture } from "../fixtures/shopify";
+import { fakeClock, TEST_SECRET, type Harness } from "../support/harness";
 import { postWebhook, signWebhook } from "../support/webhooks";
-import { startTestfreaksSimulator, type TestfreaksSimulator } from "../simulators/testfreaks";
-import { productsFromFixtures, startShopifyAdminStandIn, type ShopifyAdminStandIn } from "../simulators/shopify-admin";
+import type { TestfreaksSimulator } from "../simulators/testfreaks";
 import { startWorker } from "~/sync/worker.server";
-import { installShopWithPartners, SHOP } from "./fixtures";
+import { SHOP, startPipeline, type Pipeline } from "./fixtures";
 
+let p: Pipeline;
 let h: Harness;
 let tf: TestfreaksSimulator;
-let admin: ShopifyAdminStandIn;
 
 beforeEach(async () => {
-  tf = await startTestfreaksSimulator();
-  admin = await startShopifyAdminStandIn({ products: productsFromFixtures(fixtureNames.filter((n) => n.startsWith("orders-")).map(loadFixture)) });
-  h = await startHarness({ TESTFREAKS_API_URL: tf.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url });
-  await installShopWithPartners(h.ctx.db, h.ctx.keyring, { second: false });
+  p = await startPipeline();
+  ({ h, tf } = p);
 });
-afterEach(async () => {
-  await h.close();
-  await tf.close();
-  await admin.close();
-});
+afterEach(async () => p.close());
 
 const send = (topic: string, body: string) => postWebhook(h.url, signWebhook({ topic, shop: SHOP, body, secret: TEST_SECRET }));
 

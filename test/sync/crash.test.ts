@@ -1,29 +1,22 @@
 import { spawn } from "node:child_process";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { fixtureNames, loadFixture } from "../fixtures/shopify";
-import { startHarness, TEST_SECRET, testEnv, type Harness } from "../support/harness";
+import { loadFixture } from "../fixtures/shopify";
+import { TEST_SECRET, testEnv, type Harness } from "../support/harness";
 import { postWebhook, signWebhook } from "../support/webhooks";
-import { startTestfreaksSimulator, type TestfreaksSimulator } from "../simulators/testfreaks";
-import { productsFromFixtures, startShopifyAdminStandIn, type ShopifyAdminStandIn } from "../simulators/shopify-admin";
+import type { TestfreaksSimulator } from "../simulators/testfreaks";
 import { startWorker } from "~/sync/worker.server";
 import { policy } from "~/sync/retry-policy";
-import { installShopWithPartners, SHOP } from "./fixtures";
+import { SHOP, startPipeline, type Pipeline } from "./fixtures";
 
+let p: Pipeline;
 let h: Harness;
 let tf: TestfreaksSimulator;
-let admin: ShopifyAdminStandIn;
 
 beforeEach(async () => {
-  tf = await startTestfreaksSimulator({ knobs: { latencyMs: 4000 } });
-  admin = await startShopifyAdminStandIn({ products: productsFromFixtures(fixtureNames.filter((n) => n.startsWith("orders-")).map(loadFixture)) });
-  h = await startHarness({ TESTFREAKS_API_URL: tf.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url });
-  await installShopWithPartners(h.ctx.db, h.ctx.keyring, { second: false });
+  p = await startPipeline({ testfreaks: { knobs: { latencyMs: 4000 } } });
+  ({ h, tf } = p);
 });
-afterEach(async () => {
-  await h.close();
-  await tf.close();
-  await admin.close();
-});
+afterEach(async () => p.close());
 
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
   const deadline = Date.now() + timeoutMs;
@@ -37,7 +30,7 @@ it("given a worker process killed with SIGKILL in the middle of a job, another w
   await postWebhook(h.url, signWebhook({ topic: "orders/updated", shop: SHOP, body: loadFixture("orders-updated.tracking-delivered-usd"), secret: TEST_SECRET }));
 
   const child = spawn(process.execPath, ["--import", "tsx", "test/support/worker-child.ts"], {
-    env: { ...process.env, ...testEnv({ DATABASE_URL: h.store.url, ENCRYPTION_KEY: h.ctx.env.ENCRYPTION_KEY, TESTFREAKS_API_URL: tf.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url }) },
+    env: { ...process.env, ...testEnv({ DATABASE_URL: h.store.url, ENCRYPTION_KEY: h.ctx.env.ENCRYPTION_KEY, TESTFREAKS_API_URL: tf.url, SHOPIFY_LOCAL_ADMIN_URL: p.admin.url }) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));

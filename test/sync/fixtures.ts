@@ -3,7 +3,11 @@ import { testfreaksConnector } from "~/connectors/testfreaks";
 import type { Keyring } from "~/security/secrets.server";
 import { savePartnerConfig } from "~/sync/partner-config.server";
 import { installShopLocally } from "~/shopify/install.server";
-import { TESTFREAKS_SIM_API_KEY, TESTFREAKS_SIM_CLIENT_ID } from "../simulators/testfreaks";
+import { startTestfreaksSimulator, TESTFREAKS_SIM_API_KEY, TESTFREAKS_SIM_CLIENT_ID, type TestfreaksSimOptions, type TestfreaksSimulator } from "../simulators/testfreaks";
+import { productsFromFixtures, startShopifyAdminStandIn, type ShopifyAdminStandIn } from "../simulators/shopify-admin";
+import { loadFixture, orderFixtureNames } from "../fixtures/shopify";
+import { startHarness, TEST_SECRET, type Harness } from "../support/harness";
+import { postWebhook, signWebhook } from "../support/webhooks";
 
 export const SHOP = "sync-test.myshopify.com";
 
@@ -21,4 +25,32 @@ export async function installShopWithPartners(db: PrismaClient, keyring: Keyring
 /** A fixture's text with its updated_at moved, to make newer and older versions of the same order. */
 export function withUpdatedAt(raw: string, iso: string): string {
   return raw.replace(/"updated_at": "[^"]*"/, `"updated_at": "${iso}"`);
+}
+
+/** The app on a fresh store with its webhook endpoint, a TestFreaks simulator and the Admin API stand-in; the shop installed with TestFreaks set up. */
+export interface Pipeline {
+  h: Harness;
+  tf: TestfreaksSimulator;
+  admin: ShopifyAdminStandIn;
+  /** Posts a signed webhook for the shop. */
+  send(topic: string, body: string): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startPipeline(options: { testfreaks?: TestfreaksSimOptions } = {}): Promise<Pipeline> {
+  const tf = await startTestfreaksSimulator(options.testfreaks);
+  const admin = await startShopifyAdminStandIn({ products: productsFromFixtures(orderFixtureNames.map(loadFixture)) });
+  const h = await startHarness({ TESTFREAKS_API_URL: tf.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url });
+  await installShopWithPartners(h.ctx.db, h.ctx.keyring, { second: false });
+  return {
+    h,
+    tf,
+    admin,
+    send: (topic, body) => postWebhook(h.url, signWebhook({ topic, shop: SHOP, body, secret: TEST_SECRET })),
+    async close() {
+      await h.close();
+      await tf.close();
+      await admin.close();
+    },
+  };
 }

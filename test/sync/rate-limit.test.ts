@@ -1,29 +1,22 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { fixtureNames, loadFixture } from "../fixtures/shopify";
-import { startHarness, TEST_SECRET, type Harness } from "../support/harness";
+import { loadFixture } from "../fixtures/shopify";
+import { TEST_SECRET, type Harness } from "../support/harness";
 import { postWebhook, signWebhook } from "../support/webhooks";
-import { startTestfreaksSimulator, type TestfreaksSimulator } from "../simulators/testfreaks";
-import { productsFromFixtures, startShopifyAdminStandIn, type ShopifyAdminStandIn } from "../simulators/shopify-admin";
+import type { TestfreaksSimulator } from "../simulators/testfreaks";
 import { startWorker } from "~/sync/worker.server";
-import { installShopWithPartners, SHOP } from "./fixtures";
+import { SHOP, startPipeline, type Pipeline } from "./fixtures";
 
 const LIMIT = 2;
 const WINDOW_MS = 1000;
+let p: Pipeline;
 let h: Harness;
 let tf: TestfreaksSimulator;
-let admin: ShopifyAdminStandIn;
 
 beforeEach(async () => {
-  tf = await startTestfreaksSimulator({ knobs: { rateLimit: { limit: LIMIT, windowMs: WINDOW_MS, retryAfterSec: 1 } } });
-  admin = await startShopifyAdminStandIn({ products: productsFromFixtures(fixtureNames.filter((n) => n.startsWith("orders-")).map(loadFixture)) });
-  h = await startHarness({ TESTFREAKS_API_URL: tf.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url });
-  await installShopWithPartners(h.ctx.db, h.ctx.keyring, { second: false });
+  p = await startPipeline({ testfreaks: { knobs: { rateLimit: { limit: LIMIT, windowMs: WINDOW_MS, retryAfterSec: 1 } } } });
+  ({ h, tf } = p);
 });
-afterEach(async () => {
-  await h.close();
-  await tf.close();
-  await admin.close();
-});
+afterEach(async () => p.close());
 
 it("given a partner limiting to 2 requests a second, never sends more than that after being told, and syncs every order", async () => {
   const orders = ["orders-create.discount-code-cad", "orders-create.gbp-presentment", "orders-updated.eur-fulfilled", "orders-updated.tracking-delivered-usd", "orders-cancelled.sample", "orders-cancelled.refunded-cad"];

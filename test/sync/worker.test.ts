@@ -1,39 +1,33 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fixtureNames, loadFixture } from "../fixtures/shopify";
-import { fakeClock, startHarness, TEST_SECRET, type Harness } from "../support/harness";
-import { postWebhook, signWebhook } from "../support/webhooks";
-import { startTestfreaksSimulator, type TestfreaksSimulator } from "../simulators/testfreaks";
-import { productsFromFixtures, startShopifyAdminStandIn, type ShopifyAdminStandIn } from "../simulators/shopify-admin";
+import { loadFixture } from "../fixtures/shopify";
+import { fakeClock, type Harness } from "../support/harness";
+import type { TestfreaksSimulator } from "../simulators/testfreaks";
 import { startWorker, type Worker } from "~/sync/worker.server";
 import { backoffDelayMs, policy } from "~/sync/retry-policy";
-import { installShopWithPartners, SHOP, withUpdatedAt } from "./fixtures";
+import { installShopWithPartners, SHOP, startPipeline, withUpdatedAt, type Pipeline } from "./fixtures";
 
+let p: Pipeline;
 let h: Harness;
 let tf: TestfreaksSimulator;
-let admin: ShopifyAdminStandIn;
 let worker: Worker;
 const clock = fakeClock();
 
 beforeEach(async () => {
   // Webhooks are stamped with the real time; the worker's clock starts a minute after it.
   clock.set(new Date(Date.now() + 60_000));
-  tf = await startTestfreaksSimulator();
-  admin = await startShopifyAdminStandIn({ products: productsFromFixtures(fixtureNames.filter((n) => n.startsWith("orders-")).map(loadFixture)) });
-  h = await startHarness({ TESTFREAKS_API_URL: tf.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url });
+  p = await startPipeline();
+  ({ h, tf } = p);
   h.ctx.runner.now = clock.now;
   // Jitter pinned to its middle: the schedule is then exactly the policy's base schedule.
   h.ctx.runner.random = () => 0.5;
-  await installShopWithPartners(h.ctx.db, h.ctx.keyring, { second: false });
   worker = startWorker(h.ctx.runner, { loop: false });
 });
 afterEach(async () => {
   await worker.stop();
-  await h.close();
-  await tf.close();
-  await admin.close();
+  await p.close();
 });
 
-const send = (topic: string, body: string) => postWebhook(h.url, signWebhook({ topic, shop: SHOP, body, secret: TEST_SECRET }));
+const send = (topic: string, body: string) => p.send(topic, body);
 const job = () => h.ctx.db.syncJob.findFirstOrThrow({ where: { shop: SHOP, partner: "testfreaks" } });
 const attempts = async () => (await h.ctx.db.syncAttempt.findMany({ orderBy: { startedAt: "asc" } })).map((a) => [a.outcome, a.httpStatus]);
 const ordersPosted = () => tf.log.filter((r) => r.method === "POST" && r.path.endsWith("/orders")).length;
