@@ -1,5 +1,6 @@
-// Local stand-in for the Shopify Admin GraphQL API: the two queries the app makes
-// (products by id through `nodes(ids:)`, and `shop`), behind the same URL shape
+// Local stand-in for the Shopify Admin GraphQL API: the queries the app makes
+// (products by id through `nodes(ids:)`, `shop`, and one order through
+// `order(id:)` for the admin's resync), behind the same URL shape
 // (POST /admin/api/<version>/graphql.json) and the same access-token header as
 // Shopify. The app reaches it through app/shopify/local-admin.server.ts.
 //
@@ -33,6 +34,14 @@ export interface ShopifyAdminStandIn extends SimServer {
   /** The catalogue by product id: tests edit or delete entries between calls. */
   products: Map<string, ProductRecord>;
   shop: ShopRecord;
+  /** Orders by decimal order id, in the Admin GraphQL shape `order(id:)` answers (see orderNodeFromWebhook). */
+  orders: Map<string, AdminOrderNode>;
+  /**
+   * What Shopify holds after it sent this webhook body (an orders/* or a
+   * fulfillments/* body, raw text): tests and the demo call it for each
+   * webhook they replay, so a re-read answers the order as the app last heard of it.
+   */
+  recordWebhook(body: string): void;
 }
 
 export const DEFAULT_SHOP_DOMAIN = "partner-sync-demo.myshopify.com";
@@ -43,20 +52,21 @@ const GRAPHQL_PATH = /^\/admin\/api\/[^/]+\/graphql\.json$/;
 const GLOBAL_ID = /^gid:\/\/shopify\/([A-Za-z]+)\/([0-9]+)$/;
 
 export async function startShopifyAdminStandIn(
-  opts: { products?: ProductRecord[]; shop?: Partial<ShopRecord>; knobs?: Partial<Knobs>; port?: number } = {},
+  opts: { products?: ProductRecord[]; orders?: AdminOrderNode[]; shop?: Partial<ShopRecord>; knobs?: Partial<Knobs>; port?: number } = {},
 ): Promise<ShopifyAdminStandIn> {
   const products = new Map((opts.products ?? []).map((product) => [product.id, product]));
+  const orders = new Map((opts.orders ?? []).map((order) => [gidNumber(order.id), order]));
   const shop: ShopRecord = {
     name: "Partner Sync Demo",
     currencyCode: "USD",
     myshopifyDomain: DEFAULT_SHOP_DOMAIN,
     ...opts.shop,
   };
-  const server = await startSimServer((req) => answerAdminRequest(req, products, shop), { port: opts.port, knobs: opts.knobs });
-  return Object.assign(server, { products, shop });
+  const server = await startSimServer((req) => answerAdminRequest(req, products, shop, orders), { port: opts.port, knobs: opts.knobs });
+  return Object.assign(server, { products, shop, orders, recordWebhook: (body: string) => recordWebhookBody(orders, body) });
 }
 
-function answerAdminRequest(req: SimRequest, products: Map<string, ProductRecord>, shop: ShopRecord): SimAnswer {
+function answerAdminRequest(req: SimRequest, products: Map<string, ProductRecord>, shop: ShopRecord, orders: Map<string, AdminOrderNode> = new Map()): SimAnswer {
   if (req.method !== "POST" || !GRAPHQL_PATH.test(req.path)) return { status: 404, body: { errors: "Not Found" } };
   const token = req.headers["x-shopify-access-token"];
   if (typeof token !== "string" || token.trim() === "") {
@@ -85,8 +95,16 @@ function answerAdminRequest(req: SimRequest, products: Map<string, ProductRecord
     }
   }
   if (/\bshop\s*\{/.test(query)) data.shop = shop;
+  if (/\border\s*\(/.test(query)) {
+    const id = variables.id;
+    const [, type, digits] = typeof id === "string" ? (GLOBAL_ID.exec(id) ?? []) : [];
+    if (typeof id !== "string") errors.push({ message: "Variable $id of type ID! was provided invalid value", extensions: { code: "INVALID_VARIABLE" } });
+    else if (type !== "Order" || digits === undefined) errors.push({ message: `Invalid global id '${id}'`, extensions: { code: "argumentLiteralsIncompatible" } });
+    // Shopify answers null for an order it does not have (deleted, or another shop's).
+    else data.order = orders.get(digits) ?? null;
+  }
   if (Object.keys(data).length === 0 && errors.length === 0) {
-    errors.push({ message: "The local Admin API stand-in answers only the product nodes(ids:) query and the shop query" });
+    errors.push({ message: "The local Admin API stand-in answers only the product nodes(ids:) query, the shop query and the order(id:) query" });
   }
   return { status: 200, body: { ...(errors.length > 0 ? { errors } : { data }), extensions: costExtension(errors.length > 0 ? null : 1) } };
 }
@@ -173,4 +191,286 @@ export function slugify(title: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
+}
+
+// ---------------------------------------------------------------------------
+// Orders: the Admin GraphQL `Order` as the stand-in answers it, built from the
+// webhook bodies Shopify would have sent about it. Field by field this is how
+// Shopify's two APIs name the same data (REST/webhook -> GraphQL 2025-10):
+// ids -> GIDs, timestamps -> UTC, enums -> upper case (financial_status ->
+// displayFinancialStatus, cancel_reason -> cancelReason, fulfillment status),
+// *_set {shop_money, presentment_money} -> MoneyBag {shopMoney, presentmentMoney},
+// note_attributes / properties -> customAttributes {key, value},
+// shipment_status -> Fulfillment.displayStatus, customer email / phone ->
+// defaultEmailAddress / defaultPhoneNumber, country_code -> countryCodeV2.
+// REST's total_line_items_price has no Order field: GraphQL clients add up the lines.
+
+interface GqlMoney {
+  amount: string;
+  currencyCode: string;
+}
+export interface GqlMoneyBag {
+  shopMoney: GqlMoney;
+  presentmentMoney: GqlMoney;
+}
+interface GqlKeyValue {
+  key: string;
+  value: string | null;
+}
+interface GqlAddress {
+  firstName: string | null;
+  lastName: string | null;
+  company: string | null;
+  address1: string | null;
+  address2: string | null;
+  city: string | null;
+  province: string | null;
+  zip: string | null;
+  countryCodeV2: string | null;
+  phone: string | null;
+}
+interface GqlLineRef {
+  quantity: number;
+  lineItem: { id: string };
+}
+interface GqlPage<T> {
+  pageInfo: { hasNextPage: boolean };
+  nodes: T[];
+}
+export interface AdminFulfillmentNode {
+  id: string;
+  status: string | null;
+  displayStatus: string | null;
+  createdAt: string;
+  updatedAt: string;
+  trackingInfo: { number: string | null }[];
+  fulfillmentLineItems: GqlPage<GqlLineRef>;
+}
+export interface AdminOrderNode {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  createdAt: string;
+  updatedAt: string;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  displayFinancialStatus: string | null;
+  test: boolean;
+  currencyCode: string;
+  presentmentCurrencyCode: string;
+  totalPriceSet: GqlMoneyBag;
+  totalShippingPriceSet: GqlMoneyBag;
+  discountCodes: string[];
+  customAttributes: GqlKeyValue[];
+  customer: {
+    id: string;
+    firstName: string | null;
+    lastName: string | null;
+    defaultEmailAddress: { emailAddress: string } | null;
+    defaultPhoneNumber: { phoneNumber: string } | null;
+  } | null;
+  shippingAddress: GqlAddress | null;
+  billingAddress: GqlAddress | null;
+  lineItems: GqlPage<{
+    id: string;
+    product: { id: string } | null;
+    variant: { id: string } | null;
+    sku: string | null;
+    title: string;
+    variantTitle: string | null;
+    vendor: string | null;
+    quantity: number;
+    requiresShipping: boolean;
+    originalUnitPriceSet: GqlMoneyBag;
+    discountAllocations: { allocatedAmountSet: GqlMoneyBag }[];
+    customAttributes: GqlKeyValue[];
+  }>;
+  fulfillments: AdminFulfillmentNode[];
+  refunds: { id: string; createdAt: string; refundLineItems: GqlPage<GqlLineRef> }[];
+}
+
+type Raw = Record<string, unknown>;
+
+/** Parses a webhook body keeping every number as the digits it was written with (ids exceed 2^53). */
+function parseExact(text: string): Raw {
+  return parse(text, null, (digits: string) => digits) as Raw;
+}
+
+const str = (value: unknown): string | null => (typeof value === "string" && value.trim() !== "" ? value : null);
+const digitsOf = (value: unknown): string | null => (typeof value === "string" && /^\d+$/.test(value) ? value : null);
+const num = (value: unknown): number => (typeof value === "string" ? Number(value) : typeof value === "number" ? value : 0);
+const list = (value: unknown): Raw[] => (Array.isArray(value) ? (value as Raw[]) : []);
+const upper = (value: unknown): string | null => (str(value) ? (value as string).toUpperCase() : null);
+
+/** Shopify's GraphQL DateTime: UTC, whole seconds, "Z". */
+function utc(value: unknown): string | null {
+  const text = str(value);
+  return text ? new Date(text).toISOString().replace(/\.\d{3}Z$/, "Z") : null;
+}
+
+function gidOf(raw: Raw, type: string): string {
+  const gid = str(raw.admin_graphql_api_id);
+  if (gid) return gid;
+  const id = digitsOf(raw.id);
+  if (!id) throw new Error(`a ${type} without an id`);
+  return `gid://shopify/${type}/${id}`;
+}
+
+function gidNumber(gid: string): string {
+  return GLOBAL_ID.exec(gid)?.[2] ?? gid;
+}
+
+/** A *_set, or (older payloads) the plain amount in the shop currency on both sides. */
+function moneyBag(set: unknown, plain: unknown, shopCurrency: string): GqlMoneyBag {
+  const value = set as { shop_money?: Raw; presentment_money?: Raw } | null | undefined;
+  if (value?.shop_money && value.presentment_money) {
+    return {
+      shopMoney: { amount: String(value.shop_money.amount), currencyCode: String(value.shop_money.currency_code) },
+      presentmentMoney: { amount: String(value.presentment_money.amount), currencyCode: String(value.presentment_money.currency_code) },
+    };
+  }
+  const amount = plain === undefined || plain === null ? "0.00" : String(plain);
+  return { shopMoney: { amount, currencyCode: shopCurrency }, presentmentMoney: { amount, currencyCode: shopCurrency } };
+}
+
+function sumBags(bags: GqlMoneyBag[], shopCurrency: string): GqlMoneyBag {
+  if (bags.length === 0) return moneyBag(null, "0.00", shopCurrency);
+  const add = (side: "shopMoney" | "presentmentMoney"): GqlMoney => ({
+    amount: (bags.reduce((cents, bag) => cents + Math.round(Number(bag[side].amount) * 100), 0) / 100).toFixed(2),
+    currencyCode: bags[0]![side].currencyCode,
+  });
+  return { shopMoney: add("shopMoney"), presentmentMoney: add("presentmentMoney") };
+}
+
+function address(raw: unknown): GqlAddress | null {
+  if (!raw || typeof raw !== "object") return null;
+  const a = raw as Raw;
+  return {
+    firstName: str(a.first_name),
+    lastName: str(a.last_name),
+    company: str(a.company),
+    address1: str(a.address1),
+    address2: str(a.address2),
+    city: str(a.city),
+    province: str(a.province),
+    zip: str(a.zip),
+    countryCodeV2: str(a.country_code),
+    phone: str(a.phone),
+  };
+}
+
+const keyValues = (value: unknown): GqlKeyValue[] =>
+  list(value).map((entry) => ({ key: String(entry.name), value: entry.value == null ? null : String(entry.value) }));
+
+const page = <T>(nodes: T[]): GqlPage<T> => ({ pageInfo: { hasNextPage: false }, nodes });
+
+function fulfillmentNode(raw: Raw): AdminFulfillmentNode {
+  const numbers = [...list(raw.tracking_numbers ?? []).map(String), ...(str(raw.tracking_number) ? [raw.tracking_number as string] : [])];
+  const status = upper(raw.status);
+  return {
+    id: gidOf(raw, "Fulfillment"),
+    status,
+    // What Shopify shows for a fulfillment without carrier events.
+    displayStatus: upper(raw.shipment_status) ?? (status === "SUCCESS" ? "FULFILLED" : status === "CANCELLED" ? "CANCELED" : null),
+    createdAt: utc(raw.created_at)!,
+    updatedAt: utc(raw.updated_at) ?? utc(raw.created_at)!,
+    trackingInfo: [...new Set(numbers)].map((number) => ({ number })),
+    fulfillmentLineItems: page(list(raw.line_items).map((line) => ({ quantity: num(line.quantity), lineItem: { id: gidOf(line, "LineItem") } }))),
+  };
+}
+
+/** The Admin GraphQL order for an orders/* webhook body (raw text). */
+export function orderNodeFromWebhook(text: string): AdminOrderNode {
+  const raw = parseExact(text);
+  const currency = String(raw.currency);
+  const customer = raw.customer as Raw | null | undefined;
+  const shippingLines = list(raw.shipping_lines).map((line) => moneyBag(line.price_set, line.price, currency));
+  return {
+    id: gidOf(raw, "Order"),
+    name: String(raw.name),
+    // Order.email is the address the order was placed with (REST's email, else contact_email).
+    email: str(raw.email) ?? str(raw.contact_email),
+    phone: str(raw.phone),
+    createdAt: utc(raw.created_at)!,
+    updatedAt: utc(raw.updated_at) ?? utc(raw.created_at)!,
+    cancelledAt: utc(raw.cancelled_at),
+    cancelReason: upper(raw.cancel_reason),
+    displayFinancialStatus: upper(raw.financial_status),
+    test: raw.test === true,
+    currencyCode: currency,
+    presentmentCurrencyCode: str(raw.presentment_currency) ?? currency,
+    totalPriceSet: moneyBag(raw.total_price_set, raw.total_price, currency),
+    totalShippingPriceSet: raw.total_shipping_price_set ? moneyBag(raw.total_shipping_price_set, null, currency) : sumBags(shippingLines, currency),
+    discountCodes: list(raw.discount_codes).map((discount) => String(discount.code)),
+    customAttributes: keyValues(raw.note_attributes),
+    customer:
+      customer && (customer.id != null || customer.admin_graphql_api_id != null)
+        ? {
+            id: gidOf(customer, "Customer"),
+            firstName: str(customer.first_name),
+            lastName: str(customer.last_name),
+            defaultEmailAddress: str(customer.email) ? { emailAddress: customer.email as string } : null,
+            defaultPhoneNumber: str(customer.phone) ? { phoneNumber: customer.phone as string } : null,
+          }
+        : null,
+    shippingAddress: address(raw.shipping_address),
+    billingAddress: address(raw.billing_address),
+    lineItems: page(
+      list(raw.line_items).map((line) => ({
+        id: gidOf(line, "LineItem"),
+        product: digitsOf(line.product_id) ? { id: `gid://shopify/Product/${line.product_id as string}` } : null,
+        variant: digitsOf(line.variant_id) ? { id: `gid://shopify/ProductVariant/${line.variant_id as string}` } : null,
+        sku: str(line.sku),
+        title: String(line.title),
+        variantTitle: str(line.variant_title),
+        vendor: str(line.vendor),
+        quantity: num(line.quantity),
+        requiresShipping: line.requires_shipping !== false,
+        originalUnitPriceSet: moneyBag(line.price_set, line.price, currency),
+        discountAllocations: list(line.discount_allocations).map((allocation) => ({ allocatedAmountSet: moneyBag(allocation.amount_set, allocation.amount, currency) })),
+        customAttributes: keyValues(line.properties),
+      })),
+    ),
+    fulfillments: list(raw.fulfillments).map(fulfillmentNode),
+    refunds: list(raw.refunds).map((refund) => ({
+      id: gidOf(refund, "Refund"),
+      createdAt: utc(refund.created_at)!,
+      refundLineItems: page(
+        list(refund.refund_line_items).map((line) => {
+          const nested = line.line_item as Raw | undefined;
+          const lineGid = str(nested?.admin_graphql_api_id) ?? `gid://shopify/LineItem/${String(line.line_item_id)}`;
+          return { quantity: num(line.quantity), lineItem: { id: lineGid } };
+        }),
+      ),
+    })),
+  };
+}
+
+/**
+ * Applies one webhook body to the orders Shopify holds: an order body replaces
+ * the order unless an equally new or newer one is held; a fulfillment body is
+ * merged into its order and moves the order's updatedAt forward, as Shopify does.
+ */
+export function recordWebhookBody(orders: Map<string, AdminOrderNode>, text: string): void {
+  const raw = parseExact(text);
+  if (raw.order_id !== undefined) {
+    const order = orders.get(String(raw.order_id));
+    if (!order) return;
+    const fulfillment = fulfillmentNode(raw);
+    order.fulfillments = [...order.fulfillments.filter((held) => held.id !== fulfillment.id), fulfillment];
+    if (fulfillment.updatedAt > order.updatedAt) order.updatedAt = fulfillment.updatedAt;
+    return;
+  }
+  const order = orderNodeFromWebhook(text);
+  const key = gidNumber(order.id);
+  const held = orders.get(key);
+  if (!held || Date.parse(order.updatedAt) > Date.parse(held.updatedAt)) orders.set(key, order);
+}
+
+/** The orders Shopify holds after these webhook bodies (raw texts), applied in the order given. */
+export function ordersFromWebhooks(texts: string[]): AdminOrderNode[] {
+  const orders = new Map<string, AdminOrderNode>();
+  for (const text of texts) recordWebhookBody(orders, text);
+  return [...orders.values()];
 }

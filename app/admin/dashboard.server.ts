@@ -1,0 +1,140 @@
+// The home page's numbers: each partner's state, its jobs by status over a
+// window, and synced vs failed per day. Every query is scoped by shop.
+import type { PrismaClient } from "@prisma/client";
+import { PARTNERS, type PartnerId } from "~/connectors/types";
+
+export const JOB_STATUSES = ["pending", "retrying", "synced", "failed", "skipped", "paused"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export function isJobStatus(value: string): value is JobStatus {
+  return (JOB_STATUSES as readonly string[]).includes(value);
+}
+
+export const DASHBOARD_WINDOWS = {
+  "24h": 24 * 60 * 60_000,
+  "7d": 7 * 24 * 60 * 60_000,
+  "30d": 30 * 24 * 60 * 60_000,
+} as const;
+export type DashboardWindow = keyof typeof DASHBOARD_WINDOWS;
+export const DEFAULT_WINDOW: DashboardWindow = "7d";
+
+export function parseWindow(value: string | null | undefined): DashboardWindow {
+  return value && value in DASHBOARD_WINDOWS ? (value as DashboardWindow) : DEFAULT_WINDOW;
+}
+
+export type PartnerState =
+  | { kind: "not_set_up" }
+  | { kind: "active"; holdUntil: string | null }
+  | { kind: "paused"; reason: string; since: string | null }
+  | { kind: "disabled" };
+
+export type StatusCounts = Record<JobStatus, number>;
+
+export interface PartnerSummary {
+  partner: PartnerId;
+  state: PartnerState;
+  /** Jobs whose last activity (SyncJob.updatedAt) falls in the window, by status. */
+  counts: StatusCounts;
+}
+
+export interface DayActivity {
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  synced: number;
+  failed: number;
+}
+
+export interface Dashboard {
+  window: DashboardWindow;
+  partners: PartnerSummary[];
+  /** True when no partner has settings stored: the page shows the first-run checklist. */
+  firstRun: boolean;
+  /** Oldest day first, `days` entries, today (UTC) last. */
+  activity: DayActivity[];
+}
+
+const emptyCounts = (): StatusCounts => ({ pending: 0, retrying: 0, synced: 0, failed: 0, skipped: 0, paused: 0 });
+
+/** Each partner's state for the shop, in the registry's order. */
+export async function partnerStates(db: PrismaClient, shop: string, now: Date): Promise<Map<PartnerId, PartnerState>> {
+  const rows = await db.partnerConfig.findMany({
+    where: { shop },
+    select: { partner: true, enabled: true, pausedReason: true, pausedAt: true, holdUntil: true },
+  });
+  const states = new Map<PartnerId, PartnerState>();
+  for (const partner of PARTNERS) {
+    const row = rows.find((r) => r.partner === partner);
+    if (!row) states.set(partner, { kind: "not_set_up" });
+    else if (!row.enabled) states.set(partner, { kind: "disabled" });
+    else if (row.pausedReason) states.set(partner, { kind: "paused", reason: row.pausedReason, since: row.pausedAt?.toISOString() ?? null });
+    else states.set(partner, { kind: "active", holdUntil: row.holdUntil && row.holdUntil > now ? row.holdUntil.toISOString() : null });
+  }
+  return states;
+}
+
+/**
+ * Jobs by partner and status whose last activity is inside the window. One
+ * grouped query over the [shop, updatedAt, id] index range.
+ */
+export async function statusCounts(db: PrismaClient, shop: string, since: Date): Promise<Map<PartnerId, StatusCounts>> {
+  const groups = await db.syncJob.groupBy({
+    by: ["partner", "status"],
+    where: { shop, updatedAt: { gte: since } },
+    _count: { _all: true },
+  });
+  const counts = new Map<PartnerId, StatusCounts>(PARTNERS.map((p) => [p, emptyCounts()]));
+  for (const group of groups) {
+    const forPartner = counts.get(group.partner as PartnerId);
+    if (forPartner && isJobStatus(group.status)) forPartner[group.status] = group._count._all;
+  }
+  return counts;
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
+function startOfUtcDay(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+}
+
+/**
+ * Synced vs failed per UTC day for the last `days` days, counted from the
+ * attempt log (SyncAttempt), not from the jobs: a job keeps only its current
+ * state, so an order synced on Monday and resynced on Friday would count only
+ * on Friday, and a failure later fixed would vanish from the day it happened.
+ * The attempt log is the history. "synced" counts attempts the partner
+ * accepted; "failed" counts attempts that ended the job failed (a permanent
+ * refusal, or the last retry). Retries on the way, rate-limit waits and
+ * "unchanged" checks are left out: they are not outcomes for the merchant.
+ */
+export async function dailyActivity(db: PrismaClient, shop: string, now: Date, days = 14): Promise<DayActivity[]> {
+  const today = startOfUtcDay(now);
+  const first = new Date(today.getTime() - (days - 1) * DAY_MS);
+  // One grouped count per day over the [shop, startedAt] index: the work stays in
+  // the database however many attempts a busy shop makes.
+  const perDay = await Promise.all(
+    Array.from({ length: days }, async (_, index) => {
+      const start = new Date(first.getTime() + index * DAY_MS);
+      const end = new Date(start.getTime() + DAY_MS);
+      const groups = await db.syncAttempt.groupBy({
+        by: ["outcome"],
+        where: { shop, startedAt: { gte: start, lt: end }, outcome: { in: ["synced", "failed"] } },
+        _count: { _all: true },
+      });
+      const count = (outcome: string) => groups.find((g) => g.outcome === outcome)?._count._all ?? 0;
+      return { day: start.toISOString().slice(0, 10), synced: count("synced"), failed: count("failed") };
+    }),
+  );
+  return perDay;
+}
+
+export async function loadDashboard(db: PrismaClient, shop: string, options: { window?: DashboardWindow; now?: Date } = {}): Promise<Dashboard> {
+  const window = options.window ?? DEFAULT_WINDOW;
+  const now = options.now ?? new Date();
+  const [states, counts, activity] = await Promise.all([
+    partnerStates(db, shop, now),
+    statusCounts(db, shop, new Date(now.getTime() - DASHBOARD_WINDOWS[window])),
+    dailyActivity(db, shop, now),
+  ]);
+  const partners = PARTNERS.map((partner) => ({ partner, state: states.get(partner)!, counts: counts.get(partner)! }));
+  return { window, partners, firstRun: partners.every((p) => p.state.kind === "not_set_up"), activity };
+}

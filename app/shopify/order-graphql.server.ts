@@ -1,0 +1,377 @@
+// Re-reading an order from the Admin GraphQL API, for the admin's resync: a
+// stored snapshot may be older than the order (a webhook lost, or the merchant
+// fixed the order in Shopify), and the merchant's "Resync" must never re-send it.
+//
+// The query asks for exactly what app/orders/snapshot.ts keeps. The answer is
+// rewritten into the REST/webhook field names and read by the same schema as a
+// webhook body (shopifyOrderWebhookSchema), so both paths share one normaliser
+// (ids, UTC timestamps, blank text, money sets) and cannot drift apart.
+//
+// Field notes (Admin GraphQL 2025-10): Order has no total_line_items_price;
+// it is the sum of the lines' original unit price x quantity (which is what
+// Shopify's REST field holds: the lines before discounts). Customer.email and
+// .phone are deprecated for defaultEmailAddress / defaultPhoneNumber.
+// MailingAddress.countryCode is deprecated for countryCodeV2. Enums
+// (displayFinancialStatus, cancelReason, Fulfillment.status) are the REST
+// values in upper case; Fulfillment.displayStatus carries REST's shipment_status
+// for carrier events (IN_TRANSIT, DELIVERED, ...) and other values (FULFILLED,
+// CANCELED) that REST does not put there.
+import { z } from "zod";
+import { PartnerError, trimMessage } from "~/connectors/errors";
+import { sumAmounts, toMinorUnits, fromMinorUnits, scaleOf } from "~/orders/money";
+import { extractOrderSnapshot, type ExtractResult, type OrderSnapshot } from "~/orders/snapshot";
+import type { ShopifyGraphql } from "./admin-graphql.server";
+
+/** Shopify's page size limit; an order with more lines, fulfillments or refunds than this is refused, not truncated. */
+export const ORDER_CONNECTION_PAGE = 250;
+
+const MONEY_BAG = `shopMoney { amount currencyCode } presentmentMoney { amount currencyCode }`;
+const ADDRESS = `firstName lastName company address1 address2 city province zip countryCodeV2 phone`;
+
+// Needs read_orders (and read_customers-level protected customer data for the
+// names, emails and addresses the partners need).
+export const ORDER_FOR_SYNC_QUERY = `#graphql
+query OrderForPartnerSync($id: ID!) {
+  order(id: $id) {
+    id
+    name
+    email
+    phone
+    createdAt
+    updatedAt
+    cancelledAt
+    cancelReason
+    displayFinancialStatus
+    test
+    currencyCode
+    presentmentCurrencyCode
+    totalPriceSet { ${MONEY_BAG} }
+    totalShippingPriceSet { ${MONEY_BAG} }
+    discountCodes
+    customAttributes { key value }
+    customer {
+      id
+      firstName
+      lastName
+      defaultEmailAddress { emailAddress }
+      defaultPhoneNumber { phoneNumber }
+    }
+    shippingAddress { ${ADDRESS} }
+    billingAddress { ${ADDRESS} }
+    lineItems(first: ${ORDER_CONNECTION_PAGE}) {
+      pageInfo { hasNextPage }
+      nodes {
+        id
+        product { id }
+        variant { id }
+        sku
+        title
+        variantTitle
+        vendor
+        quantity
+        requiresShipping
+        originalUnitPriceSet { ${MONEY_BAG} }
+        discountAllocations { allocatedAmountSet { ${MONEY_BAG} } }
+        customAttributes { key value }
+      }
+    }
+    fulfillments(first: ${ORDER_CONNECTION_PAGE}) {
+      id
+      status
+      displayStatus
+      createdAt
+      updatedAt
+      trackingInfo { number }
+      fulfillmentLineItems(first: ${ORDER_CONNECTION_PAGE}) {
+        pageInfo { hasNextPage }
+        nodes { quantity lineItem { id } }
+      }
+    }
+    refunds(first: ${ORDER_CONNECTION_PAGE}) {
+      id
+      createdAt
+      refundLineItems(first: ${ORDER_CONNECTION_PAGE}) {
+        pageInfo { hasNextPage }
+        nodes { quantity lineItem { id } }
+      }
+    }
+  }
+}`;
+
+// ---------------------------------------------------------------------------
+// The answer's shape (what the query selects; nullable where Shopify's schema is)
+
+const money = z.object({ amount: z.string(), currencyCode: z.string() });
+const moneyBag = z.object({ shopMoney: money, presentmentMoney: money });
+const keyValue = z.object({ key: z.string(), value: z.string().nullable() });
+const address = z.object({
+  firstName: z.string().nullish(),
+  lastName: z.string().nullish(),
+  company: z.string().nullish(),
+  address1: z.string().nullish(),
+  address2: z.string().nullish(),
+  city: z.string().nullish(),
+  province: z.string().nullish(),
+  zip: z.string().nullish(),
+  countryCodeV2: z.string().nullish(),
+  phone: z.string().nullish(),
+});
+const pageInfo = z.object({ hasNextPage: z.boolean() });
+const lineRef = z.object({ quantity: z.number(), lineItem: z.object({ id: z.string() }) });
+
+export const graphqlOrderSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullish(),
+  phone: z.string().nullish(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  cancelledAt: z.string().nullish(),
+  cancelReason: z.string().nullish(),
+  displayFinancialStatus: z.string().nullish(),
+  test: z.boolean(),
+  currencyCode: z.string(),
+  presentmentCurrencyCode: z.string(),
+  totalPriceSet: moneyBag,
+  totalShippingPriceSet: moneyBag,
+  discountCodes: z.array(z.string()),
+  customAttributes: z.array(keyValue),
+  customer: z
+    .object({
+      id: z.string(),
+      firstName: z.string().nullish(),
+      lastName: z.string().nullish(),
+      defaultEmailAddress: z.object({ emailAddress: z.string().nullish() }).nullish(),
+      defaultPhoneNumber: z.object({ phoneNumber: z.string().nullish() }).nullish(),
+    })
+    .nullish(),
+  shippingAddress: address.nullish(),
+  billingAddress: address.nullish(),
+  lineItems: z.object({
+    pageInfo,
+    nodes: z.array(
+      z.object({
+        id: z.string(),
+        product: z.object({ id: z.string() }).nullish(),
+        variant: z.object({ id: z.string() }).nullish(),
+        sku: z.string().nullish(),
+        title: z.string(),
+        variantTitle: z.string().nullish(),
+        vendor: z.string().nullish(),
+        quantity: z.number(),
+        requiresShipping: z.boolean(),
+        originalUnitPriceSet: moneyBag,
+        discountAllocations: z.array(z.object({ allocatedAmountSet: moneyBag })),
+        customAttributes: z.array(keyValue),
+      }),
+    ),
+  }),
+  fulfillments: z.array(
+    z.object({
+      id: z.string(),
+      status: z.string().nullish(),
+      displayStatus: z.string().nullish(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      trackingInfo: z.array(z.object({ number: z.string().nullish() })),
+      fulfillmentLineItems: z.object({ pageInfo, nodes: z.array(lineRef) }),
+    }),
+  ),
+  refunds: z.array(
+    z.object({
+      id: z.string(),
+      createdAt: z.string(),
+      refundLineItems: z.object({ pageInfo, nodes: z.array(lineRef) }),
+    }),
+  ),
+});
+export type GraphqlOrder = z.infer<typeof graphqlOrderSchema>;
+
+const answerSchema = z.object({
+  data: z.object({ order: z.unknown().nullable() }).nullish(),
+  errors: z.array(z.object({ message: z.string().optional(), extensions: z.object({ code: z.string().optional() }).passthrough().optional() })).optional(),
+});
+
+// REST's shipment_status values (Fulfillment resource); other display statuses have no REST counterpart there.
+const SHIPMENT_STATUSES = new Set([
+  "label_printed",
+  "label_purchased",
+  "attempted_delivery",
+  "ready_for_pickup",
+  "picked_up",
+  "confirmed",
+  "in_transit",
+  "out_for_delivery",
+  "delivered",
+  "failure",
+]);
+
+const lower = (value: string | null | undefined) => (value ? value.toLowerCase() : null);
+
+const restMoneySet = (bag: z.infer<typeof moneyBag>) => ({
+  shop_money: { amount: bag.shopMoney.amount, currency_code: bag.shopMoney.currencyCode },
+  presentment_money: { amount: bag.presentmentMoney.amount, currency_code: bag.presentmentMoney.currencyCode },
+});
+
+const restAddress = (value: z.infer<typeof address> | null | undefined) =>
+  value
+    ? {
+        first_name: value.firstName ?? null,
+        last_name: value.lastName ?? null,
+        company: value.company ?? null,
+        address1: value.address1 ?? null,
+        address2: value.address2 ?? null,
+        city: value.city ?? null,
+        province: value.province ?? null,
+        zip: value.zip ?? null,
+        country_code: value.countryCodeV2 ?? null,
+        phone: value.phone ?? null,
+      }
+    : null;
+
+const nameValues = (list: z.infer<typeof keyValue>[]) => list.map((entry) => ({ name: entry.key, value: entry.value }));
+
+/** unit price x quantity for each line, summed per side: REST's total_line_items_price_set. */
+function lineItemsTotal(order: GraphqlOrder) {
+  const side = (pick: (bag: z.infer<typeof moneyBag>) => z.infer<typeof money>, currency: string) => {
+    const amounts = order.lineItems.nodes.map((line) => {
+      const unit = pick(line.originalUnitPriceSet).amount;
+      const scale = scaleOf(unit);
+      return fromMinorUnits(toMinorUnits(unit, scale) * BigInt(line.quantity), scale);
+    });
+    const currencies = order.lineItems.nodes.map((line) => pick(line.originalUnitPriceSet).currencyCode);
+    return { amount: amounts.length > 0 ? sumAmounts(amounts) : "0.00", currency_code: currencies[0] ?? currency };
+  };
+  return {
+    shop_money: side((bag) => bag.shopMoney, order.currencyCode),
+    presentment_money: side((bag) => bag.presentmentMoney, order.presentmentCurrencyCode),
+  };
+}
+
+/** The order as a webhook body would carry it (only the fields the snapshot reads). */
+export function graphqlOrderToWebhookShape(order: GraphqlOrder): Record<string, unknown> {
+  const customerEmail = order.customer?.defaultEmailAddress?.emailAddress ?? null;
+  return {
+    admin_graphql_api_id: order.id,
+    name: order.name,
+    email: order.email ?? null,
+    phone: order.phone ?? null,
+    created_at: order.createdAt,
+    updated_at: order.updatedAt,
+    cancelled_at: order.cancelledAt ?? null,
+    cancel_reason: lower(order.cancelReason),
+    financial_status: lower(order.displayFinancialStatus),
+    test: order.test,
+    currency: order.currencyCode,
+    presentment_currency: order.presentmentCurrencyCode,
+    total_line_items_price_set: lineItemsTotal(order),
+    total_shipping_price_set: restMoneySet(order.totalShippingPriceSet),
+    total_price_set: restMoneySet(order.totalPriceSet),
+    discount_codes: order.discountCodes.map((code) => ({ code })),
+    note_attributes: nameValues(order.customAttributes),
+    customer: order.customer
+      ? {
+          admin_graphql_api_id: order.customer.id,
+          email: customerEmail,
+          first_name: order.customer.firstName ?? null,
+          last_name: order.customer.lastName ?? null,
+          phone: order.customer.defaultPhoneNumber?.phoneNumber ?? null,
+        }
+      : null,
+    shipping_address: restAddress(order.shippingAddress),
+    billing_address: restAddress(order.billingAddress),
+    line_items: order.lineItems.nodes.map((line) => ({
+      admin_graphql_api_id: line.id,
+      product_id: line.product ? gidDigits(line.product.id) : null,
+      variant_id: line.variant ? gidDigits(line.variant.id) : null,
+      sku: line.sku ?? null,
+      title: line.title,
+      variant_title: line.variantTitle ?? null,
+      vendor: line.vendor ?? null,
+      quantity: line.quantity,
+      price: line.originalUnitPriceSet.shopMoney.amount,
+      price_set: restMoneySet(line.originalUnitPriceSet),
+      discount_allocations: line.discountAllocations.map((allocation) => ({
+        amount: allocation.allocatedAmountSet.shopMoney.amount,
+        amount_set: restMoneySet(allocation.allocatedAmountSet),
+      })),
+      properties: nameValues(line.customAttributes),
+      requires_shipping: line.requiresShipping,
+    })),
+    fulfillments: order.fulfillments.map((fulfillment) => {
+      const shipment = lower(fulfillment.displayStatus);
+      return {
+        admin_graphql_api_id: fulfillment.id,
+        status: lower(fulfillment.status),
+        shipment_status: shipment && SHIPMENT_STATUSES.has(shipment) ? shipment : null,
+        created_at: fulfillment.createdAt,
+        updated_at: fulfillment.updatedAt,
+        tracking_numbers: fulfillment.trackingInfo.flatMap((info) => (info.number ? [info.number] : [])),
+        line_items: fulfillment.fulfillmentLineItems.nodes.map((ref) => ({ admin_graphql_api_id: ref.lineItem.id, quantity: ref.quantity })),
+      };
+    }),
+    refunds: order.refunds.map((refund) => ({
+      admin_graphql_api_id: refund.id,
+      created_at: refund.createdAt,
+      refund_line_items: refund.refundLineItems.nodes.map((ref) => ({ quantity: ref.quantity, line_item: { admin_graphql_api_id: ref.lineItem.id } })),
+    })),
+  };
+}
+
+function gidDigits(gid: string): string | null {
+  const match = /\/(\d+)$/.exec(gid);
+  return match ? match[1]! : null;
+}
+
+/** Pure: the stored snapshot of an Admin GraphQL order, or what is wrong with it in plain words. */
+export function snapshotFromGraphqlOrder(node: unknown): ExtractResult<{ snapshot: OrderSnapshot }> {
+  const parsed = graphqlOrderSchema.safeParse(node);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: `Shopify's order is not in the expected shape (${issue ? `${issue.path.join(".") || "order"}: ${issue.message}` : "unknown"})` };
+  }
+  const order = parsed.data;
+  const truncated =
+    order.lineItems.pageInfo.hasNextPage ||
+    order.fulfillments.some((f) => f.fulfillmentLineItems.pageInfo.hasNextPage) ||
+    order.refunds.some((r) => r.refundLineItems.pageInfo.hasNextPage);
+  if (truncated) return { ok: false, error: `Order ${order.name} has more than ${ORDER_CONNECTION_PAGE} lines in one list; it cannot be re-read in one query` };
+  return extractOrderSnapshot(graphqlOrderToWebhookShape(order));
+}
+
+export const orderGid = (orderId: string) => `gid://shopify/Order/${orderId}`;
+
+export type OrderReadResult =
+  | { ok: true; snapshot: OrderSnapshot }
+  | { ok: false; reason: "not_found" | "unreadable" | "unavailable"; message: string; retryAfterMs?: number };
+
+/**
+ * Asks Shopify for the order now. Never throws: a failure is a message for the
+ * merchant ("unavailable" when trying again later can help).
+ */
+export async function readOrderFromShopify(graphql: ShopifyGraphql, orderId: string): Promise<OrderReadResult> {
+  let body: unknown;
+  try {
+    body = await graphql(ORDER_FOR_SYNC_QUERY, { id: orderGid(orderId) });
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    const retryAfterMs = error instanceof PartnerError ? error.retryAfterMs : undefined;
+    return { ok: false, reason: "unavailable", message: `Could not read the order from Shopify: ${trimMessage(detail)}`, ...(retryAfterMs ? { retryAfterMs } : {}) };
+  }
+  const answer = answerSchema.safeParse(body);
+  if (!answer.success) return { ok: false, reason: "unavailable", message: "Shopify sent an answer we could not read; try again in a moment" };
+  const errors = answer.data.errors ?? [];
+  if (errors.length > 0) {
+    // With errors the data may be partial (e.g. customer fields withheld): never store it.
+    const throttled = errors.some((error) => error.extensions?.code === "THROTTLED");
+    const messages = [...new Set(errors.map((error) => error.message ?? error.extensions?.code ?? "unnamed error"))].join("; ");
+    return throttled
+      ? { ok: false, reason: "unavailable", message: "Shopify asked us to slow down; try again in a minute" }
+      : { ok: false, reason: "unreadable", message: `Shopify refused to return the order: ${trimMessage(messages)}` };
+  }
+  const node = answer.data.data?.order;
+  if (node == null) return { ok: false, reason: "not_found", message: "Shopify no longer has this order (it may have been deleted)" };
+  const snapshot = snapshotFromGraphqlOrder(node);
+  if (!snapshot.ok) return { ok: false, reason: "unreadable", message: snapshot.error };
+  return { ok: true, snapshot: snapshot.snapshot };
+}
