@@ -43,16 +43,31 @@
   }
 
   // The library's bounce page: reload the app URL with a token. Same origin only.
+  // The real App Bridge fetches a fresh token from the admin; this one only has
+  // the token it was given, so a token the app refused once would loop: say so instead.
   const reloadTarget = params.get("shopify-reload");
   if (reloadTarget) {
     const target = new URL(reloadTarget, window.location.href);
-    if (target.origin === window.location.origin) {
+    const refuse = (why) => {
+      console.error(`Local App Bridge: ${why}`);
+      const show = () => {
+        document.body.textContent = `The app refused the session token (${why}). Open the app again with a fresh token.`;
+      };
+      if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", show);
+      else show();
+    };
+    if (target.origin !== window.location.origin) refuse("the reload target is on another origin");
+    else {
       idToken().then(
         (token) => {
+          // The same token bounced back within seconds: the app refused it.
+          const last = JSON.parse(window.sessionStorage.getItem(`${STORE}:bounced`) ?? "null");
+          if (last && last.token === token && Date.now() - last.at < 10000) return refuse("it was refused");
+          window.sessionStorage.setItem(`${STORE}:bounced`, JSON.stringify({ token, at: Date.now() }));
           target.searchParams.set("id_token", token);
           window.location.replace(target.toString());
         },
-        (error) => console.error(error.message),
+        (error) => refuse(error.message),
       );
     }
   }

@@ -1,0 +1,241 @@
+// The partner settings page's server side: what the page may show (never a
+// secret: a secret field answers "set, changed <date>"), and every action the
+// form sends, validated with zod and answering field messages instead of
+// throwing. Every read and write is scoped by the shop the caller was
+// authenticated for (app/admin/session.server.ts).
+import type { PrismaClient } from "@prisma/client";
+import { z } from "zod";
+import type { AnyConnector, PartnerId, VerifyResult } from "~/connectors/types";
+import type { Logger } from "~/logger";
+import type { Keyring } from "~/security/secrets.server";
+import { loadPartnerConfig, savePartnerConfig, type StoredPartnerConfig } from "~/sync/partner-config.server";
+import { fieldErrors } from "~/validation";
+import { defaultValues, PARTNER_FIELDS, type FieldSpec, type FormValues } from "./partner-fields";
+import { formatDateTime } from "./format";
+
+export interface SettingsDeps {
+  db: PrismaClient;
+  keyring: Keyring;
+  /** The process environment: partner base URL overrides (local stand-ins, sandboxes). */
+  env: Record<string, string | undefined>;
+  fetch: typeof globalThis.fetch;
+  now: () => Date;
+  logger: Logger;
+}
+
+export interface SecretState {
+  set: boolean;
+  /** When the secrets were last changed, formatted for the merchant. */
+  changedAt: string | null;
+}
+
+export interface ModelMapping {
+  sku: string;
+  modelId: string;
+  /** Set by the merchant (wins over catalog lookups) or found by the app. */
+  pinned: boolean;
+  updatedAt: string;
+}
+
+export interface SettingsView {
+  partner: PartnerId;
+  configured: boolean;
+  enabled: boolean;
+  pausedReason: string | null;
+  pausedAt: string | null;
+  holdUntil: string | null;
+  updatedAt: string | null;
+  /** Non-secret values only; secret keys are always "". */
+  values: FormValues;
+  secrets: Record<string, SecretState>;
+  /** The stored settings could not be read back (e.g. a key that is no longer configured). */
+  storedProblem: string | null;
+  mappings: { rows: ModelMapping[]; total: number; search: string } | null;
+}
+
+export const MAPPINGS_PAGE_SIZE = 50;
+
+function valuesFromConfig(partner: PartnerId, config: Record<string, unknown>): FormValues {
+  const values = defaultValues(partner);
+  for (const field of PARTNER_FIELDS[partner]) {
+    if (field.kind === "secret") continue;
+    const value = config[field.key];
+    if (field.kind === "checkbox") values[field.key] = value === true;
+    else if (typeof value === "string") values[field.key] = value;
+  }
+  return values;
+}
+
+/** What the settings page shows for the shop and partner. */
+export async function settingsView(deps: SettingsDeps, shop: string, connector: AnyConnector, options: { mappingSearch?: string } = {}): Promise<SettingsView> {
+  const partner = connector.id;
+  const row = await deps.db.partnerConfig.findUnique({ where: { shop_partner: { shop, partner } } });
+  let stored: StoredPartnerConfig | null = null;
+  let storedProblem: string | null = null;
+  if (row) {
+    try {
+      stored = await loadPartnerConfig(deps.db, deps.keyring, shop, connector);
+    } catch (error) {
+      // Shown as a banner; the log keeps the detail for the operator.
+      deps.logger.warn("stored partner settings unreadable", { shop, partner, error: error instanceof Error ? error.message : String(error) });
+      storedProblem = `The saved ${connector.displayName} settings can no longer be read. Enter the credentials again and save.`;
+    }
+  }
+  const settings = stored ? (stored.config as Record<string, unknown>) : row ? (JSON.parse(row.settings) as Record<string, unknown>) : {};
+  const secrets: Record<string, SecretState> = {};
+  for (const key of connector.secretKeys) {
+    const isSet = Boolean(stored && typeof (stored.config as Record<string, unknown>)[key] === "string");
+    secrets[key] = { set: isSet, changedAt: isSet && row ? formatDateTime(row.secretsUpdatedAt) : null };
+  }
+  const search = (options.mappingSearch ?? "").trim();
+  return {
+    partner,
+    configured: Boolean(row),
+    enabled: row?.enabled ?? false,
+    pausedReason: row?.pausedReason ?? null,
+    pausedAt: row?.pausedAt ? formatDateTime(row.pausedAt) : null,
+    holdUntil: row?.holdUntil && row.holdUntil > deps.now() ? formatDateTime(row.holdUntil) : null,
+    updatedAt: row ? formatDateTime(row.updatedAt) : null,
+    values: valuesFromConfig(partner, settings),
+    secrets,
+    storedProblem,
+    mappings: partner === "reversio" ? await modelMappings(deps.db, shop, search) : null,
+  };
+}
+
+async function modelMappings(db: PrismaClient, shop: string, search: string) {
+  const where = { shop, partner: "reversio", kind: "model", ...(search ? { key: { contains: search } } : {}) };
+  const [rows, total] = await Promise.all([
+    db.partnerCache.findMany({ where, orderBy: [{ pinned: "desc" }, { key: "asc" }], take: MAPPINGS_PAGE_SIZE }),
+    db.partnerCache.count({ where }),
+  ]);
+  return {
+    rows: rows.map((r) => ({ sku: r.key, modelId: r.value, pinned: r.pinned, updatedAt: formatDateTime(r.updatedAt) })),
+    total,
+    search,
+  };
+}
+
+// ---------------------------------------------------------------- actions
+
+export type SettingsActionResult =
+  | { intent: "save"; ok: true; message: string }
+  | { intent: "test"; ok: true; verify: VerifyResult }
+  | { intent: "pause" | "resume"; ok: true; message: string }
+  | { intent: "mapping-save" | "mapping-delete"; ok: true; message: string; sku: string }
+  | { intent: string; ok: false; fieldErrors: Record<string, string>; formError?: string };
+
+const INTENTS = ["save", "test", "pause", "resume", "mapping-save", "mapping-delete"] as const;
+const intentSchema = z.enum(INTENTS, { error: "The form sent an action this page does not know. Reload the page and try again." });
+
+/** The partner's config input from the form: only the schema's own keys, each by its field kind. */
+export function configInputFromForm(fields: readonly FieldSpec[], form: FormData): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const field of fields) {
+    const raw = form.get(field.key);
+    const text = typeof raw === "string" ? raw : undefined;
+    switch (field.kind) {
+      case "checkbox":
+        input[field.key] = text === "true" || text === "on";
+        break;
+      case "secret":
+        // Empty keeps the stored value (savePartnerConfig); never trimmed away here: the schema trims.
+        input[field.key] = text ?? "";
+        break;
+      case "text":
+        input[field.key] = field.optional && (text === undefined || text.trim() === "") ? undefined : (text ?? "");
+        break;
+      case "select":
+        input[field.key] = text === undefined || text === "" ? undefined : text;
+        break;
+    }
+  }
+  return input;
+}
+
+/** The submitted values with empty secret fields filled from the stored settings (Test connection on stored keys). */
+async function withStoredSecrets(deps: SettingsDeps, shop: string, connector: AnyConnector, input: Record<string, unknown>) {
+  const missing = connector.secretKeys.filter((key) => input[key] === undefined || input[key] === "");
+  if (missing.length === 0) return input;
+  const stored = await loadPartnerConfig(deps.db, deps.keyring, shop, connector).catch(() => null);
+  if (!stored) return input;
+  const merged = { ...input };
+  for (const key of missing) merged[key] = (stored.config as Record<string, unknown>)[key];
+  return merged;
+}
+
+const mappingSchema = z.object({
+  sku: z
+    .string({ error: "Enter the SKU." })
+    .trim()
+    .min(1, { error: "Enter the SKU." })
+    .max(255, { error: "A SKU has at most 255 characters." }),
+  modelId: z
+    .string({ error: "Enter the Revers.io model id." })
+    .trim()
+    .min(1, { error: "Enter the Revers.io model id.", abort: true })
+    .pipe(z.guid({ error: "A Revers.io model id is a UUID, like 3f1c2a9e-8d4b-4c1e-9a7f-2b6d5e8c0a11." })),
+});
+
+/** Runs one action of the settings form for the shop. Answers field messages for bad input; never throws for it. */
+export async function settingsAction(deps: SettingsDeps, shop: string, connector: AnyConnector, form: FormData): Promise<SettingsActionResult> {
+  const parsedIntent = intentSchema.safeParse(form.get("intent"));
+  if (!parsedIntent.success) return { intent: "unknown", ok: false, fieldErrors: {}, formError: parsedIntent.error.issues[0]!.message };
+  const intent = parsedIntent.data;
+  const partner = connector.id;
+  const fields = PARTNER_FIELDS[partner];
+
+  switch (intent) {
+    case "save": {
+      const existing = await deps.db.partnerConfig.findUnique({ where: { shop_partner: { shop, partner } }, select: { enabled: true } });
+      // Saving keeps a merchant's pause; a first save switches the partner on.
+      const result = await savePartnerConfig(deps.db, deps.keyring, shop, connector, configInputFromForm(fields, form), { enabled: existing?.enabled ?? true });
+      if (!result.ok) return { intent, ok: false, fieldErrors: result.fieldErrors, formError: "Some settings need your attention." };
+      return { intent, ok: true, message: `${connector.displayName} settings saved.` };
+    }
+    case "test": {
+      const input = await withStoredSecrets(deps, shop, connector, configInputFromForm(fields, form));
+      const parsed = connector.configSchema.safeParse(input);
+      if (!parsed.success) return { intent, ok: false, fieldErrors: fieldErrors(parsed.error), formError: "Fill in the highlighted fields to test the connection." };
+      const config = parsed.data;
+      let verify: VerifyResult;
+      try {
+        verify = await connector.verify(config, { fetch: deps.fetch, now: deps.now, logger: deps.logger, baseUrl: connector.baseUrl(config, deps.env) });
+      } catch (error) {
+        deps.logger.warn("test connection failed unexpectedly", { shop, partner, error: error instanceof Error ? error.message : String(error) });
+        verify = { status: "unreachable", message: `${connector.displayName} could not be reached. Try again in a moment.` };
+      }
+      return { intent, ok: true, verify };
+    }
+    case "pause":
+    case "resume": {
+      const { count } = await deps.db.partnerConfig.updateMany({ where: { shop, partner }, data: { enabled: intent === "resume" } });
+      if (count === 0) return { intent, ok: false, fieldErrors: {}, formError: `${connector.displayName} is not set up yet: save its settings first.` };
+      return {
+        intent,
+        ok: true,
+        message: intent === "pause" ? `Syncing to ${connector.displayName} is paused.` : `Syncing to ${connector.displayName} is on again.`,
+      };
+    }
+    case "mapping-save":
+    case "mapping-delete": {
+      if (partner !== "reversio") return { intent, ok: false, fieldErrors: {}, formError: `${connector.displayName} has no SKU mapping.` };
+      if (intent === "mapping-delete") {
+        const sku = z.string().trim().min(1).safeParse(form.get("sku"));
+        if (!sku.success) return { intent, ok: false, fieldErrors: { sku: "Choose the mapping to remove." } };
+        await deps.db.partnerCache.deleteMany({ where: { shop, partner, kind: "model", key: sku.data } });
+        return { intent, ok: true, sku: sku.data, message: `Mapping for ${sku.data} removed: the app will look the SKU up again.` };
+      }
+      const parsed = mappingSchema.safeParse({ sku: form.get("sku") ?? undefined, modelId: form.get("modelId") ?? undefined });
+      if (!parsed.success) return { intent, ok: false, fieldErrors: fieldErrors(parsed.error) };
+      const { sku, modelId } = parsed.data;
+      // pinned: a catalog lookup never replaces what the merchant chose (prismaPartnerCache.set).
+      await deps.db.partnerCache.upsert({
+        where: { shop_partner_kind_key: { shop, partner, kind: "model", key: sku } },
+        create: { shop, partner, kind: "model", key: sku, value: modelId, pinned: true, expiresAt: null },
+        update: { value: modelId, pinned: true, expiresAt: null },
+      });
+      return { intent, ok: true, sku, message: `${sku} now maps to model ${modelId}.` };
+    }
+  }
+}

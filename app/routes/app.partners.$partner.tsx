@@ -1,0 +1,195 @@
+// A partner's settings: credentials (write-only secrets), what is sent and
+// when, Test connection, pause / resume, and for Revers.io the SKU -> model
+// mapping. One route for the three partners: the form is drawn from the
+// partner's field list and validated on the server with its zod schema.
+import { useEffect, useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation, useSubmit, type ShouldRevalidateFunction } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { connectors } from "~/connectors/registry";
+import { isPartnerId, type AnyConnector } from "~/connectors/types";
+import type { AppContext } from "~/context.server";
+import { AdminRouteError } from "~/admin/errors";
+import { showToast } from "~/admin/app-bridge";
+import { PARTNER_FIELDS, secretFields, type FormValues } from "~/admin/partner-fields";
+import { partnerLabel } from "~/admin/partners";
+import { settingsAction, settingsView, type SettingsActionResult, type SettingsDeps, type SettingsView } from "~/admin/partner-settings.server";
+import { notFound, requireShop } from "~/admin/session.server";
+import { ModelMappingSection, SettingsField, VerifyBanner } from "~/admin/settings-components";
+
+function connectorFor(partner: string | undefined): AnyConnector {
+  if (!partner || !isPartnerId(partner)) throw notFound();
+  return connectors[partner];
+}
+
+function settingsDeps(ctx: AppContext): SettingsDeps {
+  return { db: ctx.db, keyring: ctx.keyring, env: ctx.runner.env, fetch: ctx.runner.fetch, now: ctx.runner.now, logger: ctx.logger };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { shop, ctx } = await requireShop(request);
+  const connector = connectorFor(params.partner);
+  const mappingSearch = new URL(request.url).searchParams.get("sku") ?? "";
+  const view = await settingsView(settingsDeps(ctx), shop, connector, { mappingSearch });
+  return { view, label: partnerLabel(connector.id) };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { shop, ctx } = await requireShop(request);
+  const connector = connectorFor(params.partner);
+  const result = await settingsAction(settingsDeps(ctx), shop, connector, await request.formData());
+  return data(result, { status: result.ok ? 200 : 400 });
+}
+
+// Test connection changes nothing stored: keep the page (and what the merchant typed) as it is.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "test" ? false : defaultShouldRevalidate;
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.label.name} settings` : "Partner settings" }];
+
+export default function PartnerSettingsRoute() {
+  const { view, label } = useLoaderData<typeof loader>();
+  // One page component per partner: moving from Reverb to TestFreaks starts from TestFreaks' values.
+  return <PartnerSettings key={view.partner} view={view} name={label.name} purpose={label.purpose} />;
+}
+
+function statusBadge(view: SettingsView) {
+  if (!view.configured) return <Badge>Not set up</Badge>;
+  if (view.pausedReason) return <Badge tone="critical">Paused: credentials</Badge>;
+  if (!view.enabled) return <Badge tone="warning">Paused</Badge>;
+  return <Badge tone="success">Active</Badge>;
+}
+
+function PartnerSettings({ view, name, purpose }: { view: SettingsView; name: string; purpose: string }) {
+  const fields = PARTNER_FIELDS[view.partner];
+  const actionData = useActionData<typeof action>() as SettingsActionResult | undefined;
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const [values, setValues] = useState<FormValues>(view.values);
+  const [dismissed, setDismissed] = useState<SettingsActionResult | undefined>(undefined);
+
+  const submitting = navigation.state !== "idle" ? navigation.formData?.get("intent") : null;
+  const result = actionData && actionData !== dismissed ? actionData : undefined;
+  const formResult = result && !result.intent.startsWith("mapping") ? result : undefined;
+  const errors = formResult && !formResult.ok ? formResult.fieldErrors : {};
+
+  // Once per answer (not again when the loader revalidates after it).
+  useEffect(() => {
+    if (!actionData?.ok) return;
+    if ("message" in actionData && !actionData.intent.startsWith("mapping")) showToast(actionData.message);
+    // Saved: the secrets typed are stored now; the fields go back to "a value is set".
+    if (actionData.intent === "save") setValues((current) => ({ ...current, ...Object.fromEntries(secretFields(view.partner).map((k) => [k, ""])) }));
+  }, [actionData, view.partner]);
+
+  const send = (intent: string) => {
+    const form = new FormData();
+    form.set("intent", intent);
+    if (intent === "save" || intent === "test") for (const [key, value] of Object.entries(values)) form.set(key, String(value));
+    submit(form, { method: "post" });
+  };
+  const setField = (key: string) => (value: string | boolean) => setValues((current) => ({ ...current, [key]: value }));
+  const renderFields = (section: "credentials" | "settings") =>
+    fields
+      .filter((f) => f.section === section)
+      .map((field) => (
+        <SettingsField key={field.key} field={field} value={values[field.key] ?? ""} secret={view.secrets[field.key]} error={errors[field.key]} onChange={setField(field.key)} />
+      ));
+
+  const pauseAction = view.configured
+    ? view.enabled
+      ? { content: "Pause syncing", destructive: true, onAction: () => send("pause"), loading: submitting === "pause" }
+      : { content: "Resume syncing", onAction: () => send("resume"), loading: submitting === "resume" }
+    : null;
+
+  return (
+    <Page title={name} subtitle={purpose} titleMetadata={statusBadge(view)} backAction={{ content: "Dashboard", url: "/app" }} secondaryActions={pauseAction ? [pauseAction] : []}>
+      <BlockStack gap="500">
+        {view.storedProblem && (
+          <Banner tone="critical" title="Saved settings unreadable">
+            <p>{view.storedProblem}</p>
+          </Banner>
+        )}
+        {view.pausedReason && (
+          <Banner tone="critical" title={`Syncing to ${name} is paused`}>
+            <BlockStack gap="200">
+              <p>{view.pausedReason}</p>
+              <p>
+                {name} refused the saved credentials{view.pausedAt ? ` on ${view.pausedAt}` : ""}. Enter working ones, test them and save: the orders held
+                meanwhile are sent then.
+              </p>
+            </BlockStack>
+          </Banner>
+        )}
+        {view.configured && !view.enabled && (
+          <Banner tone="warning" title={`You paused syncing to ${name}`} action={{ content: "Resume syncing", onAction: () => send("resume") }}>
+            <p>New orders are not sent to {name} while it is paused. Orders placed meanwhile can be sent later from the sync log (Resync).</p>
+          </Banner>
+        )}
+        {view.holdUntil && (
+          <Banner tone="info" title={`${name} asked the app to slow down`}>
+            <p>Orders are sent again from {view.holdUntil}.</p>
+          </Banner>
+        )}
+        {!view.configured && (
+          <Banner tone="info" title={`${name} is not set up yet`}>
+            <p>Enter your credentials, test the connection, then save. Orders placed from then on are sent to {name}.</p>
+          </Banner>
+        )}
+        {formResult && !formResult.ok && formResult.formError && (
+          <Banner tone="critical" title={formResult.formError} onDismiss={() => setDismissed(actionData)}>
+            {Object.keys(errors).length > 0 && <p>See the messages under the fields below.</p>}
+          </Banner>
+        )}
+        {formResult?.ok && formResult.intent === "test" && <VerifyBanner partnerName={name} result={formResult.verify} onDismiss={() => setDismissed(actionData)} />}
+
+        <Layout>
+          <Layout.AnnotatedSection
+            id="credentials"
+            title="Credentials"
+            description="Stored encrypted for this store only. A saved secret is never shown again: leave its field empty to keep it."
+          >
+            <Card>
+              <FormLayout>{renderFields("credentials")}</FormLayout>
+            </Card>
+          </Layout.AnnotatedSection>
+          <Layout.AnnotatedSection id="settings" title="What is sent" description={`How orders are described to ${name}.`}>
+            <Card>
+              <FormLayout>{renderFields("settings")}</FormLayout>
+            </Card>
+          </Layout.AnnotatedSection>
+          {view.mappings && (
+            <Layout.AnnotatedSection
+              id="model-mapping"
+              title="SKU → model mapping"
+              description="Every product sent to Revers.io needs a Revers.io model. The app finds models by SKU and remembers them; a mapping you set is never replaced by a lookup."
+            >
+              <ModelMappingSection mappings={view.mappings} />
+            </Layout.AnnotatedSection>
+          )}
+          <Layout.Section>
+            <BlockStack gap="200">
+              <InlineStack align="end" gap="200">
+                <Button onClick={() => send("test")} loading={submitting === "test"} disabled={Boolean(submitting) && submitting !== "test"}>
+                  Test connection
+                </Button>
+                <Button variant="primary" onClick={() => send("save")} loading={submitting === "save"} disabled={Boolean(submitting) && submitting !== "save"}>
+                  Save
+                </Button>
+              </InlineStack>
+              {view.updatedAt && (
+                <Text as="p" tone="subdued" alignment="end" variant="bodySm">
+                  Last saved {view.updatedAt}
+                </Text>
+              )}
+            </BlockStack>
+          </Layout.Section>
+        </Layout>
+      </BlockStack>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <AdminRouteError />;
+}
