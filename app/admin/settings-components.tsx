@@ -111,7 +111,7 @@ export function ModelMappingSection({ mappings }: { mappings: { rows: ModelMappi
   const removeMapping = (rowSku: string) => fetcher.submit({ intent: "mapping-delete", sku: rowSku }, { method: "post" });
 
   const rows = mappings.rows.map((row) => [
-    <Text as="span" key="sku" fontWeight="medium">
+    <Text as="span" key="sku" fontWeight="medium" breakWord>
       {row.sku}
     </Text>,
     <Text as="span" key="model" variant="bodySm">

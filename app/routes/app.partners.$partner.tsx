@@ -158,15 +158,6 @@ function PartnerSettings({ view, name, purpose }: { view: SettingsView; name: st
               <FormLayout>{renderFields("settings")}</FormLayout>
             </Card>
           </Layout.AnnotatedSection>
-          {view.mappings && (
-            <Layout.AnnotatedSection
-              id="model-mapping"
-              title="SKU → model mapping"
-              description="Every product sent to Revers.io needs a Revers.io model. The app finds models by SKU and remembers them; a mapping you set is never replaced by a lookup."
-            >
-              <ModelMappingSection mappings={view.mappings} />
-            </Layout.AnnotatedSection>
-          )}
           <Layout.Section>
             <BlockStack gap="200">
               <InlineStack align="end" gap="200">
@@ -184,6 +175,23 @@ function PartnerSettings({ view, name, purpose }: { view: SettingsView; name: st
               )}
             </BlockStack>
           </Layout.Section>
+          {view.mappings && (
+            // Full width: the table needs room for SKUs and model ids.
+            <Layout.Section>
+              <BlockStack gap="300">
+                <BlockStack gap="100">
+                  <Text as="h2" variant="headingMd">
+                    SKU → model mapping
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    Every product sent to Revers.io needs a Revers.io model. The app finds models by SKU and remembers them here; a mapping you set is never
+                    replaced by a lookup.
+                  </Text>
+                </BlockStack>
+                <ModelMappingSection mappings={view.mappings} />
+              </BlockStack>
+            </Layout.Section>
+          )}
         </Layout>
       </BlockStack>
     </Page>

@@ -110,7 +110,11 @@ export async function ensureBuild(): Promise<string> {
       env: { ...process.env, APP_BUILD_DIR: staging, NODE_ENV: "production" },
       encoding: "utf8",
     });
-    if (result.status !== 0) throw new Error(`remix vite:build failed:\n${result.stdout}\n${result.stderr}`);
+    if (result.status !== 0) {
+      rmSync(staging, { recursive: true, force: true });
+      const tail = (text: string) => text.split("\n").slice(-40).join("\n");
+      throw new Error(`remix vite:build failed (the app under test does not build):\n${tail(result.stderr || "")}\n${tail(result.stdout || "")}`);
+    }
     renameSync(staging, dir);
     pruneOldBuilds(dir);
     return dir;

@@ -5,11 +5,14 @@ import type { Page } from "playwright-core";
 import { connectors } from "~/connectors/registry";
 import { savePartnerConfig } from "~/sync/partner-config.server";
 import { TESTFREAKS_SIM_API_KEY, TESTFREAKS_SIM_CLIENT_ID } from "../simulators/testfreaks";
+import { REVERSIO_SIM_KEYS } from "../simulators/reversio";
 import { E2E_START_TIMEOUT_MS, E2E_TEST_TIMEOUT_MS, expectText, startE2E, type E2E } from "./harness";
 
 const SHOP_A = "settings-a.myshopify.com";
 const SHOP_B = "settings-b.myshopify.com";
+const SHOP_C = "settings-c.myshopify.com";
 const WRONG_KEY = "sk_live_not_the_right_one";
+const MODEL_ID = "3f1c2a9e-8d4b-4c1e-9a7f-2b6d5e8c0a11";
 
 describe("partner settings in the browser", () => {
   let e2e: E2E;
@@ -17,6 +20,7 @@ describe("partner settings in the browser", () => {
     e2e = await startE2E({ name: "settings" });
     await e2e.installShop(SHOP_A);
     await e2e.installShop(SHOP_B);
+    await e2e.installShop(SHOP_C);
   }, E2E_START_TIMEOUT_MS);
   afterAll(() => e2e?.close());
 
@@ -104,6 +108,86 @@ describe("partner settings in the browser", () => {
       const own = await e2e.openEmbedded("/app/partners/testfreaks", { shop: SHOP_A });
       await expectText(own, /A value is set/);
       expect(await own.getByLabel("Client id").inputValue()).toBe("shop-a-client.example");
+    },
+    E2E_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "Revers.io: a partner paused for its credentials says why; the merchant maps a SKU to a model and edits it",
+    async () => {
+      // Given Revers.io set up for shop C and paused after a refusal
+      expect((await savePartnerConfig(e2e.db, e2e.ctx.keyring, SHOP_C, connectors.reversio, { ...REVERSIO_SIM_KEYS, environment: "sandbox" })).ok).toBe(true);
+      const reason = "Revers.io refused the subscription key (401). Enter new credentials to resume.";
+      await e2e.db.partnerConfig.update({ where: { shop_partner: { shop: SHOP_C, partner: "reversio" } }, data: { pausedReason: reason, pausedAt: new Date() } });
+
+      const page = await e2e.openEmbedded("/app/partners/reversio", { shop: SHOP_C });
+      const text = await expectText(page, "Syncing to Revers.io is paused");
+      expect(text).toContain(reason);
+      expect(text).toContain("No SKUs mapped yet");
+      await e2e.screenshot(page, "settings-reversio-paused");
+
+      // When the merchant maps a SKU to something that is not a model id
+      await page.getByLabel("SKU", { exact: true }).fill("TEE-BLUE-M");
+      await page.getByLabel("Revers.io model id").fill("blue tee");
+      await page.getByRole("button", { name: "Save mapping" }).click();
+      await expectText(page, "A Revers.io model id is a UUID");
+
+      // Then with a real one
+      await page.getByLabel("Revers.io model id").fill(MODEL_ID);
+      await page.getByRole("button", { name: "Save mapping" }).click();
+      const mapped = await expectText(page, "Set by you");
+      expect(mapped).toContain("TEE-BLUE-M");
+      expect(mapped).toContain(MODEL_ID);
+      const cached = await e2e.db.partnerCache.findUniqueOrThrow({ where: { shop_partner_kind_key: { shop: SHOP_C, partner: "reversio", kind: "model", key: "TEE-BLUE-M" } } });
+      expect(cached).toMatchObject({ value: MODEL_ID, pinned: true });
+
+      // And Edit puts the row back in the form
+      await page.getByRole("button", { name: "Edit the mapping of TEE-BLUE-M" }).click();
+      expect(await page.getByLabel("SKU", { exact: true }).inputValue()).toBe("TEE-BLUE-M");
+      expect(await page.getByLabel("Revers.io model id").inputValue()).toBe(MODEL_ID);
+      await e2e.screenshot(page, "settings-reversio-mapping");
+    },
+    E2E_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "Reverb: bad UUIDs get field messages; the navigation moves between partners inside the app",
+    async () => {
+      const page = await e2e.openEmbedded("/app/partners/reverb", { shop: SHOP_C });
+      await expectText(page, "Reverb is not set up yet");
+      await page.getByLabel("Consumer key").fill("ck_1");
+      await page.getByLabel("Consumer secret").fill("cs_1");
+      await page.getByLabel("Website UUID").fill("my website");
+      await page.getByRole("button", { name: "Save", exact: true }).click();
+      const text = await expectText(page, "Website UUID must be a UUID");
+      expect(text).toContain("Campaign UUID must be a UUID");
+      expect(text).toContain("Some settings need your attention.");
+      expect(await e2e.db.partnerConfig.count({ where: { shop: SHOP_C, partner: "reverb" } })).toBe(0);
+      await e2e.screenshot(page, "settings-reverb-field-messages");
+
+      // The nav bar's links load the next page's data with the session token (no full reload)
+      await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+      await page.getByRole("link", { name: "TestFreaks" }).click();
+      await expectText(page, "TestFreaks is not set up yet");
+      expect(new URL(page.url()).pathname).toBe("/app/partners/testfreaks");
+      expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    },
+    E2E_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "a reload of a page reached inside the app (no token in its URL) comes back through the bounce page with the token",
+    async () => {
+      const page = await e2e.openEmbedded("/app/partners/reverb", { shop: SHOP_C });
+      await page.getByRole("link", { name: "Revers.io" }).click();
+      await page.waitForURL((url) => url.pathname === "/app/partners/reversio");
+      await expectText(page, "SKU → model mapping");
+      // The URL the app navigated to keeps no id_token; a document load of it must authenticate again.
+      const url = new URL(page.url());
+      url.search = new URLSearchParams({ embedded: "1", shop: SHOP_C, host: new URL(e2e.embeddedUrl("/", { shop: SHOP_C })).searchParams.get("host")! }).toString();
+      await page.goto(url.toString());
+      await expectText(page, "SKU → model mapping");
+      expect(new URL(page.url()).searchParams.get("id_token")).toBeTruthy();
     },
     E2E_TEST_TIMEOUT_MS,
   );
