@@ -1,11 +1,11 @@
 import path from "node:path";
 import { defineConfig } from "prisma/config";
-import { PrismaLibSQL } from "@prisma/adapter-libsql";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { databaseFlavour, defaultDatabaseUrl, libsqlUrl } from "./app/db.url";
+import { databaseFlavour, defaultDatabaseUrl } from "./app/db.url";
+import { migrationAdapter } from "./app/db.migrate-adapters";
 
 // The native schema engine cannot be downloaded on our machines, so migrations
-// run on Prisma's JS schema engine through the same driver adapter the app uses.
+// run on Prisma's JS schema engine through the app's driver adapters (with the
+// fixes Migrate needs: app/db.migrate-adapters.ts).
 const url = process.env.DATABASE_URL ?? defaultDatabaseUrl;
 const flavour = databaseFlavour(url);
 
@@ -19,6 +19,6 @@ export default defineConfig({
     path: flavour === "postgres" ? path.join("prisma", "postgres", "migrations") : path.join("prisma", "migrations"),
   },
   async adapter() {
-    return flavour === "postgres" ? new PrismaPg({ connectionString: url }) : new PrismaLibSQL({ url: libsqlUrl(url) });
+    return migrationAdapter(url);
   },
 });

@@ -11,6 +11,8 @@ mkdir -p "prisma/migrations/${stamp}_${name}" "prisma/postgres/migrations/${stam
 tmp=$(mktemp -d)
 DATABASE_URL="file:$tmp/shadow.sqlite" npx prisma migrate diff --from-migrations prisma/migrations --to-schema-datamodel prisma/schema.prisma --script \
   > "prisma/migrations/${stamp}_${name}/migration.sql"
-DATABASE_URL="$pg_url" npx prisma migrate diff --from-migrations prisma/postgres/migrations --to-schema-datamodel prisma/postgres/schema.prisma --shadow-database-url "$pg_url" --script \
+# The shadow database is made beside PG_URL's by the adapter (app/db.migrate-adapters.ts):
+# with a driver adapter, Prisma refuses --shadow-database-url.
+DATABASE_URL="$pg_url" npx prisma migrate diff --from-migrations prisma/postgres/migrations --to-schema-datamodel prisma/postgres/schema.prisma --script \
   > "prisma/postgres/migrations/${stamp}_${name}/migration.sql"
 echo "wrote migration ${stamp}_${name} for SQLite and Postgres"
