@@ -1,16 +1,42 @@
+import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
+import type { PrismaClient as PostgresPrismaClient } from ".prisma/client-postgres";
 import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { databaseFlavour, defaultDatabaseUrl, libsqlUrl } from "./db.url";
 
 export type Db = PrismaClient;
 
-/** A Prisma client on the driver adapter that DATABASE_URL calls for (SQLite file or Postgres). */
+/**
+ * A Prisma client on the driver adapter that DATABASE_URL calls for (SQLite file
+ * or Postgres). A generated client serves one provider, so there are two
+ * (scripts/generate-prisma-clients.sh): @prisma/client for SQLite, and
+ * .prisma/client-postgres for Postgres, loaded only when a Postgres URL is given.
+ */
 export function createDb(url: string = process.env.DATABASE_URL ?? defaultDatabaseUrl): PrismaClient {
+  if (databaseFlavour(url) === "postgres") return createPostgresDb(url);
   // SQLite: the app, a separate worker and the CLI write the same file; wait for a
   // lock instead of failing at once with SQLITE_BUSY.
-  const adapter = databaseFlavour(url) === "postgres" ? new PrismaPg({ connectionString: url }) : new PrismaLibSQL({ url: libsqlUrl(url), timeout: SQLITE_BUSY_TIMEOUT_MS });
-  return new PrismaClient({ adapter });
+  return new PrismaClient({ adapter: new PrismaLibSQL({ url: libsqlUrl(url), timeout: SQLITE_BUSY_TIMEOUT_MS }) });
+}
+
+// CommonJS resolution: ".prisma/..." is not a valid ESM package name, and the
+// generated client is CommonJS (as @prisma/client itself loads .prisma/client).
+const requireFromHere = createRequire(import.meta.url);
+
+function createPostgresDb(url: string): PrismaClient {
+  let generated: { PrismaClient: typeof PostgresPrismaClient };
+  try {
+    generated = requireFromHere(".prisma/client-postgres") as typeof generated;
+  } catch (error) {
+    throw new Error("DATABASE_URL is a Postgres URL but the Postgres Prisma client is not generated: run `npm run setup` (or bash scripts/generate-prisma-clients.sh).", { cause: error });
+  }
+  const client = new generated.PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  // The app is typed against the SQLite client. Both are generated from one
+  // datamodel (test/db/schema.test.ts), and where their types differ the
+  // Postgres client accepts more (isolation levels, case-insensitive filters), so
+  // every call the app makes is valid on both; test/db/postgres.test.ts runs them.
+  return client as unknown as PrismaClient;
 }
 
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
