@@ -29,8 +29,12 @@ describe("partner settings in the browser", () => {
   it(
     "first run: TestFreaks with a wrong key is refused, the right key is valid, and once saved the page shows the key as set, never its value",
     async () => {
-      // Given a shop that has set up nothing
-      const page = await e2e.openEmbedded("/app/partners/testfreaks", { shop: SHOP_A });
+      // Given a shop that has set up nothing: the dashboard's first-run checklist leads to the settings
+      const page = await e2e.openEmbedded("/app", { shop: SHOP_A });
+      await expectText(page, "Set up TestFreaks");
+      await e2e.screenshot(page, "settings-first-run-dashboard");
+      await page.getByRole("link", { name: "Set up TestFreaks" }).first().click();
+      await page.waitForURL((url) => url.pathname === "/app/partners/testfreaks");
       await expectText(page, "TestFreaks is not set up yet");
       await e2e.screenshot(page, "settings-testfreaks-first-run");
 
