@@ -23,7 +23,8 @@ export interface OrderWebhook {
 type Tx = Prisma.TransactionClient;
 
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+  // By code, not instanceof: the SQLite and Postgres clients are generated apart (db.server.ts).
+  return (error instanceof Prisma.PrismaClientKnownRequestError || (error as { name?: string })?.name === "PrismaClientKnownRequestError") && (error as { code?: string }).code === "P2002";
 }
 
 /**
