@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { AnyConnector, PartnerId, VerifyResult } from "~/connectors/types";
 import type { Logger } from "~/logger";
 import type { Keyring } from "~/security/secrets.server";
-import { loadPartnerConfig, savePartnerConfig, type StoredPartnerConfig } from "~/sync/partner-config.server";
+import { loadPartnerConfig, savePartnerConfig, setPartnerEnabled, type StoredPartnerConfig } from "~/sync/partner-config.server";
 import { fieldErrors } from "~/validation";
 import { defaultValues, PARTNER_FIELDS, type FieldSpec, type FormValues } from "./partner-fields";
 import { formatDateTime } from "./format";
@@ -209,8 +209,8 @@ export async function settingsAction(deps: SettingsDeps, shop: string, connector
     }
     case "pause":
     case "resume": {
-      const { count } = await deps.db.partnerConfig.updateMany({ where: { shop, partner }, data: { enabled: intent === "resume" } });
-      if (count === 0) return { intent, ok: false, fieldErrors: {}, formError: `${connector.displayName} is not set up yet: save its settings first.` };
+      const found = await setPartnerEnabled(deps.db, shop, connector, intent === "resume");
+      if (!found) return { intent, ok: false, fieldErrors: {}, formError: `${connector.displayName} is not set up yet: save its settings first.` };
       return {
         intent,
         ok: true,

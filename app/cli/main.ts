@@ -111,7 +111,7 @@ export async function runCli(argv: string[], io: CliIo, db: PrismaClient): Promi
       try {
         const count = await resyncOrder(db, shop, orderId, { partner: values.partner, force: values.force });
         if (count === 0) {
-          io.err(`No enabled partner${values.partner ? ` named ${values.partner}` : ""} for ${shop}: nothing to resync.`);
+          io.err(`No partner${values.partner ? ` named ${values.partner}` : ""} is set up for ${shop}: nothing to resync.`);
           return 1;
         }
         io.out(`Order ${orderId}: ${count} job(s) pending again.`);

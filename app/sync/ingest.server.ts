@@ -1,6 +1,8 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { extractFulfillment, extractOrderSnapshot, mergeFulfillment, type OrderSnapshot } from "~/orders/snapshot";
-import { PARTNERS } from "~/connectors/types";
+import { PARTNERS, type PartnerId } from "~/connectors/types";
+import { connectors } from "~/connectors/registry";
+import { merchantPausedReason } from "./partner-config.server";
 import type { Logger } from "~/logger";
 import { FULFILLMENT_TOPICS, ORDER_TOPICS, type Topic } from "./topics";
 
@@ -96,16 +98,19 @@ function snapshotRow(shop: string, snapshot: OrderSnapshot) {
 }
 
 /**
- * One job per enabled partner, due now. A job that exists already is set due
+ * One job per configured partner, due now (held when the partner is paused). A job that exists already is set due
  * again with a new generation, so a worker busy with the older snapshot does not
  * mark the newer one synced. A partner paused for credentials keeps the job paused.
  */
 export async function ensureJobs(tx: Tx | PrismaClient, shop: string, orderId: string, only?: readonly string[]): Promise<number> {
-  const configs = await tx.partnerConfig.findMany({ where: { shop, enabled: true, partner: { in: [...(only ?? PARTNERS)] } } });
+  const configs = await tx.partnerConfig.findMany({ where: { shop, partner: { in: [...(only ?? PARTNERS)] } } });
   const now = new Date();
   for (const config of configs) {
-    const status = config.pausedReason ? "paused" : "pending";
-    const lastError = config.pausedReason ?? null;
+    // A paused partner (by the merchant, or for refused credentials) still gets the
+    // job, held: resuming releases it, so no order placed meanwhile is missed.
+    const heldBecause = !config.enabled ? merchantPausedReason(connectors[config.partner as PartnerId]?.displayName ?? config.partner) : config.pausedReason;
+    const status = heldBecause ? "paused" : "pending";
+    const lastError = heldBecause ?? null;
     await tx.syncJob.upsert({
       where: { shop_orderId_partner: { shop, orderId, partner: config.partner } },
       create: { shop, orderId, partner: config.partner, status, nextRunAt: now, lastError },

@@ -101,3 +101,32 @@ export async function loadPartnerConfig(db: PrismaClient, keyring: Keyring, shop
 export async function pausePartner(db: PrismaClient, shop: string, partner: PartnerId, reason: string): Promise<void> {
   await db.partnerConfig.updateMany({ where: { shop, partner, pausedReason: null }, data: { pausedReason: reason, pausedAt: new Date() } });
 }
+
+/** The reason shown on jobs held while the merchant has paused a partner. */
+export function merchantPausedReason(displayName: string): string {
+  return `Syncing to ${displayName} is paused in the app's settings`;
+}
+
+/**
+ * The merchant's pause switch. Paused: due jobs are held (status paused) and new
+ * orders queue up held too (ensureJobs). Resumed: everything held by the pause
+ * is due again, so nothing placed during the pause is lost.
+ * Answers false when the partner is not set up for the shop.
+ */
+export async function setPartnerEnabled(db: PrismaClient, shop: string, connector: AnyConnector, enabled: boolean): Promise<boolean> {
+  const reason = merchantPausedReason(connector.displayName);
+  const now = new Date();
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.partnerConfig.updateMany({ where: { shop, partner: connector.id }, data: { enabled } });
+    if (count === 0) return false;
+    if (enabled) {
+      await tx.syncJob.updateMany({
+        where: { shop, partner: connector.id, status: "paused", lastError: reason },
+        data: { status: "pending", nextRunAt: now, lastError: null, generation: { increment: 1 } },
+      });
+    } else {
+      await tx.syncJob.updateMany({ where: { shop, partner: connector.id, status: { in: ["pending", "retrying"] } }, data: { status: "paused", lastError: reason } });
+    }
+    return true;
+  });
+}

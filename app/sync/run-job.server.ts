@@ -8,7 +8,7 @@ import { buildCanonicalOrder } from "~/orders/build";
 import type { OrderSnapshot } from "~/orders/snapshot";
 import type { Logger } from "~/logger";
 import type { Keyring } from "~/security/secrets.server";
-import { loadPartnerConfig, pausePartner } from "./partner-config.server";
+import { loadPartnerConfig, merchantPausedReason, pausePartner } from "./partner-config.server";
 import { prismaPartnerCache } from "./partner-cache.server";
 import type { ClaimedJob, Settlement, SyncQueue } from "./queue.server";
 import { backoffDelayMs, policy } from "./retry-policy";
@@ -79,9 +79,13 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob): Promise<Attempt
 
   try {
     const stored = await loadPartnerConfig(deps.db, deps.keyring, job.shop, connector);
-    if (!stored || !stored.enabled) {
+    if (!stored) {
       const reason = `${connector.displayName} is not set up for this shop`;
       return finish("skipped", settled("skipped", reason), reason);
+    }
+    if (!stored.enabled) {
+      const reason = merchantPausedReason(connector.displayName);
+      return finish("paused", settled("paused", reason), reason);
     }
     if (stored.pausedReason) return finish("paused", settled("paused", stored.pausedReason), stored.pausedReason);
     if (stored.holdUntil && stored.holdUntil > started) {
@@ -151,7 +155,8 @@ async function failureSettlement(
   switch (error.failureClass) {
     case "rate_limited": {
       const wait = Math.max(error.retryAfterMs ?? policy.defaultRateLimitMs, 1000);
-      const until = new Date(now.getTime() + wait);
+      // Counted from when the partner answered, not from when the attempt began.
+      const until = new Date(deps.now().getTime() + wait);
       // Every job of this partner waits, not just this one (see runJob's hold check).
       await deps.db.partnerConfig.updateMany({ where: { shop: job.shop, partner: job.partner }, data: { holdUntil: until } });
       return ["rate_limited", { ...base, status: "retrying", nextRunAt: until, lastError: error.message }, error.message];

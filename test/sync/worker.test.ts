@@ -4,6 +4,8 @@ import { fakeClock, type Harness } from "../support/harness";
 import type { TestfreaksSimulator } from "../simulators/testfreaks";
 import { startWorker, type Worker } from "~/sync/worker.server";
 import { backoffDelayMs, policy } from "~/sync/retry-policy";
+import { setPartnerEnabled } from "~/sync/partner-config.server";
+import { testfreaksConnector } from "~/connectors/testfreaks";
 import { installShopWithPartners, SHOP, startPipeline, withUpdatedAt, type Pipeline } from "./fixtures";
 
 let p: Pipeline;
@@ -148,6 +150,20 @@ describe("sync worker", () => {
     await installShopWithPartners(h.ctx.db, h.ctx.keyring, { second: false });
     await worker.runDue();
     expect((await job()).status).toBe("synced");
+  });
+
+  it("holds the orders of a partner the merchant paused, and syncs them all on resume", async () => {
+    await setPartnerEnabled(h.ctx.db, SHOP, testfreaksConnector, false);
+    await send("orders/updated", loadFixture("orders-updated.tracking-delivered-usd"));
+    await worker.runDue();
+    expect([(await job()).status, (await job()).lastError]).toEqual(["paused", "Syncing to TestFreaks is paused in the app's settings"]);
+    expect(ordersPosted()).toBe(0);
+
+    await setPartnerEnabled(h.ctx.db, SHOP, testfreaksConnector, true);
+    await worker.runDue();
+
+    expect((await job()).status).toBe("synced");
+    expect(ordersPosted()).toBe(1);
   });
 
   it("stops with the partner's own message on a permanent error", async () => {

@@ -7,16 +7,16 @@ import { z } from "zod";
  * secrets (the connector's secretKeys); the rest are plain settings.
  */
 export const reversioConfigSchema = z.object({
-  subscriptionKey: z.string().trim().min(1, "The subscription key is required"),
-  secretValue: z.string().trim().min(1, "The secret value is required"),
-  environment: z.enum(["production", "sandbox"]).default("production"),
-  salesChannel: z.string().trim().min(1).default("Shopify"),
+  subscriptionKey: z.string({ error: "Enter your Revers.io subscription key." }).trim().min(1, "Enter your Revers.io subscription key."),
+  secretValue: z.string({ error: "Enter your Revers.io secret value." }).trim().min(1, "Enter your Revers.io secret value."),
+  environment: z.enum(["production", "sandbox"], { error: "Choose production or sandbox." }).default("production"),
+  salesChannel: z.string().trim().min(1, "Enter the sales channel name your orders are filed under in Revers.io (e.g. Shopify).").default("Shopify"),
   /** The Revers.io store the orders are recorded as bought at (a uuid from the merchant's Revers.io account). */
-  storePurchasedAt: z.guid("storePurchasedAt must be a uuid").optional(),
+  storePurchasedAt: z.guid("Paste the store id from your Revers.io account: it looks like 3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b.").optional(),
   /** When an order is imported: as soon as it is created, or once it is fulfilled [ours, default fulfilled]. */
-  importTrigger: z.enum(["created", "fulfilled"]).default("fulfilled"),
+  importTrigger: z.enum(["created", "fulfilled"], { error: "Choose when orders are imported: when created or when fulfilled." }).default("fulfilled"),
   /** The Revers.io model type given to models the app creates for unknown SKUs. */
-  modelTypeId: z.guid("modelTypeId must be a uuid").optional(),
+  modelTypeId: z.guid("Paste the model type id from your Revers.io catalog: it looks like 3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b.").optional(),
   /** Create a Revers.io model (and its brand) for a SKU the catalog does not know, instead of skipping the order. */
   createMissingModels: z.boolean().default(false),
 });
