@@ -70,10 +70,19 @@ export function decodeCursor(text: string | null | undefined): LogCursor | null 
   return Number.isNaN(updatedAt.getTime()) ? null : { updatedAt, id: match[2]! };
 }
 
-/** Rows strictly older (`older`) or strictly newer than the cursor, in (updatedAt, id) order. */
+/**
+ * Rows strictly older (`older`) or strictly newer than the cursor, in
+ * (updatedAt, id) order. Written as `updatedAt <= c AND (updatedAt < c OR id < c.id)`
+ * rather than the plain `updatedAt < c OR (updatedAt = c AND id < c.id)`: the
+ * first conjunct is a range the database seeks to in the [shop, updatedAt, id]
+ * index, where the plain OR makes SQLite walk the index from the newest row
+ * down to the cursor (scripts/bench-sync-log.ts shows both). Prisma cannot
+ * write the row-value comparison `(updatedAt, id) < (?, ?)`.
+ */
 function beyond(cursor: LogCursor, older: boolean): Prisma.SyncJobWhereInput {
-  const cmp = older ? "lt" : "gt";
-  return { OR: [{ updatedAt: { [cmp]: cursor.updatedAt } }, { updatedAt: cursor.updatedAt, id: { [cmp]: cursor.id } }] };
+  const strict = older ? "lt" : "gt";
+  const orEqual = older ? "lte" : "gte";
+  return { AND: [{ updatedAt: { [orEqual]: cursor.updatedAt } }, { OR: [{ updatedAt: { [strict]: cursor.updatedAt } }, { id: { [strict]: cursor.id } }] }] };
 }
 
 /** The shop's order ids whose name contains the text ("1001" finds "#1001"). */
