@@ -118,26 +118,43 @@ function statusSignature(jobs: { partner: string; status: string; updatedAt: str
     .join("|");
 }
 
-/** Polls the status route while a job waits; reloads the page's data once something moved. */
-function useLiveStatus(detail: LoadedDetail) {
+/** Polling stops after this long: a job still waiting then needs the worker, not this page. */
+const POLL_FOR_MS = 10 * 60_000;
+
+/**
+ * Polls the status route while a job waits; reloads the page's data once
+ * something moved. Answers whether it gave up waiting.
+ */
+function useLiveStatus(detail: LoadedDetail): boolean {
   const fetcher = useFetcher<OrderStatusView>();
   const revalidator = useRevalidator();
   const load = useRef(fetcher.load);
   load.current = fetcher.load;
+  const [gaveUp, setGaveUp] = useState(false);
   const shown = statusSignature(detail.partners.flatMap((p) => (p.job ? [{ partner: p.partner, status: p.job.status, updatedAt: p.job.updatedAt }] : [])));
   const url = `/api/orders/${detail.order.orderId}/status`;
 
   useEffect(() => {
+    setGaveUp(false);
     if (!detail.pending) return;
-    const timer = setInterval(() => load.current(url), POLL_INTERVAL_MS);
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (Date.now() - started > POLL_FOR_MS) {
+        clearInterval(timer);
+        setGaveUp(true);
+        return;
+      }
+      load.current(url);
+    }, POLL_INTERVAL_MS);
     return () => clearInterval(timer);
-  }, [detail.pending, url]);
+  }, [detail.pending, url, shown]);
 
   const polled = fetcher.data && "partners" in fetcher.data ? statusSignature(fetcher.data.partners) : null;
   useEffect(() => {
     if (polled !== null && polled !== shown && revalidator.state === "idle") revalidator.revalidate();
     // Keyed on the poll's answer only: a reload must follow a new answer, not a re-render.
   }, [polled]);
+  return gaveUp;
 }
 
 const MONEY = (amount: string, currency: string) => {
@@ -153,7 +170,7 @@ export default function OrderPage() {
   const actionData = useActionData<typeof action>() as OrderActionResult | undefined;
   const navigation = useNavigation();
   const submit = useSubmit();
-  useLiveStatus(detail);
+  const stoppedWaiting = useLiveStatus(detail);
 
   const resyncing = navigation.state === "submitting" && navigation.formData?.get("intent") === "resync" ? ((navigation.formData.get("partner") as string | null) ?? "") : null;
   const resync = (partner?: PartnerId) => submit({ intent: "resync", partner: partner ?? "" }, { method: "post" });
@@ -198,12 +215,17 @@ export default function OrderPage() {
             <p>{resyncResult.message}</p>
           </Banner>
         )}
-        {detail.pending && (
+        {detail.pending && !stoppedWaiting && (
           <Banner tone="info">
             <InlineStack gap="200" blockAlign="center">
               <Spinner size="small" accessibilityLabel="Syncing" />
               <Text as="span">Sending to the partners… This page updates by itself.</Text>
             </InlineStack>
+          </Banner>
+        )}
+        {detail.pending && stoppedWaiting && (
+          <Banner tone="warning">
+            <p>This order is still waiting to be sent. Partners that asked the app to slow down are sent to later; reload the page to check again.</p>
           </Banner>
         )}
         {order.piiRedacted && (

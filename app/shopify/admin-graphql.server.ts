@@ -56,6 +56,14 @@ function graphqlErrorAnswer(error: unknown): { data: unknown; errors: unknown[];
 }
 
 function transportFailure(error: unknown, timedOutAfterMs: number | null, now: Date): PartnerError {
+  // The request-bound client of `authenticate.admin` (shopify-app-remix 6,
+  // handle-client-error.ts) throws a minimal copy of Shopify's answer as a
+  // Response instead of HttpResponseError.
+  if (error instanceof Response) {
+    const failure = classifyFailure(error.status, error.headers, now);
+    const refused = error.status === 401 || error.status === 403 ? " (the shop's access token was refused)" : "";
+    return new PartnerError(`Shopify answered HTTP ${error.status}${refused}`, failure.class, error.status, failure.retryAfterMs);
+  }
   const response = field(error, "response");
   const status = field(response, "code");
   if (typeof status !== "number") {

@@ -91,6 +91,12 @@ describe("readOrderFromShopify against the Admin API stand-in", () => {
     expect(await readOrderFromShopify(unreachable, "1")).toMatchObject({ ok: false, reason: "unavailable", message: expect.stringMatching(/^Could not read the order from Shopify/) });
   });
 
+  it("reads the Response that authenticate.admin's client throws for an HTTP error as Shopify's status", async () => {
+    // shopify-app-remix's request-bound client throws a copy of Shopify's answer, not an Error.
+    const throwing = graphqlFromAdmin({ graphql: () => Promise.reject(new Response('{"errors":"Service Unavailable"}', { status: 503 })) });
+    expect(await readOrderFromShopify(throwing, "1")).toEqual({ ok: false, reason: "unavailable", message: "Could not read the order from Shopify: Shopify answered HTTP 503" });
+  });
+
   it("asks exactly for an Order GID with the query the converter reads", async () => {
     standIn = await startShopifyAdminStandIn({ orders: ordersFromWebhooks([loadFixture("orders-create.discount-code-cad")]) });
     await readOrderFromShopify(client(), "5492763623680");

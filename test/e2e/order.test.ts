@@ -97,6 +97,28 @@ describe("the order page in the browser", () => {
   );
 
   it(
+    "when Shopify cannot be read, Resync says so and sends nothing",
+    async () => {
+      await shopifySends(e2e, SHOP, "orders/create", "orders-create.discount-code-cad");
+      await settled(e2e, SHOP);
+      const before = await e2e.db.syncJob.findMany({ where: { shop: SHOP, orderId: ORDER_1001 }, orderBy: { partner: "asc" } });
+      const page = await e2e.openEmbedded(`/app/orders/${ORDER_1001}`, { shop: SHOP });
+      await expectText(page, "Order #1001");
+
+      // Shopify's Admin API is down for the next call: the order's re-read
+      e2e.standIns.shopifyAdmin.knobs.failNext = { count: 1, status: 503 };
+      await page.getByRole("button", { name: "Resync all partners" }).click();
+      const text = await expectText(page, "Not resynced");
+      expect(text).toContain("#1001 was not resynced. Could not read the order from Shopify: Shopify answered HTTP 503");
+      await e2e.screenshot(page, "order-resync-shopify-down");
+
+      const after = await e2e.db.syncJob.findMany({ where: { shop: SHOP, orderId: ORDER_1001 }, orderBy: { partner: "asc" } });
+      expect(after.map((j) => [j.status, j.generation])).toEqual(before.map((j) => [j.status, j.generation]));
+    },
+    E2E_TEST_TIMEOUT_MS,
+  );
+
+  it(
     "another shop's order URL answers not found, and so does its status",
     async () => {
       // Shop A's order exists (the scenarios above, or here if run alone)
