@@ -11,7 +11,7 @@ import { z } from "zod";
 import { AdminRouteError } from "~/admin/errors";
 import { showToast } from "~/admin/app-bridge";
 import { partnerLabel, partnerSettingsPath } from "~/admin/partners";
-import { notFound, requireShop } from "~/admin/session.server";
+import { requireShop } from "~/admin/session.server";
 import { loadDashboard, parseWindow, type DashboardWindow, type PartnerState, type PartnerSummary } from "~/admin/dashboard.server";
 import { retryFailedForPartner } from "~/admin/resync.server";
 import { PARTNERS } from "~/connectors/types";
@@ -38,7 +38,8 @@ export type DashboardActionResult = { ok: boolean; message: string };
 export async function action({ request }: ActionFunctionArgs) {
   const { shop, ctx, admin } = await requireShop(request);
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) throw notFound("That action is not available here.");
+  // Only the page's own buttons post here: anything else gets a sentence, not an error page.
+  if (!parsed.success) return data({ ok: false, message: "That action is not available here. Reload the page and try again." }, { status: 400 });
   const result = await retryFailedForPartner({ db: ctx.db, graphql: graphqlFromAdmin(admin), logger: ctx.logger }, shop, parsed.data.partner);
   return data<DashboardActionResult>({ ok: result.failures.length === 0, message: result.message });
 }
@@ -78,7 +79,7 @@ export default function Dashboard() {
     <Page title="Partner Sync" subtitle="Your orders, sent to Reverb, Revers.io and TestFreaks." secondaryActions={[{ content: "Sync log", url: "/app/log" }]}>
       <BlockStack gap="500">
         {actionData && (
-          <Banner tone={actionData.ok ? "success" : "warning"} title={actionData.ok ? "Retry started" : "Retry started, with problems"}>
+          <Banner tone={actionData.ok ? "success" : "warning"}>
             <p>{actionData.message}</p>
           </Banner>
         )}

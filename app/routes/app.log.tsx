@@ -27,7 +27,7 @@ import { AdminRouteError } from "~/admin/errors";
 import { showToast } from "~/admin/app-bridge";
 import { formatDateTime } from "~/admin/format";
 import { PARTNER_LABELS, partnerLabel } from "~/admin/partners";
-import { notFound, requireShop } from "~/admin/session.server";
+import { requireShop } from "~/admin/session.server";
 import { StatusBadge, STATUS_LABELS } from "~/admin/status-badge";
 import { parseLogParams, querySyncLog } from "~/admin/sync-log.server";
 import { retryFailedForPartner } from "~/admin/resync.server";
@@ -55,7 +55,8 @@ const actionSchema = z.object({ intent: z.literal("retry-failed"), partner: z.en
 export async function action({ request }: ActionFunctionArgs) {
   const { shop, ctx, admin } = await requireShop(request);
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) throw notFound("That action is not available here.");
+  // Only the page's own buttons post here: anything else gets a sentence, not an error page.
+  if (!parsed.success) return data({ ok: false, message: "That action is not available here. Reload the page and try again." }, { status: 400 });
   const result = await retryFailedForPartner({ db: ctx.db, graphql: graphqlFromAdmin(admin), logger: ctx.logger }, shop, parsed.data.partner);
   return data({ ok: result.failures.length === 0, message: result.message });
 }
