@@ -125,6 +125,13 @@ describe("the order page in the browser", () => {
       await shopifySends(e2e, SHOP, "orders/create", "orders-create.discount-code-cad");
       const page = await e2e.openEmbedded(`/app/orders/${ORDER_1001}`, { shop: OTHER_SHOP });
       const text = await expectText(page, "Page not found");
+      // The document itself answers 404, as for an order that never existed
+      const response = await page.goto(e2e.embeddedUrl(`/app/orders/${ORDER_1001}`, { shop: OTHER_SHOP }));
+      expect(response?.status()).toBe(404);
+      const unknown = await page.goto(e2e.embeddedUrl("/app/orders/1234567890", { shop: SHOP }));
+      expect(unknown?.status()).toBe(404);
+      await expectText(page, "Page not found");
+      await page.goto(e2e.embeddedUrl(`/app/orders/${ORDER_1001}`, { shop: OTHER_SHOP }));
       expect(text).not.toContain("#1001");
       await e2e.screenshot(page, "order-other-shop-not-found");
 
