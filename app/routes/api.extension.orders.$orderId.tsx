@@ -4,7 +4,9 @@ import { requireShop } from "~/admin/session.server";
 import { partnerLabel } from "~/admin/partners";
 import { isPartnerId } from "~/connectors/types";
 import { appContext } from "~/context.server";
-import { NotFoundError, resyncOrder, syncStatus } from "~/sync/status.server";
+import { syncStatus } from "~/sync/status.server";
+import { resyncFromShopify } from "~/admin/resync.server";
+import { graphqlFromAdmin } from "~/shopify/admin-graphql.server";
 import type { ApiErrorAnswer, OrderSyncStatus, ResyncAnswer } from "../../extensions/order-sync-status/src/api";
 
 // /api/extension/orders/<order id>, for the order page action
@@ -24,18 +26,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { shop, db } = await authenticateExtension(request);
+  const { shop, db, admin, logger } = await authenticateExtension(request);
   if (request.method !== "POST") return withCors(request, json<ApiErrorAnswer>({ error: "Use POST to resync an order." }, { status: 405, headers: { Allow: "GET, POST" } }));
   return answer(request, shop, params.orderId, async (orderId) => {
-    try {
-      const queued = await resyncOrder(db, shop, orderId);
-      const status = await orderSyncStatus(db, shop, orderId);
-      if (!status) throw new NotFoundError(orderId);
-      return json<ResyncAnswer>({ ...status, queued });
-    } catch (error) {
-      if (error instanceof NotFoundError) return json<ApiErrorAnswer>({ error: NOT_FOUND }, { status: 404 });
-      throw error;
-    }
+    // Like the order page: re-read the order from Shopify first, so a stale snapshot is never re-sent.
+    const result = await resyncFromShopify({ db, graphql: graphqlFromAdmin(admin), logger }, shop, orderId);
+    if (!result.ok && result.reason === "not_found") return json<ApiErrorAnswer>({ error: NOT_FOUND }, { status: 404 });
+    if (!result.ok) return json<ApiErrorAnswer>({ error: result.message }, { status: 409 });
+    const status = await orderSyncStatus(db, shop, orderId);
+    if (!status) return json<ApiErrorAnswer>({ error: NOT_FOUND }, { status: 404 });
+    return json<ResyncAnswer>({ ...status, queued: result.queued });
   });
 }
 
@@ -50,8 +50,8 @@ async function authenticateExtension(request: Request) {
     throw withCors(request, json<ApiErrorAnswer>({ error: "Sign in to Shopify again: this request carried no session token." }, { status: 401 }));
   }
   try {
-    const { shop, ctx } = await requireShop(request);
-    return { shop, db: ctx.db };
+    const { shop, ctx, admin } = await requireShop(request);
+    return { shop, db: ctx.db, admin, logger: ctx.logger };
   } catch (thrown) {
     // The library's own answers (401 with its retry header, 204 to a preflight)
     // already carry CORS headers when the request came from another origin.

@@ -72,6 +72,15 @@ describe("POST /api/extension/orders/:orderId (resync all partners)", () => {
     expect(res.status).toBe(404);
     expect((await jobsOf(SHOP_A, ORDER_A)).map((j) => j.status)).toEqual(["synced", "failed"]);
   });
+
+  it("given Shopify cannot be asked for the order, queues nothing and says why (a stale copy is never re-sent)", async () => {
+    given.admin.knobs.failNext = { count: 1, status: 503 };
+    const res = await callRoute(extensionRequest(path(ORDER_A), { shop: SHOP_A, method: "POST" }));
+
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: string }).error).toMatch(/#1001 was not resynced/);
+    expect((await jobsOf(SHOP_A, ORDER_A)).map((j) => j.status)).toEqual(["synced", "failed"]);
+  });
 });
 
 describe("authentication", () => {

@@ -5,6 +5,7 @@ import { loadFixture } from "../fixtures/shopify";
 import { startHarness, TEST_SECRET, type Harness } from "../support/harness";
 import { postWebhook, signWebhook } from "../support/webhooks";
 import { mintSessionToken } from "./session-token";
+import { startShopifyAdminStandIn, type ShopifyAdminStandIn } from "../simulators/shopify-admin";
 
 export const SHOP_A = "shop-a.myshopify.com";
 export const SHOP_B = "shop-b.myshopify.com";
@@ -15,6 +16,8 @@ export const EXTENSION_ORIGIN = "https://extensions.shopifycdn.com";
 
 export interface Given {
   h: Harness;
+  /** The Admin API stand-in the resync re-reads orders from. */
+  admin: ShopifyAdminStandIn;
   /** Shop B's own order, to show B's token works for B. */
   orderB: string;
   close(): Promise<void>;
@@ -26,7 +29,9 @@ export interface Given {
  * Shop A's order: Reverb synced (partner id RV-1001), TestFreaks failed.
  */
 export async function givenTwoShopsWithOrders(): Promise<Given> {
-  const h = await startHarness();
+  // Resync re-reads the order from the Admin API: the stand-in knows what the webhooks carried.
+  const admin = await startShopifyAdminStandIn();
+  const h = await startHarness({ SHOPIFY_LOCAL_ADMIN_URL: admin.url });
   // The route reads the process's context (appContext()); this test's is the harness's.
   globalThis.__partnerSyncContext = h.ctx;
   const { db } = h.ctx;
@@ -38,6 +43,7 @@ export async function givenTwoShopsWithOrders(): Promise<Given> {
     }
   }
   const send = async (shop: string, fixture: string) => {
+    admin.recordWebhook(loadFixture(fixture));
     const res = await postWebhook(h.url, signWebhook({ topic: "orders/create", shop, body: loadFixture(fixture), secret: TEST_SECRET }));
     if (res.status !== 200) throw new Error(`webhook for ${shop} answered ${res.status}`);
   };
@@ -51,10 +57,12 @@ export async function givenTwoShopsWithOrders(): Promise<Given> {
   const orderB = (await db.orderSnapshot.findFirstOrThrow({ where: { shop: SHOP_B } })).orderId;
   return {
     h,
+    admin,
     orderB,
     async close() {
       globalThis.__partnerSyncContext = undefined;
       await h.close();
+      await admin.close();
     },
   };
 }

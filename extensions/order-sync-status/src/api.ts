@@ -77,6 +77,11 @@ async function call<T extends OrderSyncStatus>(fetchImpl: Fetch, path: string, i
   }
   if (response.status === 404) return { kind: "not_found" };
   if (response.status === 401 || response.status === 403) return { kind: "error", message: MESSAGES.session };
+  // 409: the app refused for a reason written for the merchant (e.g. Shopify could not be asked for the order).
+  if (response.status === 409) {
+    const refusal = (await response.json().catch(() => null)) as { error?: unknown } | null;
+    return { kind: "error", message: typeof refusal?.error === "string" ? refusal.error : MESSAGES.failed };
+  }
   if (!response.ok) return { kind: "error", message: MESSAGES.failed };
   let body: unknown;
   try {
