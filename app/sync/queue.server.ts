@@ -23,7 +23,7 @@ export interface Settlement {
   lastError: string | null;
   uncertain: boolean;
   /** Written whatever happened meanwhile: the partner holds this order now. */
-  accepted?: { remoteId: string | null; hash: string; body: string; at: Date };
+  accepted?: { remoteId: string | null; hash: string; body?: string; at: Date };
   attemptAt: Date;
 }
 
@@ -80,7 +80,9 @@ export function tableQueue(db: PrismaClient, leaseMs: number = policy.leaseMs): 
     },
 
     async settle(job, s) {
-      const accepted = s.accepted ? { remoteId: s.accepted.remoteId ?? job.remoteId, lastSentHash: s.accepted.hash, lastSentBody: s.accepted.body } : {};
+      const accepted = s.accepted
+        ? { remoteId: s.accepted.remoteId ?? job.remoteId, lastSentHash: s.accepted.hash, ...(s.accepted.body !== undefined ? { lastSentBody: s.accepted.body } : {}) }
+        : {};
       const full = await db.syncJob.updateMany({
         where: { id: job.id, generation: job.generation },
         data: {

@@ -127,7 +127,8 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob): Promise<Attempt
       settled("synced", null, {
         attempts: job.attempts + 1,
         uncertain: false,
-        accepted: { remoteId: result.remoteId, hash, body: JSON.stringify(result.sent), at: started },
+        // A push that sent nothing (e.g. Revers.io: an imported order is final) keeps the last body shown.
+        accepted: { remoteId: result.remoteId, hash, body: result.sent == null ? undefined : JSON.stringify(result.sent), at: started },
       }),
       null,
     );

@@ -166,6 +166,22 @@ describe("sync worker", () => {
     expect(ordersPosted()).toBe(1);
   });
 
+  it("keeps the last body shown when a later push sends nothing (an order the partner holds as final)", async () => {
+    const raw = loadFixture("orders-updated.tracking-delivered-usd");
+    await send("orders/updated", raw);
+    await worker.runDue();
+    const firstBody = (await job()).lastSentBody;
+    expect(firstBody).toContain('"#23301"');
+
+    const real = h.ctx.runner.connectors.testfreaks!;
+    h.ctx.runner.connectors = { ...h.ctx.runner.connectors, testfreaks: { ...real, push: async (_req, ctx) => ({ remoteId: ctx.remoteId, httpStatus: 200, sent: null }) } };
+    await send("orders/cancelled", withUpdatedAt(raw.replace('"cancelled_at": null', '"cancelled_at": "2021-03-01T00:00:00-08:00"'), "2021-03-01T00:00:00-08:00"));
+    await worker.runDue();
+
+    const after = await job();
+    expect([after.status, after.lastSentBody]).toEqual(["synced", firstBody]);
+  });
+
   it("stops with the partner's own message on a permanent error", async () => {
     tf.knobs.failNext = { count: 1, status: 422, body: { errors: [{ message: "customer.email is not a valid email" }] } };
     await send("orders/updated", loadFixture("orders-updated.tracking-delivered-usd"));
