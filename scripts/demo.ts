@@ -105,6 +105,8 @@ async function main(): Promise<number> {
     say("5. Replaying Shopify webhooks (signed with the app secret)");
     for (const step of REPLAY) {
       const body = loadFixture(step.fixture);
+      // The Admin API stand-in learns the order as Shopify would hold it, so an admin Resync can re-read it.
+      standIns.shopifyAdmin.recordWebhook(body);
       const webhook = signWebhook({ topic: step.topic, shop: SHOP, body, secret: SECRET, eventId: step.eventId });
       const res = await fetch(`${appUrl}/webhooks/${step.topic}`, { method: "POST", headers: webhook.headers, body });
       say(`     ${step.topic.padEnd(20)} ${step.fixture.padEnd(48)} -> ${res.status} ${await res.text()}${step.note ? `  (${step.note})` : ""}`);

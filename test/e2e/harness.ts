@@ -311,6 +311,8 @@ export async function startE2E(options: StartOptions = {}): Promise<E2E> {
       return file;
     },
     async postWebhook(topic, shop, body, eventId) {
+      // Shopify holds what it tells the app: the Admin API stand-in learns it too, for resyncs.
+      standIns.shopifyAdmin.recordWebhook(body);
       const webhook = signWebhook({ topic, shop, body, secret: E2E_SECRET, eventId });
       return fetch(`${appUrl}/webhooks/${topic}`, { method: "POST", headers: webhook.headers, body });
     },
