@@ -9,7 +9,7 @@ import { loader as landing } from "~/routes/_index";
 import { loader as appBridgeScript } from "~/routes/local-app-bridge[.]js";
 import { createTestDb, type TestDb } from "../support/db";
 import { testEnv, TEST_SECRET } from "../support/harness";
-import { mintSessionToken } from "../e2e/session-token";
+import { mintSessionToken } from "../support/session-token";
 
 let store: TestDb;
 const contexts: Record<"local" | "production", AppContext> = {} as never;

@@ -16,7 +16,7 @@ import { action, loader } from "~/routes/app.partners.$partner";
 import { createTestDb, type TestDb } from "../support/db";
 import { testEnv, TEST_SECRET } from "../support/harness";
 import { startTestfreaksSimulator, TESTFREAKS_SIM_API_KEY, TESTFREAKS_SIM_CLIENT_ID, type TestfreaksSimulator } from "../simulators/testfreaks";
-import { mintSessionToken } from "../e2e/session-token";
+import { mintSessionToken } from "../support/session-token";
 
 const SHOP_A = "alpha.myshopify.com";
 const SHOP_B = "bravo.myshopify.com";

@@ -39,7 +39,7 @@ import { installShopLocally } from "~/shopify/install.server";
 import { startStandIns, type StandIns } from "../simulators/all";
 import { createTestDb, type TestDb } from "../support/db";
 import { signWebhook } from "../support/webhooks";
-import { embeddedQuery } from "./session-token";
+import { embeddedQuery } from "../support/session-token";
 
 export const E2E_START_TIMEOUT_MS = 240_000;
 export const E2E_TEST_TIMEOUT_MS = 90_000;
