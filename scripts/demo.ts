@@ -13,6 +13,7 @@ import { createDb } from "../app/db.server";
 import { renderTable } from "../app/cli/table";
 import { loadFixture } from "../test/fixtures/shopify";
 import { signWebhook } from "../test/support/webhooks";
+import { embeddedQuery } from "../test/support/session-token";
 import { startStandIns } from "../test/simulators/all";
 import { REVERB_SIM_DEFAULTS } from "../test/simulators/reverb";
 import { REVERSIO_SIM_KEYS, REVERSIO_SIM_MODEL_TYPE_ID } from "../test/simulators/reversio";
@@ -24,6 +25,8 @@ const SHOP = DEFAULT_SHOP_DOMAIN;
 const WORK = path.resolve(".demo");
 const SECRET = "demo-app-secret";
 const SETTLE_TIMEOUT_MS = 90_000;
+/** `npm run demo -- --keep`: leave the app and stand-ins running to look at the admin in a browser. */
+const KEEP = process.argv.includes("--keep");
 
 const say = (line: string) => console.log(line);
 
@@ -69,6 +72,9 @@ async function main(): Promise<number> {
     SHOPIFY_API_SECRET: SECRET,
     SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
     ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    // The embedded admin in a plain browser: the local App Bridge stand-in (see README "Local mode").
+    SHOPIFY_LOCAL_APP_BRIDGE: "1",
+    APP_BRIDGE_URL: `http://127.0.0.1:${port}/local-app-bridge.js`,
     ...standIns.env,
   };
   let app: ChildProcess | null = null;
@@ -134,11 +140,22 @@ async function main(): Promise<number> {
     for (const c of checks) say(`  ${c.ok ? "ok      " : "MISMATCH"}  ${c.what}`);
     const bad = table.filter((r) => r.check !== "ok").length + missing.length + checks.filter((c) => !c.ok).length;
     say(bad === 0 ? `\nDemo passed: all ${table.length} jobs reached the status their data implies.` : `\nDemo FAILED: ${bad} job(s) did not reach the expected status.`);
+    if (KEEP) await keepRunning(appUrl);
     return bad === 0 ? 0 : 1;
   } finally {
     app?.kill("SIGTERM");
     await standIns.close();
   }
+}
+
+/** Prints an admin URL carrying a session token minted with the demo's app secret, then waits for Ctrl-C. */
+async function keepRunning(appUrl: string) {
+  const query = embeddedQuery({ shop: SHOP, apiKey: "demo-api-key", secret: SECRET, ttlSeconds: 8 * 3600 });
+  say(`\nThe app keeps running. Open the embedded admin in a browser (the link carries a session token valid 8 h):\n  ${appUrl}/app?${query}\nCtrl-C stops everything.`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
 }
 
 /** What the partners' own records must show after the replay: the data reached them as their documents require. */
