@@ -7,7 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../test/support/net";
 import path from "node:path";
 import { createDb } from "../app/db.server";
 import { renderTable } from "../app/cli/table";
@@ -29,17 +29,6 @@ const SETTLE_TIMEOUT_MS = 90_000;
 const KEEP = process.argv.includes("--keep");
 
 const say = (line: string) => console.log(line);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 function run(step: string, command: string, args: string[], env: NodeJS.ProcessEnv) {
   const result = spawnSync(command, args, { env, encoding: "utf8" });

@@ -6,22 +6,13 @@
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import type { AnyConnector, PartnerId, VerifyResult } from "~/connectors/types";
-import type { Logger } from "~/logger";
-import type { Keyring } from "~/security/secrets.server";
 import { loadPartnerConfig, savePartnerConfig, setPartnerEnabled, type StoredPartnerConfig } from "~/sync/partner-config.server";
 import { fieldErrors } from "~/validation";
 import { defaultValues, PARTNER_FIELDS, type FieldSpec, type FormValues } from "./partner-fields";
 import { formatDateTime } from "./format";
+import type { PartnerCallDeps } from "~/sync/run-job.server";
 
-export interface SettingsDeps {
-  db: PrismaClient;
-  keyring: Keyring;
-  /** The process environment: partner base URL overrides (local stand-ins, sandboxes). */
-  env: Record<string, string | undefined>;
-  fetch: typeof globalThis.fetch;
-  now: () => Date;
-  logger: Logger;
-}
+export type SettingsDeps = PartnerCallDeps;
 
 export interface SecretState {
   set: boolean;

@@ -3,7 +3,6 @@
 // and the one partner write the page offers, crediting a referrer in Reverb.
 // A partner that is slow, down or refuses us must never break the page: every
 // function here answers a result with a sentence for the merchant, never throws.
-import type { PrismaClient } from "@prisma/client";
 import { PartnerError } from "~/connectors/errors";
 import { createReverbClient, reverbConnector } from "~/connectors/reverb";
 import type { ReverbConfig } from "~/connectors/reverb/schema";
@@ -11,22 +10,14 @@ import { createTestfreaksClient } from "~/connectors/testfreaks/client";
 import { testfreaksConnector } from "~/connectors/testfreaks";
 import type { TestfreaksConfig } from "~/connectors/testfreaks/schema";
 import type { AnyConnector, ClientDeps } from "~/connectors/types";
-import type { Logger } from "~/logger";
-import type { Keyring } from "~/security/secrets.server";
 import { loadPartnerConfig } from "~/sync/partner-config.server";
 import { maskEmail } from "./mask.server";
+import type { PartnerCallDeps } from "~/sync/run-job.server";
 
 /** Live reads are for a page view: a partner slower than this is reported, not waited for. */
 export const PARTNER_READ_TIMEOUT_MS = 8_000;
 
-export interface PartnerReadDeps {
-  db: PrismaClient;
-  keyring: Keyring;
-  env: Record<string, string | undefined>;
-  fetch: typeof globalThis.fetch;
-  now: () => Date;
-  logger: Logger;
-}
+export type PartnerReadDeps = PartnerCallDeps;
 
 export type PartnerRead<T> =
   | { status: "ok"; value: T }

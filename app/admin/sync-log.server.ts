@@ -7,6 +7,7 @@
 import type { PrismaClient, Prisma } from "@prisma/client";
 import { isPartnerId, type PartnerId } from "~/connectors/types";
 import { isJobStatus, type JobStatus } from "./dashboard.server";
+import type { SyncStatusRow } from "~/sync/status.server";
 
 export const LOG_PAGE_SIZE = 50;
 /** A search matching more orders than this shows the most recent of them and says so. */
@@ -33,16 +34,9 @@ export interface SyncLogQuery {
   pageSize?: number;
 }
 
-export interface SyncLogRow {
+/** The CLI's row (sync:status) plus the job id the page keys its rows by. */
+export interface SyncLogRow extends SyncStatusRow {
   jobId: string;
-  orderId: string;
-  orderName: string;
-  partner: string;
-  status: string;
-  attempts: number;
-  lastError: string | null;
-  remoteId: string | null;
-  updatedAt: string;
 }
 
 export interface SyncLogPage {

@@ -31,6 +31,9 @@ export interface RunnerDeps {
   products: (shop: string) => ProductLookup;
 }
 
+/** What a partner call outside a job needs (Test connection, the order page's live reads). */
+export type PartnerCallDeps = Pick<RunnerDeps, "db" | "keyring" | "env" | "fetch" | "now" | "logger">;
+
 export type AttemptOutcome = "synced" | "unchanged" | "retry" | "rate_limited" | "failed" | "skipped" | "paused";
 
 /** Stable JSON (sorted keys) so that the same request always hashes the same. */

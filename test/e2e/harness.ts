@@ -30,7 +30,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, type WriteStream } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../support/net";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { createAppContext, type AppContext } from "~/context.server";
@@ -133,17 +133,6 @@ function pruneOldBuilds(keep: string) {
 }
 
 // ---------------------------------------------------------------- app process
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | null>, failed: () => string | null = () => null): Promise<T> {
   const deadline = Date.now() + timeoutMs;
