@@ -36,7 +36,8 @@ export function createAppContext(source: Record<string, string | undefined> = pr
     now,
     random: Math.random,
     logger,
-    products: (shop) => shopifyProductLookup(shopify, database, shop, logger, now),
+    // Read at call time: tests and tools swap the runner's logger and clock after creation.
+    products: (shop) => shopifyProductLookup(shopify, database, shop, runner.logger, runner.now),
   };
   return { env, db: database, keyring, shopify, logger, runner };
 }
