@@ -104,7 +104,18 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob): Promise<Attempt
     }
     const order = buildCanonicalOrder(job.shop, JSON.parse(row.payload) as OrderSnapshot);
     const productIds = [...new Set(order.lineItems.map((l) => l.productId).filter((id): id is string => id !== null))];
-    const products = productIds.length > 0 ? await deps.products(job.shop).lookup(productIds) : new Map<string, ProductInfo>();
+    let products = new Map<string, ProductInfo>();
+    try {
+      if (productIds.length > 0) products = await deps.products(job.shop).lookup(productIds);
+    } catch (error) {
+      // Shopify throttling the lookup says nothing about the partner: wait, without holding the partner.
+      if (error instanceof PartnerError && error.failureClass === "rate_limited") {
+        httpStatus = error.httpStatus;
+        const until = new Date(deps.now().getTime() + Math.max(error.retryAfterMs ?? policy.defaultRateLimitMs, 1000));
+        return finish("rate_limited", settled("retrying", error.message, { nextRunAt: until }), error.message);
+      }
+      throw error;
+    }
 
     const plan = connector.plan(order, products, stored.config);
     if (plan.kind === "skip") return finish("skipped", settled("skipped", plan.reason), plan.reason);

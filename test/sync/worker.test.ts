@@ -166,6 +166,24 @@ describe("sync worker", () => {
     expect(ordersPosted()).toBe(1);
   });
 
+  it("given Shopify throttling the product lookup, waits without spending an attempt or holding the partner", async () => {
+    p.admin.knobs.failNext = { count: 1, status: 429, headers: { "retry-after": "3" } };
+    await send("orders/updated", loadFixture("orders-updated.tracking-delivered-usd"));
+
+    await worker.runDue();
+
+    const waiting = await job();
+    expect([waiting.status, waiting.attempts]).toEqual(["retrying", 0]);
+    expect(waiting.nextRunAt.getTime() - clock.now().getTime()).toBeGreaterThanOrEqual(3000);
+    expect(waiting.lastError).toMatch(/^Shopify product lookup failed/);
+    expect((await h.ctx.db.partnerConfig.findFirstOrThrow({ where: { partner: "testfreaks" } })).holdUntil).toBeNull();
+    expect(ordersPosted()).toBe(0);
+
+    clock.advance(3000);
+    await worker.runDue();
+    expect((await job()).status).toBe("synced");
+  });
+
   it("keeps the last body shown when a later push sends nothing (an order the partner holds as final)", async () => {
     const raw = loadFixture("orders-updated.tracking-delivered-usd");
     await send("orders/updated", raw);
