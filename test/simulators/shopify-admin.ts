@@ -7,6 +7,7 @@
 // It is not a GraphQL engine: it recognises the root fields in the query text and
 // answers every field the app selects; a query it does not recognise gets a
 // GraphQL error, so a new query shows up here instead of passing silently.
+import type { GraphqlOrder } from "~/shopify/order-graphql.server";
 import { parse } from "lossless-json";
 import { startSimServer, type Knobs, type SimAnswer, type SimRequest, type SimServer } from "./server";
 
@@ -205,90 +206,15 @@ export function slugify(title: string): string {
 // defaultEmailAddress / defaultPhoneNumber, country_code -> countryCodeV2.
 // REST's total_line_items_price has no Order field: GraphQL clients add up the lines.
 
-interface GqlMoney {
-  amount: string;
-  currencyCode: string;
-}
-export interface GqlMoneyBag {
-  shopMoney: GqlMoney;
-  presentmentMoney: GqlMoney;
-}
-interface GqlKeyValue {
-  key: string;
-  value: string | null;
-}
-interface GqlAddress {
-  firstName: string | null;
-  lastName: string | null;
-  company: string | null;
-  address1: string | null;
-  address2: string | null;
-  city: string | null;
-  province: string | null;
-  zip: string | null;
-  countryCodeV2: string | null;
-  phone: string | null;
-}
-interface GqlLineRef {
-  quantity: number;
-  lineItem: { id: string };
-}
-interface GqlPage<T> {
-  pageInfo: { hasNextPage: boolean };
-  nodes: T[];
-}
-export interface AdminFulfillmentNode {
-  id: string;
-  status: string | null;
-  displayStatus: string | null;
-  createdAt: string;
-  updatedAt: string;
-  trackingInfo: { number: string | null }[];
-  fulfillmentLineItems: GqlPage<GqlLineRef>;
-}
-export interface AdminOrderNode {
-  id: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  createdAt: string;
-  updatedAt: string;
-  cancelledAt: string | null;
-  cancelReason: string | null;
-  displayFinancialStatus: string | null;
-  test: boolean;
-  currencyCode: string;
-  presentmentCurrencyCode: string;
-  totalPriceSet: GqlMoneyBag;
-  totalShippingPriceSet: GqlMoneyBag;
-  discountCodes: string[];
-  customAttributes: GqlKeyValue[];
-  customer: {
-    id: string;
-    firstName: string | null;
-    lastName: string | null;
-    defaultEmailAddress: { emailAddress: string } | null;
-    defaultPhoneNumber: { phoneNumber: string } | null;
-  } | null;
-  shippingAddress: GqlAddress | null;
-  billingAddress: GqlAddress | null;
-  lineItems: GqlPage<{
-    id: string;
-    product: { id: string } | null;
-    variant: { id: string } | null;
-    sku: string | null;
-    title: string;
-    variantTitle: string | null;
-    vendor: string | null;
-    quantity: number;
-    requiresShipping: boolean;
-    originalUnitPriceSet: GqlMoneyBag;
-    discountAllocations: { allocatedAmountSet: GqlMoneyBag }[];
-    customAttributes: GqlKeyValue[];
-  }>;
-  fulfillments: AdminFulfillmentNode[];
-  refunds: { id: string; createdAt: string; refundLineItems: GqlPage<GqlLineRef> }[];
-}
+// The stand-in answers in the very shape the app's query parses (graphqlOrderSchema):
+// one type for both sides, so they cannot drift apart.
+export type AdminOrderNode = GraphqlOrder;
+export type AdminFulfillmentNode = GraphqlOrder["fulfillments"][number];
+export type GqlMoneyBag = GraphqlOrder["totalPriceSet"];
+type GqlMoney = GqlMoneyBag["shopMoney"];
+type GqlAddress = NonNullable<GraphqlOrder["shippingAddress"]>;
+type GqlKeyValue = GraphqlOrder["customAttributes"][number];
+type GqlPage<T> = { pageInfo: { hasNextPage: boolean }; nodes: T[] };
 
 type Raw = Record<string, unknown>;
 
