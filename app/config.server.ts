@@ -2,6 +2,9 @@ import { z } from "zod";
 import { defaultDatabaseUrl, databaseFlavour } from "./db.url";
 
 // Every environment variable the app reads, in one place (README "Configuration").
+
+/** The access scopes the app uses; keep in step with shopify.app.toml. */
+export const DEFAULT_SCOPES = "read_orders,read_products,read_fulfillments";
 const url = (name: string) => z.string({ error: `${name} is required` }).url({ error: `${name} must be a URL like http://127.0.0.1:4000` });
 
 const envSchema = z.object({
@@ -19,7 +22,7 @@ const envSchema = z.object({
   SHOPIFY_API_KEY: z.string({ error: "SHOPIFY_API_KEY is required (the app's client id from the Partner Dashboard)" }).min(1),
   SHOPIFY_API_SECRET: z.string({ error: "SHOPIFY_API_SECRET is required (the app's client secret: webhooks are verified with it)" }).min(1),
   SHOPIFY_APP_URL: url("SHOPIFY_APP_URL"),
-  SCOPES: z.string().default("read_orders,read_products,read_fulfillments"),
+  SCOPES: z.string().default(DEFAULT_SCOPES),
   ENCRYPTION_KEY: z.string({ error: "ENCRYPTION_KEY is required: 32 random bytes, base64 (openssl rand -base64 32)" }),
   ENCRYPTION_KEYS_PREVIOUS: z.string().optional(),
   REVERB_API_URL: url("REVERB_API_URL").optional(),

@@ -5,7 +5,6 @@ import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { databaseFlavour, defaultDatabaseUrl, libsqlUrl } from "./db.url";
 
-
 /**
  * A Prisma client on the driver adapter that DATABASE_URL calls for (SQLite file
  * or Postgres). A generated client serves one provider, so there are two

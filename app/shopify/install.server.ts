@@ -2,8 +2,8 @@ import type { PrismaClient } from "@prisma/client";
 import { Session } from "@shopify/shopify-api";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { markInstalled } from "~/sync/compliance.server";
+import { DEFAULT_SCOPES } from "~/config.server";
 
-export const DEFAULT_SCOPES = "read_orders,read_products,read_fulfillments";
 
 /**
  * Records an offline session for a shop, as Shopify's OAuth / token exchange

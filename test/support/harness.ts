@@ -13,7 +13,6 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     SHOPIFY_API_KEY: "test-api-key",
     SHOPIFY_API_SECRET: TEST_SECRET,
     SHOPIFY_APP_URL: "http://127.0.0.1:3000",
-    SCOPES: "read_orders,read_products,read_fulfillments",
     ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     ...overrides,
   };
