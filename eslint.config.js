@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["build/", "node_modules/", ".cache/", "public/build/", "extensions/*/dist/", "test-artifacts/", "coverage/"] },
+  { ignores: ["build/", "node_modules/", ".cache/", "public/build/", "extensions/*/dist/", "extensions/*/shopify.d.ts", "test-artifacts/", "coverage/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,43 +1,34 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildExtension, EXTENSION_DIR, readTargets, type BuiltExtension } from "../../scripts/build-extension";
+import { BUNDLE_LIMIT_BYTES, BundleTooLargeError, buildExtension, bundleSize, EXTENSION_DIR, readApiVersion, readTargets, type BuiltExtension } from "../../scripts/build-extension";
+import { click, findAll, findOne, loadExtension, offeredElements, textOf, until, type ActionApi, type Fetch, type Node } from "./admin-host";
 import { callRoute, givenTwoShopsWithOrders, ORDER_A, SHOP_A, type Given } from "./given";
-import { evaluateBundle, findAll, findOne, renderTarget, textOf, until, type TreeNode } from "./remote-tree";
 import { mintSessionToken } from "./session-token";
 
 const TARGET = "admin.order-details.action.render";
-/**
- * The components the admin offers an action target: the admin surface's exports.
- * Loaded at run time, not imported: the surface's types declare the sandbox's
- * global `shopify`, which must not meet App Bridge's `window.shopify` in the
- * app's program (the extension has its own tsconfig for that reason).
- */
-const ADMIN_SURFACE = "@shopify/ui-extensions/admin";
-let ADMIN_COMPONENTS: string[];
+/** The s-* elements the admin offers this target, from @shopify/ui-extensions' types for it. */
+const OFFERED = offeredElements(TARGET);
+const ALLOWED = OFFERED.map((element) => element.tag);
 
 let built: BuiltExtension;
+let code: string;
 let outdir: string;
 beforeAll(async () => {
-  const surface = (await import(ADMIN_SURFACE)) as Record<string, unknown>;
-  ADMIN_COMPONENTS = Object.values(surface).filter((value): value is string => typeof value === "string" && /^[A-Z]/.test(value));
   outdir = mkdtempSync(path.join(tmpdir(), "order-sync-status-"));
   built = await buildExtension({ outdir });
+  code = readFileSync(built.outfile, "utf8");
 });
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
-
-/** Loads the built bundle and renders the order action for `orderGid`, its fetch going to `fetchImpl`. */
+/** Loads the built bundle in the admin stand-in and renders the order action for `orderGid`, its fetch going to `fetchImpl`. */
 async function openAction(fetchImpl: Fetch, orderGid = `gid://shopify/Order/${ORDER_A}`) {
-  const registrations = evaluateBundle(readFileSync(built.outfile, "utf8"), fetchImpl);
-  const registration = registrations.find((r) => r.target === TARGET);
-  if (!registration) throw new Error(`the bundle registered ${registrations.map((r) => r.target).join(", ") || "nothing"}`);
   let closed = 0;
-  const api = {
+  const api: ActionApi = {
     extension: { target: TARGET },
     data: { selected: [{ id: orderGid }] },
     close: () => void closed++,
@@ -46,19 +37,56 @@ async function openAction(fetchImpl: Fetch, orderGid = `gid://shopify/Order/${OR
     intents: {},
     query: async () => ({}),
   };
-  const receiver = await renderTarget(registration, api, ADMIN_COMPONENTS);
-  return { receiver, closed: () => closed };
+  const extension = await loadExtension(code, { api, fetch: fetchImpl, elements: OFFERED });
+  await extension.render(TARGET);
+  return {
+    closed: () => closed,
+    /** Waits until the action shows what `predicate` looks for (only offered elements, always). */
+    until: (predicate: (root: Node) => boolean, what: string) => until(extension.receiver, ALLOWED, predicate, what),
+  };
 }
 
-const press = (root: TreeNode, label: string) => (findOne(root, "Button", label).props!.onPress as () => void)();
+const action = (root: Node) => findAll(root, "s-admin-action")[0]!;
+const button = (root: Node, label: string) => findOne(root, "s-button", label);
 
 describe("the bundle", () => {
-  it("registers exactly the target shopify.extension.toml declares, from the module it names", () => {
+  it("registers exactly the target shopify.extension.toml declares, from the module it names", async () => {
     expect(readTargets()).toEqual([{ target: TARGET, module: "./src/ActionExtension.tsx" }]);
     expect(built.targets.map((t) => t.target)).toEqual([TARGET]);
 
-    const registered = evaluateBundle(readFileSync(built.outfile, "utf8"), async () => new Response(null, { status: 500 }));
-    expect(registered.map((r) => r.target)).toEqual([TARGET]);
+    const loaded = await loadExtension(code, { api: {} as ActionApi, fetch: async () => new Response(null, { status: 500 }), elements: OFFERED });
+    expect(loaded.registrations.map((r) => r.target)).toEqual([TARGET]);
+  });
+
+  it("targets the newest admin extension API version the installed @shopify/ui-extensions knows", () => {
+    const packageDir = path.dirname(createRequire(import.meta.url).resolve("@shopify/ui-extensions"));
+    const versions = /export type ApiVersion = ([^;]+);/.exec(readFileSync(path.join(packageDir, "build/ts/shared.d.ts"), "utf8"))![1]!.match(/\d{4}-\d{2}/g)!;
+    expect(readApiVersion()).toBe(versions.sort().at(-1));
+    expect(readApiVersion()).toBe("2026-07");
+  });
+
+  it("is Preact, not React, and fits Shopify's 64 KB compressed limit for a UI extension", () => {
+    expect(built.inputs.some((input) => input.includes("node_modules/preact/"))).toBe(true);
+    expect(built.inputs.filter((input) => /node_modules\/(react|react-dom|react-reconciler|@remote-ui)\//.test(input))).toEqual([]);
+
+    expect(BUNDLE_LIMIT_BYTES).toBe(65_536);
+    expect(bundleSize(readFileSync(built.outfile))).toEqual({ rawBytes: built.rawBytes, compressedBytes: built.compressedBytes });
+    expect(built.compressedBytes).toBeLessThanOrEqual(BUNDLE_LIMIT_BYTES);
+  });
+
+  it("fails the build when the bundle is over the limit", async () => {
+    const over = buildExtension({ outdir, limitBytes: built.compressedBytes - 1 });
+
+    await expect(over).rejects.toBeInstanceOf(BundleTooLargeError);
+    await expect(over).rejects.toThrow(/order-sync-status\.js is \d+\.\d KB compressed \(\d+\.\d KB minified\), over the \d+\.\d KB limit/);
+  });
+
+  it("names only elements the admin offers the action target", () => {
+    expect(ALLOWED).toEqual(expect.arrayContaining(["s-admin-action", "s-button", "s-badge", "s-banner", "s-stack", "s-text", "s-paragraph", "s-divider"]));
+    // Every element the code can create, rendered in a test or not.
+    const named = [...new Set(code.match(/["'`]s-[a-z]+(?:-[a-z]+)*["'`]/g)?.map((literal) => literal.slice(1, -1)))].sort();
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((tag) => !ALLOWED.includes(tag))).toEqual([]);
   });
 
   it("typechecks on its own, without Node's types (it runs in Shopify's sandbox, not in Node)", async () => {
@@ -90,39 +118,59 @@ describe("the order action against the app's route", () => {
     };
 
   it("shows each partner's status, error and partner reference for the order", async () => {
-    const { receiver } = await openAction(shopifyFetch(SHOP_A));
+    const opened = await openAction(shopifyFetch(SHOP_A));
 
-    const root = await until(receiver, (r) => textOf(r).includes("TestFreaks"), "the partners");
-    const action = findAll(root, "AdminAction")[0]!;
-    expect(action.props!.title).toBe("Partner sync for #1001");
-    expect(action.props!.loading).toBe(false);
+    const root = await opened.until((r) => textOf(r).includes("TestFreaks"), "the partners");
+    expect(action(root).properties.heading).toBe("Partner sync for #1001");
+    expect(action(root).properties.loading).toBe(false);
     expect(calls).toEqual([{ method: "GET", url: `/api/extension/orders/${ORDER_A}` }]);
     const text = textOf(root);
     expect(text).toMatch(/Reverb Synced .*Partner reference: RV-1001/);
     expect(text).toMatch(/TestFreaks Failed .*Last error: TestFreaks refused the API key \(401\)/);
-    expect(findOne(root, "Badge", "Failed").props!.tone).toBe("critical");
-    expect(findOne(root, "Badge", "Synced").props!.tone).toBe("success");
+    expect(findOne(root, "s-badge", "Failed").properties.tone).toBe("critical");
+    expect(findOne(root, "s-badge", "Synced").properties.tone).toBe("success");
+    // The admin puts the buttons in the action's footer by their slots.
+    expect(button(root, "Resync all partners").attributes.slot).toBe("primary-action");
+    expect(button(root, "Close").attributes.slot).toBe("secondary-actions");
+    expect(button(root, "Resync all partners").properties.disabled).toBe(false);
   });
 
   it("resyncs every partner: the jobs are pending again and the action says so", async () => {
-    const { receiver } = await openAction(shopifyFetch(SHOP_A));
-    const loaded = await until(receiver, (r) => textOf(r).includes("TestFreaks"), "the partners");
+    const opened = await openAction(shopifyFetch(SHOP_A));
+    const loaded = await opened.until((r) => textOf(r).includes("TestFreaks"), "the partners");
 
-    press(loaded, "Resync all partners");
+    click(button(loaded, "Resync all partners"));
 
-    const root = await until(receiver, (r) => textOf(r).includes("Queued for 2 partners"), "the resync confirmation");
+    const root = await opened.until((r) => textOf(r).includes("Queued for 2 partners"), "the resync confirmation");
     expect(calls.at(-1)).toEqual({ method: "POST", url: `/api/extension/orders/${ORDER_A}` });
-    expect(findAll(root, "Badge").map(textOf)).toEqual(["Waiting to send", "Waiting to send"]);
+    expect(findAll(root, "s-badge").map(textOf)).toEqual(["Waiting to send", "Waiting to send"]);
+    expect(button(root, "Resync all partners").properties.disabled).toBe(false);
     const jobs = await given.h.ctx.db.syncJob.findMany({ where: { shop: SHOP_A, orderId: ORDER_A } });
     expect(jobs.map((j) => j.status)).toEqual(["pending", "pending"]);
   });
 
-  it("opened on another shop's order, says the order is unknown and offers no resync", async () => {
-    const { receiver } = await openAction(shopifyFetch("shop-b.myshopify.com"));
+  it("says why a resync was refused and keeps the status it showed", async () => {
+    const opened = await openAction(shopifyFetch(SHOP_A));
+    const loaded = await opened.until((r) => textOf(r).includes("TestFreaks"), "the partners");
+    given.admin.knobs.failNext = { count: 1, status: 503 };
 
-    const root = await until(receiver, (r) => textOf(r).includes("has not received this order"), "the not-found message");
+    click(button(loaded, "Resync all partners"));
+
+    const root = await opened.until((r) => textOf(r).includes("The order was not resynced"), "the refusal");
+    expect(findOne(root, "s-banner", /not resynced/).properties.tone).toBe("critical");
+    expect(textOf(root)).toMatch(/#1001 was not resynced/);
+    expect(findAll(root, "s-badge").map(textOf)).toEqual(["Synced", "Failed"]);
+    const jobs = await given.h.ctx.db.syncJob.findMany({ where: { shop: SHOP_A, orderId: ORDER_A }, orderBy: { partner: "asc" } });
+    expect(jobs.map((j) => j.status)).toEqual(["synced", "failed"]);
+  });
+
+  it("opened on another shop's order, says the order is unknown and offers no resync", async () => {
+    const opened = await openAction(shopifyFetch("shop-b.myshopify.com"));
+
+    const root = await opened.until((r) => textOf(r).includes("has not received this order"), "the not-found message");
     expect(textOf(root)).not.toMatch(/RV-1001|refused/);
-    expect(findOne(root, "Button", "Resync all partners").props!.disabled).toBe(true);
+    expect(button(root, "Resync all partners").properties.disabled).toBe(true);
+    expect(() => click(button(root, "Resync all partners"))).toThrow(/disabled/);
   });
 });
 
@@ -131,50 +179,63 @@ describe("the order action's loading and error states", () => {
     let answer: (response: Response) => void = () => {};
     let asked: () => void = () => {};
     const fetched = new Promise<void>((resolve) => (asked = resolve));
-    const { receiver } = await openAction(() => {
+    const opened = await openAction(() => {
       asked();
       return new Promise<Response>((resolve) => (answer = resolve));
     });
 
     await fetched;
-    const loading = await until(receiver, (r) => textOf(r).includes("Loading"), "the loading state");
-    expect(findAll(loading, "AdminAction")[0]!.props!.loading).toBe(true);
-    expect(findOne(loading, "Button", "Resync all partners").props!.disabled).toBe(true);
+    const loading = await opened.until((r) => textOf(r).includes("Loading"), "the loading state");
+    expect(action(loading).properties.loading).toBe(true);
+    expect(button(loading, "Resync all partners").properties.disabled).toBe(true);
 
     answer(Response.json({ orderId: ORDER_A, orderName: "#1001", partners: [] }));
-    const root = await until(receiver, (r) => textOf(r).includes("Not queued for any partner"), "the empty state");
-    expect(findAll(root, "AdminAction")[0]!.props!.loading).toBe(false);
+    const root = await opened.until((r) => textOf(r).includes("Not queued for any partner"), "the empty state");
+    expect(action(root).properties.loading).toBe(false);
   });
 
   it("says in plain words that the app could not be reached, and loads again on Try again", async () => {
     let attempts = 0;
-    const { receiver } = await openAction(async () => {
+    const opened = await openAction(async () => {
       if (++attempts === 1) throw new TypeError("Failed to fetch");
       return Response.json({ orderId: ORDER_A, orderName: "#1001", partners: [{ partner: "reverb", partnerName: "Reverb", status: "pending", attempts: 0, lastError: null, remoteId: null, updatedAt: new Date().toISOString() }] });
     });
 
-    const failed = await until(receiver, (r) => textOf(r).includes("could not be reached"), "the connection error");
+    const failed = await opened.until((r) => textOf(r).includes("could not be reached"), "the connection error");
     expect(textOf(failed)).not.toMatch(/TypeError|Failed to fetch/);
-    press(failed, "Try again");
+    click(button(failed, "Try again"));
 
-    await until(receiver, (r) => textOf(r).includes("Waiting to send"), "the reloaded status");
+    await opened.until((r) => textOf(r).includes("Waiting to send"), "the reloaded status");
     expect(attempts).toBe(2);
   });
 
   it("explains an expired session and a server error without showing what the server sent", async () => {
     const session = await openAction(async () => new Response(null, { status: 401 }));
-    await until(session.receiver, (r) => textOf(r).includes("Reload the page"), "the session message");
+    await session.until((r) => textOf(r).includes("Reload the page"), "the session message");
 
     const broken = await openAction(async () => new Response("<html>Internal Server Error: PrismaClientKnownRequestError</html>", { status: 500 }));
-    const root = await until(broken.receiver, (r) => textOf(r).includes("could not answer just now"), "the server error");
+    const root = await broken.until((r) => textOf(r).includes("could not answer just now"), "the server error");
     expect(textOf(root)).not.toMatch(/Prisma|html/);
+  });
+
+  it("says so when the admin did not say which order it was opened on, and asks the app nothing", async () => {
+    let asked = 0;
+    const opened = await openAction(async () => {
+      asked++;
+      return new Response(null, { status: 500 });
+    }, "gid://shopify/DraftOrder/1");
+
+    const root = await opened.until((r) => textOf(r).includes("did not say which order this is"), "the missing-order message");
+    expect(findAll(root, "s-button").map(textOf)).toEqual(["Resync all partners", "Close"]);
+    expect(button(root, "Resync all partners").properties.disabled).toBe(true);
+    expect(asked).toBe(0);
   });
 
   it("closes when the merchant presses Close", async () => {
     const opened = await openAction(async () => Response.json({ orderId: ORDER_A, orderName: "#1001", partners: [] }));
-    const root = await until(opened.receiver, (r) => textOf(r).includes("Not queued"), "the empty state");
+    const root = await opened.until((r) => textOf(r).includes("Not queued"), "the empty state");
 
-    press(root, "Close");
+    click(button(root, "Close"));
 
     expect(opened.closed()).toBe(1);
   });

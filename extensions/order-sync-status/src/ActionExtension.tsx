@@ -1,26 +1,21 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
-import {
-  AdminAction,
-  Badge,
-  Banner,
-  BlockStack,
-  Button,
-  Divider,
-  InlineStack,
-  Text,
-  reactExtension,
-  useApi,
-} from "@shopify/ui-extensions-react/admin";
+// The order page action: Preact rendering Polaris web components (s-admin-action,
+// s-button, ...) into the Remote DOM the admin gives the extension. Shopify CLI's
+// bundle registers the default export for the toml's target
+// (`shopify.extend(target, (...args) => Extension(...args))`); the target's API is
+// the `shopify` global (shopify.d.ts).
+import "@shopify/ui-extensions/preact";
+import { render } from "preact";
+import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
 import { createOrderSyncClient, MESSAGES, orderIdFromGid, type Loaded, type OrderSyncStatus, type PartnerSyncRow } from "./api";
 
-const TARGET = "admin.order-details.action.render";
+export default async () => {
+  render(<OrderSyncAction />, document.body);
+};
 
-export default reactExtension(TARGET, () => <OrderSyncAction />);
-
-type Tone = "info" | "success" | "warning" | "critical";
+type BadgeTone = "info" | "success" | "warning" | "critical";
 
 /** What each job status means to a merchant. */
-const STATUS_WORDS: Record<string, { label: string; tone?: Tone; hint: string }> = {
+const STATUS_WORDS: Record<string, { label: string; tone?: BadgeTone; hint: string }> = {
   synced: { label: "Synced", tone: "success", hint: "The partner has this order." },
   pending: { label: "Waiting to send", tone: "info", hint: "Partner Sync sends it shortly." },
   retrying: { label: "Retrying", tone: "warning", hint: "The last try did not go through; Partner Sync tries again on its own." },
@@ -32,7 +27,7 @@ const STATUS_WORDS: Record<string, { label: string; tone?: Tone; hint: string }>
 type Resync = { kind: "idle" } | { kind: "running" } | { kind: "done"; queued: number } | { kind: "failed"; message: string };
 
 function OrderSyncAction() {
-  const { data, close, i18n } = useApi(TARGET);
+  const { data, close, i18n } = shopify;
   const orderId = orderIdFromGid(data.selected[0]?.id);
   const client = useMemo(() => createOrderSyncClient((input, init) => fetch(input, init)), []);
   const [view, setView] = useState<Loaded<OrderSyncStatus> | { kind: "loading" }>(orderId ? { kind: "loading" } : { kind: "error", message: MESSAGES.noOrder });
@@ -64,56 +59,54 @@ function OrderSyncAction() {
   }
 
   const when = (iso: string) => i18n.formatDate(new Date(iso), { dateStyle: "medium", timeStyle: "short" });
-  const title = view.kind === "ok" && view.value.orderName ? `Partner sync for ${view.value.orderName}` : "Partner sync";
+  const heading = view.kind === "ok" && view.value.orderName ? `Partner sync for ${view.value.orderName}` : "Partner sync";
+  const running = resync.kind === "running";
 
   return (
-    <AdminAction
-      title={title}
-      loading={view.kind === "loading"}
-      primaryAction={
-        <Button variant="primary" onPress={resyncAll} disabled={view.kind !== "ok" || resync.kind === "running"}>
-          {resync.kind === "running" ? "Resyncing…" : "Resync all partners"}
-        </Button>
-      }
-      secondaryAction={<Button onPress={close}>Close</Button>}
-    >
-      <BlockStack gap="base">
+    <s-admin-action heading={heading} loading={view.kind === "loading"}>
+      <s-stack direction="block" gap="base">
         <ResyncBanner resync={resync} />
-        {view.kind === "loading" && <Text>Loading this order&apos;s sync status…</Text>}
+        {view.kind === "loading" && <s-paragraph>Loading this order&apos;s sync status…</s-paragraph>}
         {view.kind === "error" && (
-          <Banner tone="critical" title="The sync status could not be loaded">
-            <BlockStack gap="small">
-              <Text>{view.message}</Text>
-              {orderId && <Button onPress={load}>Try again</Button>}
-            </BlockStack>
-          </Banner>
+          <s-banner tone="critical" heading="The sync status could not be loaded">
+            <s-stack direction="block" gap="small">
+              <s-paragraph>{view.message}</s-paragraph>
+              {orderId && <s-button onClick={() => void load()}>Try again</s-button>}
+            </s-stack>
+          </s-banner>
         )}
         {view.kind === "not_found" && (
-          <Banner tone="info" title="Partner Sync has not received this order">
-            <Text>Orders placed before Partner Sync was installed are not sent to partners. New orders and changes to this one arrive on their own.</Text>
-          </Banner>
+          <s-banner tone="info" heading="Partner Sync has not received this order">
+            <s-paragraph>Orders placed before Partner Sync was installed are not sent to partners. New orders and changes to this one arrive on their own.</s-paragraph>
+          </s-banner>
         )}
         {view.kind === "ok" && view.value.partners.length === 0 && (
-          <Banner tone="info" title="Not queued for any partner">
-            <Text>No partner was set up when this order arrived. Set up Reverb, Revers.io or TestFreaks in Partner Sync, then resync to send it.</Text>
-          </Banner>
+          <s-banner tone="info" heading="Not queued for any partner">
+            <s-paragraph>No partner was set up when this order arrived. Set up Reverb, Revers.io or TestFreaks in Partner Sync, then resync to send it.</s-paragraph>
+          </s-banner>
         )}
         {view.kind === "ok" &&
           view.value.partners.map((row, index) => (
-            <BlockStack gap="small" key={row.partner}>
-              {index > 0 && <Divider />}
+            <s-stack direction="block" gap="small" key={row.partner}>
+              {index > 0 && <s-divider />}
               <PartnerRow row={row} when={when} />
-            </BlockStack>
+            </s-stack>
           ))}
         {view.kind === "ok" && view.value.partners.length > 0 && (
-          <InlineStack>
-            <Button variant="tertiary" onPress={load}>
+          <s-stack direction="inline">
+            <s-button variant="tertiary" onClick={() => void load()}>
               Refresh
-            </Button>
-          </InlineStack>
+            </s-button>
+          </s-stack>
         )}
-      </BlockStack>
-    </AdminAction>
+      </s-stack>
+      <s-button slot="primary-action" variant="primary" onClick={() => void resyncAll()} disabled={view.kind !== "ok" || running} loading={running}>
+        {running ? "Resyncing…" : "Resync all partners"}
+      </s-button>
+      <s-button slot="secondary-actions" onClick={() => close()}>
+        Close
+      </s-button>
+    </s-admin-action>
   );
 }
 
@@ -122,45 +115,45 @@ function PartnerRow({ row, when }: { row: PartnerSyncRow; when: (iso: string) =>
   // Skipped and paused jobs keep their reason in lastError; it is not an error there.
   const reasonLabel = row.status === "skipped" || row.status === "paused" ? "Reason" : "Last error";
   return (
-    <BlockStack gap="small">
-      <InlineStack gap="small" blockAlignment="center">
-        <Text fontWeight="bold">{row.partnerName}</Text>
-        <Badge tone={words.tone}>{words.label}</Badge>
-      </InlineStack>
-      {words.hint && <Text>{words.hint}</Text>}
-      {row.remoteId && <Text>Partner reference: {row.remoteId}</Text>}
+    <s-stack direction="block" gap="small">
+      <s-stack direction="inline" gap="small" alignItems="center">
+        <s-text type="strong">{row.partnerName}</s-text>
+        <s-badge tone={words.tone}>{words.label}</s-badge>
+      </s-stack>
+      {words.hint && <s-paragraph>{words.hint}</s-paragraph>}
+      {row.remoteId && <s-paragraph>Partner reference: {row.remoteId}</s-paragraph>}
       {row.lastError && (
-        <Text>
+        <s-paragraph>
           {reasonLabel}: {row.lastError}
-        </Text>
+        </s-paragraph>
       )}
-      <Text>
+      <s-paragraph>
         {row.attempts === 1 ? "1 attempt" : `${row.attempts} attempts`}, last change {when(row.updatedAt)}
-      </Text>
-    </BlockStack>
+      </s-paragraph>
+    </s-stack>
   );
 }
 
 function ResyncBanner({ resync }: { resync: Resync }) {
   if (resync.kind === "failed") {
     return (
-      <Banner tone="critical" title="The order was not resynced">
-        <Text>{resync.message}</Text>
-      </Banner>
+      <s-banner tone="critical" heading="The order was not resynced">
+        <s-paragraph>{resync.message}</s-paragraph>
+      </s-banner>
     );
   }
   if (resync.kind !== "done") return null;
   if (resync.queued === 0) {
     return (
-      <Banner tone="warning" title="Nothing to resync">
-        <Text>No partner is set up and switched on in Partner Sync, so there is nowhere to send this order.</Text>
-      </Banner>
+      <s-banner tone="warning" heading="Nothing to resync">
+        <s-paragraph>No partner is set up and switched on in Partner Sync, so there is nowhere to send this order.</s-paragraph>
+      </s-banner>
     );
   }
   const partners = resync.queued === 1 ? "1 partner" : `${resync.queued} partners`;
   return (
-    <Banner tone="success" title={`Queued for ${partners}`}>
-      <Text>Partner Sync sends the order again in a moment. Refresh to see the new status.</Text>
-    </Banner>
+    <s-banner tone="success" heading={`Queued for ${partners}`}>
+      <s-paragraph>Partner Sync sends the order again in a moment. Refresh to see the new status.</s-paragraph>
+    </s-banner>
   );
 }
