@@ -8,6 +8,7 @@ import { connectors } from "./connectors/registry";
 import { tableQueue } from "./sync/queue.server";
 import type { RunnerDeps } from "./sync/run-job.server";
 import { shopifyProductLookup } from "./shopify/products.server";
+import { createOfflineAccess, type OfflineAccess } from "./shopify/offline-access.server";
 
 /** Everything the app's routes, worker and CLI share, built once per process from the environment. */
 export interface AppContext {
@@ -17,6 +18,8 @@ export interface AppContext {
   shopify: ShopifyApp;
   logger: Logger;
   runner: RunnerDeps;
+  /** Each shop's offline token, renewed before the worker's Admin API calls. */
+  offlineAccess: OfflineAccess;
 }
 
 export function createAppContext(source: Record<string, string | undefined> = process.env, db?: PrismaClient): AppContext {
@@ -26,6 +29,7 @@ export function createAppContext(source: Record<string, string | undefined> = pr
   const keyring = createKeyring(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_PREVIOUS);
   const shopify = createShopify(env, database);
   const now = () => new Date();
+  const offlineAccess = createOfflineAccess({ api: shopify.api, storage: shopify.sessionStorage, db: database, logger });
   const runner: RunnerDeps = {
     db: database,
     queue: tableQueue(database),
@@ -37,9 +41,9 @@ export function createAppContext(source: Record<string, string | undefined> = pr
     random: Math.random,
     logger,
     // Read at call time: tests and tools swap the runner's logger and clock after creation.
-    products: (shop) => shopifyProductLookup(shopify, database, shop, runner.logger, runner.now),
+    products: (shop) => shopifyProductLookup(shopify, offlineAccess, database, shop, runner.logger, runner.now),
   };
-  return { env, db: database, keyring, shopify, logger, runner };
+  return { env, db: database, keyring, shopify, logger, runner, offlineAccess };
 }
 
 declare global {

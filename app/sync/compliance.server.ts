@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { redactSnapshotPii, type OrderSnapshot } from "~/orders/snapshot";
 import { z } from "zod";
+import { SHOPIFY_ACCESS_REFUSED_REASON } from "~/shopify/offline-access.server";
 
 const idString = z.union([z.string(), z.number()]).transform(String);
 
@@ -16,6 +17,9 @@ export const dataRequestSchema = z.object({
 });
 
 export const UNINSTALLED_REASON = "The app was uninstalled from this shop";
+
+/** app/scopes_update: the scopes the merchant has granted now. */
+export const scopesUpdateSchema = z.object({ current: z.array(z.string()) });
 
 /**
  * customers/redact: erase the customer's personal data from our store. Order
@@ -73,25 +77,47 @@ export async function recordDataRequest(db: PrismaClient, shop: string, payload:
   });
 }
 
-/** app/uninstalled: the shop's sessions go, its syncs pause until it installs again. */
-export async function handleUninstall(db: PrismaClient, shop: string): Promise<void> {
+/**
+ * app/uninstalled: the shop's sessions go, its syncs pause until it installs again.
+ * An uninstall Shopify triggered before the shop's latest install (a late retry of
+ * the delivery) changes nothing: answers "stale".
+ */
+export async function handleUninstall(db: PrismaClient, shop: string, triggeredAt: Date | null): Promise<"uninstalled" | "stale"> {
   const now = new Date();
+  const row = await db.shop.findUnique({ where: { shop } });
+  if (row && triggeredAt && row.installedAt > triggeredAt && !row.uninstalledAt) return "stale";
   await db.$transaction([
     db.session.deleteMany({ where: { shop } }),
     db.shop.upsert({ where: { shop }, create: { shop, uninstalledAt: now }, update: { uninstalledAt: now } }),
     db.partnerConfig.updateMany({ where: { shop }, data: { pausedReason: UNINSTALLED_REASON, pausedAt: now } }),
     db.syncJob.updateMany({ where: { shop, status: { in: ["pending", "retrying"] } }, data: { status: "paused", lastError: UNINSTALLED_REASON } }),
   ]);
+  return "uninstalled";
 }
 
-/** A (re)install: the shop exists and what the uninstall paused runs again. */
+/** Whether the shop has the app now: installed, not uninstalled since, not erased. */
+export async function isInstalled(db: PrismaClient, shop: string): Promise<boolean> {
+  const row = await db.shop.findUnique({ where: { shop }, select: { uninstalledAt: true } });
+  return row !== null && row.uninstalledAt === null;
+}
+
+/** app/scopes_update: the offline session records what the merchant granted, as Shopify's template does. */
+export async function updateGrantedScopes(db: PrismaClient, shop: string, scopes: string[]): Promise<void> {
+  await db.session.updateMany({ where: { shop, isOnline: false }, data: { scope: scopes.join(",") } });
+}
+
+/**
+ * A (re)install, or access to Shopify granted again (every token exchange): the
+ * shop exists and what an uninstall or a refused token held runs again.
+ */
 export async function markInstalled(db: PrismaClient, shop: string): Promise<void> {
   const now = new Date();
+  const held = [UNINSTALLED_REASON, SHOPIFY_ACCESS_REFUSED_REASON];
   await db.$transaction([
-    db.shop.upsert({ where: { shop }, create: { shop }, update: { uninstalledAt: null, installedAt: now } }),
+    db.shop.upsert({ where: { shop }, create: { shop }, update: { uninstalledAt: null, installedAt: now, accessRefusedAt: null } }),
     db.partnerConfig.updateMany({ where: { shop, pausedReason: UNINSTALLED_REASON }, data: { pausedReason: null, pausedAt: null } }),
     db.syncJob.updateMany({
-      where: { shop, status: "paused", lastError: UNINSTALLED_REASON },
+      where: { shop, status: "paused", lastError: { in: held } },
       data: { status: "pending", nextRunAt: now, lastError: null, generation: { increment: 1 } },
     }),
   ]);

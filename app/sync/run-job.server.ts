@@ -3,6 +3,7 @@ import type { PrismaClient } from "@prisma/client";
 import type { AnyConnector, ClientDeps } from "~/connectors/types";
 import { isPartnerId } from "~/connectors/types";
 import { PartnerError, SyncSkipped, trimMessage } from "~/connectors/errors";
+import { SHOPIFY_ACCESS_REFUSED_REASON, ShopifyAccessRefused } from "~/shopify/offline-access.server";
 import type { ProductInfo } from "~/orders/canonical";
 import { buildCanonicalOrder } from "~/orders/build";
 import type { OrderSnapshot } from "~/orders/snapshot";
@@ -108,6 +109,9 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob): Promise<Attempt
     try {
       if (productIds.length > 0) products = await deps.products(job.shop).lookup(productIds);
     } catch (error) {
+      // Shopify refused the shop's token: the job waits for the merchant to open the
+      // app (a token exchange resumes it: markInstalled), it does not fail.
+      if (error instanceof ShopifyAccessRefused) return finish("paused", settled("paused", SHOPIFY_ACCESS_REFUSED_REASON), error.message);
       // Shopify throttling the lookup says nothing about the partner: wait, without holding the partner.
       if (error instanceof PartnerError && error.failureClass === "rate_limited") {
         httpStatus = error.httpStatus;

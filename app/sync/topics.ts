@@ -3,7 +3,7 @@
 export const ORDER_TOPICS = ["orders/create", "orders/updated", "orders/cancelled"] as const;
 export const FULFILLMENT_TOPICS = ["fulfillments/create", "fulfillments/update"] as const;
 export const COMPLIANCE_TOPICS = ["customers/data_request", "customers/redact", "shop/redact"] as const;
-export const APP_TOPICS = ["app/uninstalled"] as const;
+export const APP_TOPICS = ["app/uninstalled", "app/scopes_update"] as const;
 export const ALL_TOPICS = [...ORDER_TOPICS, ...FULFILLMENT_TOPICS, ...APP_TOPICS, ...COMPLIANCE_TOPICS] as const;
 export type Topic = (typeof ALL_TOPICS)[number];
 

@@ -2,13 +2,13 @@ import type { PrismaClient } from "@prisma/client";
 import { parseJsonLossless } from "~/orders/json";
 import type { Logger } from "~/logger";
 import type { ShopifyApp } from "~/shopify.server";
-import { customersRedactSchema, dataRequestSchema, handleUninstall, recordDataRequest, redactCustomer, redactShop } from "./compliance.server";
+import { customersRedactSchema, dataRequestSchema, handleUninstall, isInstalled, recordDataRequest, redactCustomer, redactShop, scopesUpdateSchema, updateGrantedScopes } from "./compliance.server";
 import { ingestOrderWebhook } from "./ingest.server";
 import { normalizeTopic } from "./topics";
 
 export interface WebhookDeps {
   db: PrismaClient;
-  shopify: Pick<ShopifyApp, "authenticate">;
+  shopify: { api: Pick<ShopifyApp["api"], "webhooks"> };
   logger: Logger;
 }
 
@@ -20,28 +20,38 @@ const text = (status: number, body: string) => new Response(body, { status, head
  * nothing is stored; a store we cannot write gets 503 so Shopify retries.
  */
 export async function handleWebhook(request: Request, deps: WebhookDeps): Promise<Response> {
+  if (request.method !== "POST") return text(405, "Webhooks are POSTed");
   // Unsigned is refused like badly signed (the library would call it a 400).
   if (!request.headers.get("x-shopify-hmac-sha256")) return text(401, "Missing webhook signature");
-  const raw = await request.clone().text();
-  let hook: Awaited<ReturnType<ShopifyApp["authenticate"]["webhook"]>>;
+  const raw = await request.text();
+  // The signature only: the shop's session is not loaded (nor renewed) on the webhook path.
+  const check = await deps.shopify.api.webhooks.validate({ rawBody: raw, rawRequest: request });
+  if (!check.valid) {
+    if (check.reason === "invalid_hmac") return text(401, "Webhook signature does not match");
+    return text(400, `Webhook headers missing: ${"missingHeaders" in check ? check.missingHeaders.join(", ") : check.reason}`);
+  }
+  let body: unknown;
   try {
-    hook = await deps.shopify.authenticate.webhook(request);
-  } catch (error) {
-    if (error instanceof Response) return error;
-    // The signature was valid (that check runs first) but the body is not JSON.
-    if (error instanceof SyntaxError) return text(400, "Webhook body is not valid JSON");
-    deps.logger.error("webhook could not be authenticated", { error: String(error) });
-    return text(503, "Temporarily unable to accept webhooks");
+    body = parseJsonLossless(raw);
+  } catch {
+    return text(400, "Webhook body is not valid JSON");
   }
 
-  const topic = normalizeTopic(hook.topic);
-  const shop = hook.shop;
+  const topic = normalizeTopic(check.topic);
+  const shop = check.domain;
   if (!topic) {
-    deps.logger.warn("webhook topic not handled", { shop, topic: hook.topic });
+    deps.logger.warn("webhook topic not handled", { shop, topic: check.topic });
     return text(200, "ignored");
   }
-  const eventId = ("eventId" in hook && hook.eventId) || hook.webhookId;
-  const body = parseJsonLossless(raw);
+  const eventId = ("eventId" in check && check.eventId) || check.webhookId;
+  // The signature covers the body, not the headers: a destructive topic acts only
+  // when the shop its body names is the shop in X-Shopify-Shop-Domain, so a signed
+  // body replayed with another shop's header erases or pauses nothing.
+  const named = shopNamedInBody(topic, body);
+  if (named !== undefined && named !== shop.toLowerCase()) {
+    deps.logger.warn("webhook refused: body names another shop", { shop, topic, eventId, bodyShop: named });
+    return text(400, `The ${topic} body names ${named ?? "no shop"}, not ${shop} (X-Shopify-Shop-Domain); nothing was changed`);
+  }
 
   try {
     switch (topic) {
@@ -62,11 +72,25 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
         await redactShop(deps.db, shop);
         deps.logger.info("shop data erased", { shop });
         return text(200, "ok");
-      case "app/uninstalled":
-        await handleUninstall(deps.db, shop);
-        deps.logger.info("app uninstalled", { shop });
+      case "app/uninstalled": {
+        const outcome = await handleUninstall(deps.db, shop, triggeredAt(check));
+        deps.logger.info(outcome === "uninstalled" ? "app uninstalled" : "app/uninstalled older than the latest install: ignored", { shop, eventId });
+        return text(200, outcome);
+      }
+      case "app/scopes_update": {
+        const parsed = scopesUpdateSchema.safeParse(body);
+        if (!parsed.success) return text(400, `app/scopes_update body is not as expected: ${parsed.error.issues[0]?.message}`);
+        await updateGrantedScopes(deps.db, shop, parsed.data.current);
+        deps.logger.info("access scopes updated", { shop, scopes: parsed.data.current.join(",") });
         return text(200, "ok");
+      }
       default: {
+        // A shop that does not have the app (never installed, uninstalled, erased)
+        // gets an answer, so Shopify stops, and nothing of its customers is kept.
+        if (!(await isInstalled(deps.db, shop))) {
+          deps.logger.warn("webhook for a shop that does not have the app: not stored", { shop, topic, eventId });
+          return text(200, "ignored: the app is not installed on this shop");
+        }
         const result = await ingestOrderWebhook(deps.db, { shop, topic, eventId, body }, deps.logger);
         if (result.outcome === "invalid") {
           deps.logger.warn("webhook refused: malformed body", { shop, topic, eventId, error: result.error });
@@ -80,4 +104,22 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
     deps.logger.error("webhook could not be recorded; asking Shopify to retry", { shop, topic, eventId, error: String(error) });
     return text(503, "Temporarily unable to record the webhook; please retry");
   }
+}
+
+/**
+ * The shop a destructive webhook's body names (lower case), null when it names
+ * none; undefined for the topics that erase or pause nothing.
+ */
+export function shopNamedInBody(topic: string, body: unknown): string | null | undefined {
+  const record = body !== null && typeof body === "object" ? (body as Record<string, unknown>) : {};
+  const field = topic === "app/uninstalled" ? "myshopify_domain" : topic === "shop/redact" || topic === "customers/redact" ? "shop_domain" : null;
+  if (field === null) return undefined;
+  const value = record[field];
+  return typeof value === "string" && value.trim() !== "" ? value.trim().toLowerCase() : null;
+}
+
+/** When Shopify says the event happened (X-Shopify-Triggered-At); null when absent or unreadable. */
+function triggeredAt(check: { triggeredAt?: string }): Date | null {
+  const at = check.triggeredAt ? new Date(check.triggeredAt) : null;
+  return at && !Number.isNaN(at.getTime()) ? at : null;
 }

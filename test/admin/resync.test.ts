@@ -29,6 +29,8 @@ beforeEach(async () => {
   h = await startHarness({ TESTFREAKS_API_URL: tf.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url });
   await installShopWithPartners(h.ctx.db, h.ctx.keyring, { second: false });
   worker = startWorker(h.ctx.runner, { loop: false });
+  // The shop's token as the app keeps it: migrated to an expiring one before any Admin call.
+  await h.ctx.offlineAccess.ensure(SHOP);
   const { admin: client } = await h.ctx.shopify.unauthenticated.admin(SHOP);
   deps = { db: h.ctx.db, graphql: graphqlFromAdmin(client), logger: silentLogger };
 });

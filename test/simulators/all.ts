@@ -17,14 +17,15 @@ export interface StandIns {
   close(): Promise<void>;
 }
 
-export async function startStandIns(options: { shopDomain?: string } = {}): Promise<StandIns> {
+/** `app`: the app's client id and secret, so Shopify's token endpoint can check session tokens for a token exchange (an install from the admin). */
+export async function startStandIns(options: { shopDomain?: string; app?: { apiKey: string; apiSecret: string } } = {}): Promise<StandIns> {
   const shopDomain = options.shopDomain ?? DEFAULT_SHOP_DOMAIN;
   const orders = fixtureNames.filter((name) => name.startsWith("orders-")).map(loadFixture);
   const [reverb, reversio, testfreaks, shopifyAdmin] = await Promise.all([
     startReverbSimulator(),
     startReversioSimulator(),
     startTestfreaksSimulator(),
-    startShopifyAdminStandIn({ products: productsFromFixtures(orders, { shopDomain }), shop: { myshopifyDomain: shopDomain } }),
+    startShopifyAdminStandIn({ products: productsFromFixtures(orders, { shopDomain }), shop: { myshopifyDomain: shopDomain }, oauth: { app: options.app ?? null } }),
   ]);
   return {
     reverb,

@@ -6,12 +6,15 @@ import { REVERB_SIM_DEFAULTS } from "./reverb";
 import { REVERSIO_SIM_KEYS, REVERSIO_SIM_MODEL_TYPE_ID } from "./reversio";
 import { TESTFREAKS_SIM_API_KEY, TESTFREAKS_SIM_CLIENT_ID } from "./testfreaks";
 
-const standIns = await startStandIns();
+// With the app's credentials, the Admin API stand-in's token endpoint can install a shop from the embedded admin (token exchange).
+const { SHOPIFY_API_KEY, SHOPIFY_API_SECRET } = process.env;
+const standIns = await startStandIns(SHOPIFY_API_KEY && SHOPIFY_API_SECRET ? { app: { apiKey: SHOPIFY_API_KEY, apiSecret: SHOPIFY_API_SECRET } } : {});
 for (const [name, url] of Object.entries(standIns.env)) console.log(`${name}=${url}`);
 console.error(
   [
     "",
     "Stand-ins running (Ctrl-C stops them). Credentials they accept:",
+    `  shopify:    token exchange ${SHOPIFY_API_KEY && SHOPIFY_API_SECRET ? `for the app ${SHOPIFY_API_KEY}` : "refused: start with SHOPIFY_API_KEY and SHOPIFY_API_SECRET to allow installs from the admin"}`,
     `  reverb:     ${JSON.stringify(REVERB_SIM_DEFAULTS)}`,
     `  reversio:   ${JSON.stringify({ ...REVERSIO_SIM_KEYS, modelTypeId: REVERSIO_SIM_MODEL_TYPE_ID })}`,
     `  testfreaks: ${JSON.stringify({ apiKey: TESTFREAKS_SIM_API_KEY, clientId: TESTFREAKS_SIM_CLIENT_ID })}`,

@@ -10,6 +10,7 @@
 import type { GraphqlOrder } from "~/shopify/order-graphql.server";
 import { parse } from "lossless-json";
 import { startSimServer, type Knobs, type SimAnswer, type SimRequest, type SimServer } from "./server";
+import { createTokenAuthority, TOKEN_PATH, type OAuthSettings, type TokenAuthority } from "./shopify-oauth";
 
 export interface ProductRecord {
   /** Decimal Shopify product id, exact (may exceed 2^53). */
@@ -43,6 +44,8 @@ export interface ShopifyAdminStandIn extends SimServer {
    * webhook they replay, so a re-read answers the order as the app last heard of it.
    */
   recordWebhook(body: string): void;
+  /** Shopify's token endpoint: the tokens it issued, its settings (lifetimes, refusals) and every grant asked for. */
+  oauth: TokenAuthority;
 }
 
 export const DEFAULT_SHOP_DOMAIN = "partner-sync-demo.myshopify.com";
@@ -53,7 +56,7 @@ const GRAPHQL_PATH = /^\/admin\/api\/[^/]+\/graphql\.json$/;
 const GLOBAL_ID = /^gid:\/\/shopify\/([A-Za-z]+)\/([0-9]+)$/;
 
 export async function startShopifyAdminStandIn(
-  opts: { products?: ProductRecord[]; orders?: AdminOrderNode[]; shop?: Partial<ShopRecord>; knobs?: Partial<Knobs>; port?: number } = {},
+  opts: { products?: ProductRecord[]; orders?: AdminOrderNode[]; shop?: Partial<ShopRecord>; knobs?: Partial<Knobs>; port?: number; oauth?: Partial<OAuthSettings> } = {},
 ): Promise<ShopifyAdminStandIn> {
   const products = new Map((opts.products ?? []).map((product) => [product.id, product]));
   const orders = new Map((opts.orders ?? []).map((order) => [gidNumber(order.id), order]));
@@ -63,14 +66,31 @@ export async function startShopifyAdminStandIn(
     myshopifyDomain: DEFAULT_SHOP_DOMAIN,
     ...opts.shop,
   };
-  const server = await startSimServer((req) => answerAdminRequest(req, products, shop, orders), { port: opts.port, knobs: opts.knobs });
-  return Object.assign(server, { products, shop, orders, recordWebhook: (body: string) => recordWebhookBody(orders, body) });
+  const oauth = createTokenAuthority(opts.oauth);
+  const server = await startSimServer(
+    (req) => {
+      // The app's local fetch keeps the shop's host here (app/shopify/local-admin.server.ts).
+      const shopHost = typeof req.headers["x-forwarded-host"] === "string" ? req.headers["x-forwarded-host"] : shop.myshopifyDomain;
+      if (req.method === "POST" && req.path === TOKEN_PATH) return oauth.answer(shopHost, req.body);
+      return answerAdminRequest(req, products, shop, orders, oauth, shopHost);
+    },
+    { port: opts.port, knobs: opts.knobs },
+  );
+  return Object.assign(server, { products, shop, orders, oauth, recordWebhook: (body: string) => recordWebhookBody(orders, body) });
 }
 
-function answerAdminRequest(req: SimRequest, products: Map<string, ProductRecord>, shop: ShopRecord, orders: Map<string, AdminOrderNode> = new Map()): SimAnswer {
+function answerAdminRequest(
+  req: SimRequest,
+  products: Map<string, ProductRecord>,
+  shop: ShopRecord,
+  orders: Map<string, AdminOrderNode>,
+  oauth: TokenAuthority,
+  shopHost: string,
+): SimAnswer {
   if (req.method !== "POST" || !GRAPHQL_PATH.test(req.path)) return { status: 404, body: { errors: "Not Found" } };
   const token = req.headers["x-shopify-access-token"];
-  if (typeof token !== "string" || token.trim() === "") {
+  const tokenCheck = typeof token === "string" && token.trim() !== "" ? oauth.check(shopHost, token) : "missing";
+  if (tokenCheck !== "valid" && tokenCheck !== "unknown") {
     // Shopify's own answer to a call without a usable token.
     return { status: 401, body: { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" } };
   }
@@ -197,7 +217,7 @@ export function slugify(title: string): string {
 // ---------------------------------------------------------------------------
 // Orders: the Admin GraphQL `Order` as the stand-in answers it, built from the
 // webhook bodies Shopify would have sent about it. Field by field this is how
-// Shopify's two APIs name the same data (REST/webhook -> GraphQL 2025-10):
+// Shopify's two APIs name the same data (REST/webhook -> GraphQL 2026-10):
 // ids -> GIDs, timestamps -> UTC, enums -> upper case (financial_status ->
 // displayFinancialStatus, cancel_reason -> cancelReason, fulfillment status),
 // *_set {shop_money, presentment_money} -> MoneyBag {shopMoney, presentmentMoney},

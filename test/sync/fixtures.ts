@@ -6,7 +6,8 @@ import { installShopLocally } from "~/shopify/install.server";
 import { startTestfreaksSimulator, TESTFREAKS_SIM_API_KEY, TESTFREAKS_SIM_CLIENT_ID, type TestfreaksSimOptions, type TestfreaksSimulator } from "../simulators/testfreaks";
 import { productsFromFixtures, startShopifyAdminStandIn, type ShopifyAdminStandIn } from "../simulators/shopify-admin";
 import { loadFixture, orderFixtureNames } from "../fixtures/shopify";
-import { startHarness, TEST_SECRET, type Harness } from "../support/harness";
+import { startHarness, TEST_SECRET, testEnv, type Harness } from "../support/harness";
+import type { OAuthSettings } from "../simulators/shopify-oauth";
 import { postWebhook, signWebhook } from "../support/webhooks";
 
 export const SHOP = "sync-test.myshopify.com";
@@ -37,9 +38,13 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
-export async function startPipeline(options: { testfreaks?: TestfreaksSimOptions } = {}): Promise<Pipeline> {
+export async function startPipeline(options: { testfreaks?: TestfreaksSimOptions; oauth?: Partial<OAuthSettings> } = {}): Promise<Pipeline> {
   const tf = await startTestfreaksSimulator(options.testfreaks);
-  const admin = await startShopifyAdminStandIn({ products: productsFromFixtures(orderFixtureNames.map(loadFixture)) });
+  const admin = await startShopifyAdminStandIn({
+    products: productsFromFixtures(orderFixtureNames.map(loadFixture)),
+    // The harness's app credentials: the stand-in's token endpoint can then check session tokens (token exchange).
+    oauth: { app: { apiKey: testEnv().SHOPIFY_API_KEY!, apiSecret: TEST_SECRET }, ...options.oauth },
+  });
   const h = await startHarness({ TESTFREAKS_API_URL: tf.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url });
   await installShopWithPartners(h.ctx.db, h.ctx.keyring, { second: false });
   return {

@@ -167,6 +167,8 @@ describe("sync worker", () => {
   });
 
   it("given Shopify throttling the product lookup, waits without spending an attempt or holding the partner", async () => {
+    // The shop's token is current (migrated to an expiring one), so the 429 meets the lookup itself.
+    await h.ctx.offlineAccess.ensure(SHOP);
     p.admin.knobs.failNext = { count: 1, status: 429, headers: { "retry-after": "3" } };
     await send("orders/updated", loadFixture("orders-updated.tracking-delivered-usd"));
 
