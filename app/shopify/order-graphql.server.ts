@@ -7,7 +7,7 @@
 // webhook body (shopifyOrderWebhookSchema), so both paths share one normaliser
 // (ids, UTC timestamps, blank text, money sets) and cannot drift apart.
 //
-// Field notes (Admin GraphQL 2025-10): Order has no total_line_items_price;
+// Field notes (Admin GraphQL 2026-10; every selected field checked against its schema): Order has no total_line_items_price;
 // it is the sum of the lines' original unit price x quantity (which is what
 // Shopify's REST field holds: the lines before discounts). Customer.email and
 // .phone are deprecated for defaultEmailAddress / defaultPhoneNumber.

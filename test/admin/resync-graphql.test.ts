@@ -57,7 +57,7 @@ describe("readOrderFromShopify against the Admin API stand-in", () => {
   const client = () =>
     graphqlFromAdmin({
       graphql: (query, options) =>
-        fetch(`${standIn!.url}/admin/api/2025-10/graphql.json`, {
+        fetch(`${standIn!.url}/admin/api/2026-10/graphql.json`, {
           method: "POST",
           headers: { "content-type": "application/json", "x-shopify-access-token": "shpat_test" },
           body: JSON.stringify({ query, variables: options?.variables }),
@@ -87,7 +87,7 @@ describe("readOrderFromShopify against the Admin API stand-in", () => {
     const url = standIn.url;
     await standIn.close();
     standIn = undefined;
-    const unreachable = graphqlFromAdmin({ graphql: () => fetch(`${url}/admin/api/2025-10/graphql.json`, { method: "POST" }) });
+    const unreachable = graphqlFromAdmin({ graphql: () => fetch(`${url}/admin/api/2026-10/graphql.json`, { method: "POST" }) });
     expect(await readOrderFromShopify(unreachable, "1")).toMatchObject({ ok: false, reason: "unavailable", message: expect.stringMatching(/^Could not read the order from Shopify/) });
   });
 

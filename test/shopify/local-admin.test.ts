@@ -45,11 +45,11 @@ describe("localAdminFetch", () => {
     const { calls, fetchFunction } = recordingFetch();
     const routed = localAdminFetch("http://localhost:9000/shopify/", fetchFunction);
 
-    await routed(new Request("https://a-shop.myshopify.com/admin/api/2025-10/graphql.json", { method: "POST", body: "{}", headers: { "x-shopify-access-token": "t" } }));
+    await routed(new Request("https://a-shop.myshopify.com/admin/api/2026-10/graphql.json", { method: "POST", body: "{}", headers: { "x-shopify-access-token": "t" } }));
     await routed(new URL("https://b-shop.myshopify.com/admin/oauth/access_token"));
 
     expect(calls.map((call) => call.url)).toEqual([
-      "http://localhost:9000/shopify/admin/api/2025-10/graphql.json",
+      "http://localhost:9000/shopify/admin/api/2026-10/graphql.json",
       "http://localhost:9000/shopify/admin/oauth/access_token",
     ]);
     expect(calls[0]?.headers.get("x-shopify-access-token")).toBe("t");

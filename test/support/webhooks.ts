@@ -15,7 +15,7 @@ export function signWebhook(options: { topic: string; shop: string; body: string
       "x-shopify-topic": options.topic,
       "x-shopify-hmac-sha256": hmac,
       "x-shopify-shop-domain": options.shop,
-      "x-shopify-api-version": options.apiVersion ?? "2025-10",
+      "x-shopify-api-version": options.apiVersion ?? "2026-10",
       "x-shopify-webhook-id": options.webhookId ?? randomUUID(),
       "x-shopify-event-id": options.eventId ?? randomUUID(),
       "x-shopify-triggered-at": new Date().toISOString(),
