@@ -28,8 +28,46 @@ export interface ShopRequest {
  * authenticated; loaders should let it propagate.
  */
 export async function requireShop(request: Request, ctx: AppContext = appContext()): Promise<ShopRequest> {
-  const { admin, session } = await ctx.shopify.authenticate.admin(request);
+  const { admin, session } = await oneAtATimePerShop(claimedShop(request), () => ctx.shopify.authenticate.admin(request));
   return { shop: session.shop, admin, session, ctx };
+}
+
+// A page load runs its route loaders side by side, each authenticating. For a shop
+// with no valid offline token each would exchange the session token, and every
+// exchange revokes the tokens the one before it issued: the token stored last
+// could be a revoked one. So authentications of one shop wait for each other
+// (in this process); the first exchanges, the next find its session.
+const authenticating = new Map<string, Promise<unknown>>();
+
+async function oneAtATimePerShop<T>(shop: string | null, run: () => Promise<T>): Promise<T> {
+  if (!shop) return run();
+  const before = authenticating.get(shop) ?? Promise.resolve();
+  const mine = before.catch(() => undefined).then(run);
+  authenticating.set(shop, mine);
+  try {
+    return await mine;
+  } finally {
+    if (authenticating.get(shop) === mine) authenticating.delete(shop);
+  }
+}
+
+/**
+ * The shop a request says it is for (the `shop` parameter, else the session
+ * token's `dest`), unverified: only a key for the wait above; the library
+ * verifies the token, and the shop the page gets is the verified one.
+ */
+function claimedShop(request: Request): string | null {
+  const fromQuery = new URL(request.url).searchParams.get("shop");
+  if (fromQuery) return fromQuery;
+  const token = request.headers.get("authorization")?.replace(/^Bearer\s+/i, "") ?? new URL(request.url).searchParams.get("id_token");
+  const payload = token?.split(".")[1];
+  if (!payload) return null;
+  try {
+    const dest = (JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { dest?: unknown }).dest;
+    return typeof dest === "string" ? dest.replace(/^https:\/\//, "") : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

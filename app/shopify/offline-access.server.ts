@@ -29,6 +29,8 @@ export class ShopifyAccessRefused extends Error {
 export interface OfflineAccess {
   /** The shop's offline session with a token valid for at least RENEW_WITHIN_MS, renewed or migrated if need be. */
   ensure(shop: string): Promise<Session>;
+  /** Records that Shopify refused the shop's token (an Admin API 401); throws ShopifyAccessRefused. */
+  refused(shop: string, why: string): Promise<never>;
 }
 
 export interface OfflineAccessDeps {
@@ -88,6 +90,7 @@ export function createOfflineAccess({ api, storage, db, logger, now = () => new 
   }
 
   return {
+    refused,
     ensure(shop) {
       const pending = renewing.get(shop);
       if (pending) return pending;

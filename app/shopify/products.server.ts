@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
+import { PartnerError } from "~/connectors/errors";
 import type { Logger } from "~/logger";
 import type { ShopifyApp } from "~/shopify.server";
 import { prismaPartnerCache } from "~/sync/partner-cache.server";
@@ -24,7 +25,14 @@ export function shopifyProductLookup(
       await access.ensure(shop);
       const { admin } = await shopify.unauthenticated.admin(shop);
       const lookup = createProductLookup({ graphql: graphqlFromAdmin(admin, { now }), cache: prismaPartnerCache(db, shop, "shopify", now), now, logger });
-      return lookup.lookup(productIds);
+      try {
+        return await lookup.lookup(productIds);
+      } catch (error) {
+        // Shopify refusing the token is not the partner refusing its credentials: the
+        // job waits for the merchant to open the app (a new token exchange), the partner stays active.
+        if (error instanceof PartnerError && (error.httpStatus === 401 || error.httpStatus === 403)) await access.refused(shop, error.message);
+        throw error;
+      }
     },
   };
 }

@@ -111,4 +111,18 @@ describe("the worker's Shopify access with expiring offline tokens", () => {
     expect((await jobs()).map((j) => j.status).filter((s) => s !== "synced" && s !== "skipped")).toEqual([]);
     expect((await p.h.ctx.db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).accessRefusedAt).toBeNull();
   });
+
+  it("a token Shopify revoked before it expired (401 at the lookup) holds the job for Shopify, and leaves the partner active", async () => {
+    await p.h.ctx.offlineAccess.ensure(SHOP);
+    p.admin.oauth.revokeShop(SHOP);
+    await p.send("orders/updated", loadFixture("orders-updated.tracking-delivered-usd"));
+
+    await settle();
+
+    const [job] = await jobs();
+    expect([job!.status, job!.lastError]).toEqual(["paused", SHOPIFY_ACCESS_REFUSED_REASON]);
+    const partner = await p.h.ctx.db.partnerConfig.findFirstOrThrow({ where: { shop: SHOP, partner: "testfreaks" } });
+    expect(partner.pausedReason).toBeNull();
+    expect(p.tf.log).toHaveLength(0);
+  });
 });
