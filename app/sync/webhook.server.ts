@@ -33,8 +33,12 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
   let body: unknown;
   try {
     body = parseJsonLossless(raw);
-  } catch {
-    return text(400, "Webhook body is not valid JSON");
+  } catch (error) {
+    // Inside the handling, not before it: a signed body the parser cannot take
+    // (a duplicate key, nesting that exhausts the stack) must get a 4xx, never a
+    // 5xx that Shopify would retry for hours.
+    const reason = error instanceof RangeError ? "nested too deeply" : error instanceof Error ? error.message : String(error);
+    return text(400, `Webhook body is not valid JSON: ${reason.slice(0, 200)}`);
   }
 
   const topic = normalizeTopic(check.topic);

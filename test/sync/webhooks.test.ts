@@ -52,6 +52,16 @@ describe("order webhooks", () => {
     expect(await h.ctx.db.webhookEvent.count()).toBe(0);
   });
 
+  it("refuses signed bodies that break the parser (a duplicate key, 20,000 levels of nesting) with 400, never a 5xx Shopify would retry", async () => {
+    const duplicate = loadFixture("orders-create.discount-code-cad").replace('"email":', '"email": "first@example.com", "email":');
+    const deep = `{"id": 1, "note": ${"[".repeat(20_000)}${"]".repeat(20_000)}}`;
+    const answers = [await send("orders/create", duplicate), await send("orders/create", deep)];
+    expect(answers.map((r) => r.status)).toEqual([400, 400]);
+    expect(await answers[0]!.text()).toMatch(/not valid JSON.*[Dd]uplicate key/);
+    expect(await h.ctx.db.webhookEvent.count()).toBe(0);
+    expect(await h.ctx.db.orderSnapshot.count()).toBe(0);
+  });
+
   it("refuses a signed JSON body that is not an order with 400 naming the field, and stores nothing", async () => {
     const order = JSON.parse(loadFixture("orders-create.discount-code-cad")) as Record<string, unknown>;
     order.line_items = "none";
