@@ -25,6 +25,9 @@ const SHOP = DEFAULT_SHOP_DOMAIN;
 const WORK = path.resolve(".demo");
 const SECRET = "demo-app-secret";
 const SETTLE_TIMEOUT_MS = 90_000;
+/** What `npm run build` compiles and `npm start` / `npm run cli` run (scripts/build-server.ts). */
+const SERVER = "build/bin/server.js";
+const CLI = "build/bin/cli.js";
 /** `npm run demo -- --keep`: leave the app and stand-ins running to look at the admin in a browser. */
 const KEEP = process.argv.includes("--keep");
 
@@ -73,11 +76,11 @@ async function main(): Promise<number> {
     say("2. Local stand-ins:");
     for (const [name, url] of Object.entries(standIns.env)) say(`     ${name}=${url}`);
 
-    say("3. Building and starting the app with its worker");
-    run("build", "remix", ["vite:build"], env);
+    say("3. Building and starting the app with its worker, as in production");
+    run("build", "npm", ["run", "build"], env);
     const logFile = path.join(WORK, "app.log");
     const log = createWriteStream(logFile);
-    app = spawn("tsx", ["server.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    app = spawn(process.execPath, ["--enable-source-maps", SERVER], { env, stdio: ["ignore", "pipe", "pipe"] });
     app.stdout?.pipe(log);
     app.stderr?.pipe(log);
     const appUrl = `http://127.0.0.1:${port}`;
@@ -85,7 +88,7 @@ async function main(): Promise<number> {
     say(`     app at ${appUrl} (log: ${path.relative(process.cwd(), logFile)})`);
 
     say(`4. Installing ${SHOP} and configuring the partners through the CLI`);
-    run("shop:install", "tsx", ["app/cli/main.ts", "shop:install", SHOP], env);
+    run("shop:install", process.execPath, [CLI, "shop:install", SHOP], env);
     const settings = {
       reverb: REVERB_SIM_DEFAULTS,
       reversio: { ...REVERSIO_SIM_KEYS, environment: "sandbox", importTrigger: "fulfilled", createMissingModels: true, modelTypeId: REVERSIO_SIM_MODEL_TYPE_ID },
@@ -94,7 +97,7 @@ async function main(): Promise<number> {
     for (const [partner, values] of Object.entries(settings)) {
       const file = path.join(WORK, `${partner}.json`);
       writeFileSync(file, JSON.stringify(values, null, 2));
-      say(`     ${run(`partner:configure ${partner}`, "tsx", ["app/cli/main.ts", "partner:configure", SHOP, partner, "--file", file], env)}`);
+      say(`     ${run(`partner:configure ${partner}`, process.execPath, [CLI, "partner:configure", SHOP, partner, "--file", file], env)}`);
     }
 
     say("5. Replaying Shopify webhooks (signed with the app secret)");
