@@ -29,7 +29,6 @@ export function createAppContext(source: Record<string, string | undefined> = pr
   const keyring = createKeyring(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_PREVIOUS);
   const shopify = createShopify(env, database);
   const now = () => new Date();
-  const offlineAccess = createOfflineAccess({ api: shopify.api, storage: shopify.sessionStorage, db: database, logger });
   const runner: RunnerDeps = {
     db: database,
     queue: tableQueue(database),
@@ -43,6 +42,14 @@ export function createAppContext(source: Record<string, string | undefined> = pr
     // Read at call time: tests and tools swap the runner's logger and clock after creation.
     products: (shop) => shopifyProductLookup(shopify, offlineAccess, database, shop, runner.logger, runner.now),
   };
+  const offlineAccess = createOfflineAccess({
+    api: shopify.api,
+    storage: shopify.sessionStorage,
+    db: database,
+    get logger() {
+      return runner.logger;
+    },
+  });
   return { env, db: database, keyring, shopify, logger, runner, offlineAccess };
 }
 

@@ -42,14 +42,16 @@ export interface OfflineAccessDeps {
   now?: () => Date;
 }
 
-export function createOfflineAccess({ api, storage, db, logger, now = () => new Date() }: OfflineAccessDeps): OfflineAccess {
+export function createOfflineAccess(deps: OfflineAccessDeps): OfflineAccess {
+  // The logger is read at each use: tools and tests swap the context's logger after creation.
+  const { api, storage, db, now = () => new Date() } = deps;
   const renewing = new Map<string, Promise<Session>>();
 
   const load = (shop: string) => storage.loadSession(api.session.getOfflineId(shop));
 
   const refused = async (shop: string, why: string): Promise<never> => {
     await db.shop.updateMany({ where: { shop, accessRefusedAt: null }, data: { accessRefusedAt: now() } });
-    logger.warn("Shopify refused the shop's offline token; jobs that need Shopify wait for the merchant", { shop, why });
+    deps.logger.warn("Shopify refused the shop's offline token; jobs that need Shopify wait for the merchant", { shop, why });
     throw new ShopifyAccessRefused(`${SHOPIFY_ACCESS_REFUSED_REASON} (${why})`);
   };
 
@@ -61,7 +63,7 @@ export function createOfflineAccess({ api, storage, db, logger, now = () => new 
           await api.auth.migrateToExpiringToken({ shop, nonExpiringOfflineAccessToken: session.accessToken! })
         : await api.auth.refreshToken({ shop, refreshToken: session.refreshToken! });
       await storage.storeSession(renewed);
-      logger.info(migrating ? "offline token migrated to an expiring one" : "offline token renewed", { shop, expires: renewed.expires?.toISOString() });
+      deps.logger.info(migrating ? "offline token migrated to an expiring one" : "offline token renewed", { shop, expires: renewed.expires?.toISOString() });
       return renewed;
     } catch (error) {
       const status = error instanceof HttpResponseError ? error.response.code : null;
