@@ -59,6 +59,7 @@ export async function redactShop(db: PrismaClient, shop: string): Promise<void> 
   await db.$transaction([
     db.syncAttempt.deleteMany({ where: { shop } }),
     db.syncJob.deleteMany({ where: { shop } }),
+    db.syncLane.deleteMany({ where: { shop } }),
     db.orderSnapshot.deleteMany({ where: { shop } }),
     db.webhookEvent.deleteMany({ where: { shop } }),
     db.partnerCache.deleteMany({ where: { shop } }),

@@ -35,7 +35,17 @@ export interface RunnerDeps {
 /** What a partner call outside a job needs (Test connection, the order page's live reads). */
 export type PartnerCallDeps = Pick<RunnerDeps, "db" | "keyring" | "env" | "fetch" | "now" | "logger">;
 
-export type AttemptOutcome = "synced" | "unchanged" | "retry" | "rate_limited" | "failed" | "skipped" | "paused";
+export type AttemptOutcome = "synced" | "unchanged" | "retry" | "rate_limited" | "failed" | "skipped" | "paused" | "lease_lost";
+
+/** Whether the worker still holds the job's lease; renewal sets `lost` when another worker may have taken it. */
+export interface JobLease {
+  lost: boolean;
+}
+
+/** Rejects a partner call once the job's lease is lost: the job is another worker's now. */
+class LeaseLost extends Error {
+  override name = "LeaseLost";
+}
 
 /** Stable JSON (sorted keys) so that the same request always hashes the same. */
 export function stableStringify(value: unknown): string {
@@ -56,7 +66,7 @@ const hashOf = (value: unknown) => createHash("sha256").update(stableStringify(v
  * Runs one claimed job: converges the partner to the newest snapshot of the order.
  * Never throws; every path ends in a settlement and an attempt record.
  */
-export async function runJob(deps: RunnerDeps, job: ClaimedJob): Promise<AttemptOutcome> {
+export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease = { lost: false }): Promise<AttemptOutcome> {
   const started = deps.now();
   const startedMs = Date.now();
   let httpStatus: number | null = null;
@@ -130,7 +140,9 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob): Promise<Attempt
       return finish("unchanged", settled("synced", null, { uncertain: false }), null);
     }
 
-    const clientDeps: ClientDeps = { fetch: deps.fetch, now: deps.now, logger: deps.logger, baseUrl: connector.baseUrl(stored.config, deps.env) };
+    // Every partner call of the job goes through here: none starts once the lease is lost.
+    const leasedFetch: typeof fetch = (input, init) => (lease.lost ? Promise.reject(new LeaseLost(`lease of job ${job.id} lost`)) : deps.fetch(input, init));
+    const clientDeps: ClientDeps = { fetch: leasedFetch, now: deps.now, logger: deps.logger, baseUrl: connector.baseUrl(stored.config, deps.env) };
     const result = await connector.push(plan.request, {
       shop: job.shop,
       config: stored.config,
@@ -151,6 +163,12 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob): Promise<Attempt
       null,
     );
   } catch (error) {
+    // The refused call surfaces as the connector's own "could not be reached" error.
+    if (lease.lost) {
+      // Another worker holds the job now: it writes the outcome, we write nothing.
+      deps.logger.warn("job stopped: its lease was lost", { shop: job.shop, orderId: job.orderId, partner: job.partner });
+      return "lease_lost";
+    }
     if (error instanceof PartnerError) httpStatus = error.httpStatus;
     return finish(...(await failureSettlement(deps, job, connector, error, started)));
   }

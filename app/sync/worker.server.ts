@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { runJob, type RunnerDeps } from "./run-job.server";
+import { runJob, type JobLease, type RunnerDeps } from "./run-job.server";
+import type { ClaimedJob } from "./queue.server";
 import { policy } from "./retry-policy";
 
 export interface Worker {
@@ -13,50 +14,65 @@ export interface Worker {
 export interface WorkerOptions {
   concurrency?: number;
   pollIntervalMs?: number;
+  /** How often the leases of jobs in flight are renewed (a third of the queue's lease). */
+  renewIntervalMs?: number;
   /** Start the polling loop (false: drive it with runDue). */
   loop?: boolean;
 }
 
 /**
- * Claims due jobs and runs them, at most `concurrency` at once and at most one
- * per shop and partner at a time (so that a partner's rate limit, once hit,
- * holds every job for it, and its request order follows ours).
+ * Claims due jobs and runs them, at most `concurrency` at once; the queue gives
+ * at most one job per shop and partner at a time, across processes (so that a
+ * partner's rate limit, once hit, holds every job for it, and its request order
+ * follows ours). The leases of jobs in flight are renewed while they work; a job
+ * whose lease was lost anyway makes no further partner call.
  */
 export function startWorker(deps: RunnerDeps, options: WorkerOptions = {}): Worker {
   const id = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
   const concurrency = options.concurrency ?? 4;
   const pollIntervalMs = options.pollIntervalMs ?? policy.pollIntervalMs;
+  const renewIntervalMs = options.renewIntervalMs ?? policy.leaseMs / 3;
   const inFlight = new Map<string, Promise<void>>();
-  const busyLanes = new Set<string>();
+  const working = new Map<string, { job: ClaimedJob; lease: JobLease }>();
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let wake: (() => void) | null = null;
-  const lane = (job: { shop: string; partner: string }) => `${job.shop}\u0000${job.partner}`;
 
   async function claimAndStart(): Promise<number> {
     const free = concurrency - inFlight.size;
     if (free <= 0 || stopped) return 0;
-    const jobs = await deps.queue.claim(id, free, deps.now(), (job) => busyLanes.has(lane(job)));
-    const seen = new Set<string>();
+    const jobs = await deps.queue.claim(id, free, deps.now());
     for (const job of jobs) {
-      // Two jobs of one lane in the same batch: run the first, hand the second back.
-      if (seen.has(lane(job))) {
-        await deps.queue.postpone(job, deps.now());
-        continue;
-      }
-      seen.add(lane(job));
-      busyLanes.add(lane(job));
-      const running = runJob(deps, job)
+      const lease: JobLease = { lost: false };
+      working.set(job.id, { job, lease });
+      const running = runJob(deps, job, lease)
         .catch((error) => deps.logger.error("worker could not settle a job", { jobId: job.id, error: String(error) }))
         .then(() => {
           inFlight.delete(job.id);
-          busyLanes.delete(lane(job));
+          working.delete(job.id);
           wake?.();
         });
       inFlight.set(job.id, running);
     }
     return jobs.length;
   }
+
+  async function renewLeases() {
+    const current = [...working.values()];
+    if (current.length === 0) return;
+    try {
+      const lost = await deps.queue.renew(current.map((w) => w.job), deps.now());
+      for (const { job, lease } of current) {
+        if (!lost.has(job.id)) continue;
+        lease.lost = true;
+        deps.logger.warn("lease lost while the job was working: it makes no further partner call", { jobId: job.id, shop: job.shop, partner: job.partner });
+      }
+    } catch (error) {
+      deps.logger.error("worker could not renew its leases", { error: String(error) });
+    }
+  }
+  const renewer = setInterval(() => void renewLeases(), renewIntervalMs);
+  renewer.unref();
 
   async function loop() {
     while (!stopped) {
@@ -93,6 +109,7 @@ export function startWorker(deps: RunnerDeps, options: WorkerOptions = {}): Work
     },
     async stop() {
       stopped = true;
+      clearInterval(renewer);
       wake?.();
       await looping;
       await Promise.all(inFlight.values());

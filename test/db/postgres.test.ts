@@ -155,10 +155,11 @@ describe("the table queue on Postgres", () => {
     await Promise.all(claimers.map((c) => c.$disconnect()));
   });
 
-  async function dueJobs(count: number, at: Date): Promise<string[]> {
+  /** `count` due jobs, each in a lane of its own (one shop each), unless `lanes` says how many shops share them. */
+  async function dueJobs(count: number, at: Date, lanes = count): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
-      const job = await ctx.db.syncJob.create({ data: { shop: SHOP, orderId: String(1000 + i), partner: "testfreaks", nextRunAt: new Date(at.getTime() - 1000) } });
+      const job = await ctx.db.syncJob.create({ data: { shop: `${i % lanes}-${SHOP}`, orderId: String(1000 + i), partner: "testfreaks", nextRunAt: new Date(at.getTime() - 1000 + i) } });
       ids.push(job.id);
     }
     return ids;
@@ -199,6 +200,42 @@ describe("the table queue on Postgres", () => {
     const reclaimed = await claimRace(new Date(now.getTime() + LEASE_MS + 1), ["d", "e", "f"]);
 
     expect(reclaimed.map((j) => j.id).sort()).toEqual([...ids].sort());
+  });
+
+  it("one job per shop and partner at a time across claimers: a lane's next job only after its first is settled", async () => {
+    const now = new Date();
+    const ids = await dueJobs(6, now, 2);
+    const queues = claimers.map((db) => tableQueue(db, LEASE_MS));
+
+    const first = await claimRace(now, ["a", "b", "c"]);
+    expect(first.map((j) => j.shop).sort()).toEqual([`0-${SHOP}`, `1-${SHOP}`]);
+    expect(first.map((j) => j.id).sort()).toEqual([ids[0], ids[1]].sort());
+
+    const settled = { status: "synced" as const, attempts: 1, nextRunAt: now, lastError: null, uncertain: false, attemptAt: now };
+    const owner = queues[["a", "b", "c"].indexOf(first[0]!.leaseOwner)]!;
+    expect(await owner.settle(first[0]!, settled)).toBe(true);
+    const next = await claimRace(now, ["a", "b", "c"]);
+    expect(next.map((j) => j.id)).toEqual([ids[2]]);
+  });
+
+  it("a renewed lease keeps the job; only its owner settles it", async () => {
+    const now = new Date();
+    await dueJobs(1, now);
+    const [a, b] = claimers.map((db) => tableQueue(db, LEASE_MS));
+    const [job] = await a!.claim("a", 1, now);
+
+    const later = new Date(now.getTime() + LEASE_MS - 1000);
+    expect(await a!.renew([job!], later)).toEqual(new Set());
+    expect(await b!.claim("b", 1, new Date(now.getTime() + LEASE_MS + 1000))).toEqual([]);
+
+    // Not renewed past its new lease: b takes it, and a's late settlement writes nothing but what the partner accepted.
+    const [taken] = await b!.claim("b", 1, new Date(later.getTime() + LEASE_MS + 1));
+    expect(taken?.id).toBe(job!.id);
+    expect(await a!.renew([job!], later)).toEqual(new Set([job!.id]));
+    const late = { status: "failed" as const, attempts: 1, nextRunAt: now, lastError: "late", uncertain: false, attemptAt: now, accepted: { remoteId: "R-1", hash: "h1", at: now } };
+    expect(await a!.settle(job!, late)).toBe(false);
+    const row = await ctx.db.syncJob.findUniqueOrThrow({ where: { id: job!.id } });
+    expect([row.status, row.lastError, row.leaseOwner, row.remoteId, row.lastSentHash]).toEqual(["pending", null, "b", "R-1", "h1"]);
   });
 });
 

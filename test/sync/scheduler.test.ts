@@ -1,0 +1,82 @@
+// The scheduling rules of the table queue and the worker, on SQLite: fair
+// across shops, one request in flight per shop and partner across processes,
+// leases renewed while a job works and settled only by their owner.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createDb } from "~/db.server";
+import { tableQueue } from "~/sync/queue.server";
+import { runJob } from "~/sync/run-job.server";
+import { startWorker } from "~/sync/worker.server";
+import { loadFixture } from "../fixtures/shopify";
+import { SHOP, startPipeline, type Pipeline } from "./fixtures";
+
+let p: Pipeline;
+beforeEach(async () => {
+  p = await startPipeline();
+});
+afterEach(async () => p.close());
+
+const db = () => p.h.ctx.db;
+
+async function dueJobs(shop: string, count: number, at: Date) {
+  for (let i = 0; i < count; i++) {
+    await db().syncJob.create({ data: { shop, orderId: `${shop}-${i}`, partner: "testfreaks", nextRunAt: new Date(at.getTime() - 60_000 + i) } });
+  }
+}
+
+describe("the table queue", () => {
+  it("is fair across shops: one shop's backlog in a lane does not hold back another shop's new order", async () => {
+    const now = new Date();
+    await dueJobs("flash-sale.myshopify.com", 200, now);
+    await db().syncJob.create({ data: { shop: "quiet.myshopify.com", orderId: "q-1", partner: "testfreaks", nextRunAt: now } });
+
+    const claimed = await tableQueue(db()).claim("w1", 4, now);
+
+    expect(claimed.map((j) => j.shop).sort()).toEqual(["flash-sale.myshopify.com", "quiet.myshopify.com"]);
+  });
+
+  it("gives one job of a lane at a time, across processes (two clients on one SQLite file)", async () => {
+    const now = new Date();
+    await dueJobs(SHOP, 5, now);
+    const second = createDb(p.h.store.url);
+    try {
+      const [a, b] = await Promise.all([tableQueue(db()).claim("process-a", 4, now), tableQueue(second).claim("process-b", 4, now)]);
+      expect(a.length + b.length).toBe(1);
+    } finally {
+      await second.$disconnect();
+    }
+  });
+});
+
+describe("leases", () => {
+  it("a lease shorter than a slow partner's answer still gives exactly one partner request", async () => {
+    p.tf.knobs.latencyMs = 1_500;
+    const runner = { ...p.h.ctx.runner, queue: tableQueue(db(), 400) };
+    const workers = [1, 2].map(() => startWorker(runner, { concurrency: 2, pollIntervalMs: 50, renewIntervalMs: 100 }));
+    try {
+      await p.send("orders/updated", loadFixture("orders-updated.tracking-delivered-usd"));
+      const deadline = Date.now() + 15_000;
+      while ((await db().syncJob.findFirstOrThrow({ where: { shop: SHOP } })).status !== "synced") {
+        if (Date.now() > deadline) throw new Error("the job never synced");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // Both workers kept looking for work for longer than the lease the whole time.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+    }
+    expect(p.tf.log.filter((r) => r.method === "POST" && r.path.endsWith("/orders"))).toHaveLength(1);
+  });
+
+  it("a job whose lease was lost makes no partner call and writes nothing", async () => {
+    await p.send("orders/updated", loadFixture("orders-updated.tracking-delivered-usd"));
+    const [job] = await p.h.ctx.runner.queue.claim("w1", 1, new Date());
+    const before = await db().syncJob.findUniqueOrThrow({ where: { id: job!.id } });
+
+    const outcome = await runJob(p.h.ctx.runner, job!, { lost: true });
+
+    expect(outcome).toBe("lease_lost");
+    expect(p.tf.log).toHaveLength(0);
+    expect(await db().syncJob.findUniqueOrThrow({ where: { id: job!.id } })).toEqual(before);
+    expect(await db().syncAttempt.count()).toBe(0);
+  });
+});
