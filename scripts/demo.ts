@@ -51,16 +51,19 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   }
 }
 
+const DEMO_API_KEY = "demo-api-key";
+
 async function main(): Promise<number> {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
-  const standIns = await startStandIns({ shopDomain: SHOP });
+  // With the app's credentials, Shopify's token endpoint in the stand-in can install a shop from the admin (--keep).
+  const standIns = await startStandIns({ shopDomain: SHOP, app: { apiKey: DEMO_API_KEY, apiSecret: SECRET } });
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: `file:${path.join(WORK, "demo.sqlite")}`,
     PORT: String(port),
-    SHOPIFY_API_KEY: "demo-api-key",
+    SHOPIFY_API_KEY: DEMO_API_KEY,
     SHOPIFY_API_SECRET: SECRET,
     SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
     ENCRYPTION_KEY: randomBytes(32).toString("base64"),
@@ -142,7 +145,7 @@ async function main(): Promise<number> {
 
 /** Prints an admin URL carrying a session token minted with the demo's app secret, then waits for Ctrl-C. */
 async function keepRunning(appUrl: string) {
-  const query = embeddedQuery({ shop: SHOP, apiKey: "demo-api-key", secret: SECRET, ttlSeconds: 8 * 3600 });
+  const query = embeddedQuery({ shop: SHOP, apiKey: DEMO_API_KEY, secret: SECRET, ttlSeconds: 8 * 3600 });
   say(`\nThe app keeps running. Open the embedded admin in a browser (the link carries a session token valid 8 h):\n  ${appUrl}/app?${query}\nCtrl-C stops everything.`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", () => resolve());
