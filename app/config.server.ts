@@ -35,6 +35,9 @@ const envSchema = z.object({
     .enum(["1", "0", "on", "off", "true", "false"], { error: "SHOPIFY_LOCAL_APP_BRIDGE must be 1 or 0" })
     .optional()
     .transform((value) => value === "1" || value === "on" || value === "true"),
+  // Shopify's order bodies are a few KB to a few hundred; Shopify says some reach past a megabyte
+  // (many lines, fulfillments, refunds). 8 MiB takes those and still bounds what one request can hold in memory.
+  WEBHOOK_MAX_BYTES: z.coerce.number({ error: "WEBHOOK_MAX_BYTES must be a number of bytes" }).int().min(64 * 1024, { error: "WEBHOOK_MAX_BYTES must be at least 65536" }).default(8 * 1024 * 1024),
   WORKER: z.enum(["on", "off"], { error: "WORKER must be on or off" }).default("on"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
 });

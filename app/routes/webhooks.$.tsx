@@ -4,4 +4,7 @@ import { handleWebhook } from "~/sync/webhook.server";
 
 // /webhooks/<topic> for every topic in shopify.app.toml (orders/create, customers/redact, ...):
 // the topic comes from the signed X-Shopify-Topic header, not from the path.
-export const action = ({ request }: ActionFunctionArgs) => handleWebhook(request, appContext());
+export const action = ({ request }: ActionFunctionArgs) => {
+  const ctx = appContext();
+  return handleWebhook(request, { ...ctx, maxBodyBytes: ctx.env.WEBHOOK_MAX_BYTES });
+};

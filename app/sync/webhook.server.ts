@@ -10,7 +10,11 @@ export interface WebhookDeps {
   db: PrismaClient;
   shopify: { api: Pick<ShopifyApp["api"], "webhooks"> };
   logger: Logger;
+  /** Bodies larger than this are refused with 413 before they are read whole (WEBHOOK_MAX_BYTES). */
+  maxBodyBytes?: number;
 }
+
+const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 const text = (status: number, body: string) => new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
 
@@ -23,7 +27,12 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
   if (request.method !== "POST") return text(405, "Webhooks are POSTed");
   // Unsigned is refused like badly signed (the library would call it a 400).
   if (!request.headers.get("x-shopify-hmac-sha256")) return text(401, "Missing webhook signature");
-  const raw = await request.text();
+  const maxBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const raw = await readCapped(request, maxBytes);
+  if (raw === null) {
+    deps.logger.warn("webhook refused: body over the size limit", { shop: request.headers.get("x-shopify-shop-domain"), topic: request.headers.get("x-shopify-topic"), maxBytes });
+    return text(413, `Webhook body is larger than ${maxBytes} bytes (WEBHOOK_MAX_BYTES)`);
+  }
   // The signature only: the shop's session is not loaded (nor renewed) on the webhook path.
   const check = await deps.shopify.api.webhooks.validate({ rawBody: raw, rawRequest: request });
   if (!check.valid) {
@@ -126,4 +135,28 @@ export function shopNamedInBody(topic: string, body: unknown): string | null | u
 function triggeredAt(check: { triggeredAt?: string }): Date | null {
   const at = check.triggeredAt ? new Date(check.triggeredAt) : null;
   return at && !Number.isNaN(at.getTime()) ? at : null;
+}
+
+/**
+ * The body as text, or null as soon as it is known to exceed `maxBytes`: by its
+ * Content-Length, else while it streams in (nothing past the limit is kept).
+ */
+export async function readCapped(request: Request, maxBytes: number): Promise<string | null> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) return null;
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }

@@ -3,6 +3,7 @@ import { loadFixture } from "../fixtures/shopify";
 import { startHarness, TEST_SECRET, type Harness } from "../support/harness";
 import { postWebhook, signWebhook } from "../support/webhooks";
 import { installShopWithPartners, SHOP, withUpdatedAt } from "./fixtures";
+import { readCapped } from "~/sync/webhook.server";
 
 let h: Harness;
 beforeEach(async () => {
@@ -122,5 +123,38 @@ describe("order webhooks", () => {
     const res = await send("orders/create", loadFixture("orders-create.discount-code-cad"));
     expect(res.status).toBe(503);
     expect(await h.ctx.db.orderSnapshot.count()).toBe(0);
+  });
+});
+
+describe("webhook size limit", () => {
+  it("answers 413 to a signed body over WEBHOOK_MAX_BYTES and stores nothing; a body under it is recorded", async () => {
+    const small = await startHarness({ WEBHOOK_MAX_BYTES: "65536" });
+    try {
+      await installShopWithPartners(small.ctx.db, small.ctx.keyring);
+      const order = JSON.parse(loadFixture("orders-create.discount-code-cad")) as Record<string, unknown>;
+      const big = JSON.stringify({ ...order, note: "x".repeat(70_000) });
+      const tooBig = await postWebhook(small.url, signWebhook({ topic: "orders/create", shop: SHOP, body: big, secret: TEST_SECRET }));
+      expect([tooBig.status, await tooBig.text()]).toEqual([413, "Webhook body is larger than 65536 bytes (WEBHOOK_MAX_BYTES)"]);
+      expect(await small.ctx.db.webhookEvent.count()).toBe(0);
+
+      const fits = await postWebhook(small.url, signWebhook({ topic: "orders/create", shop: SHOP, body: JSON.stringify(order), secret: TEST_SECRET }));
+      expect(fits.status).toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it("stops reading a body without Content-Length as soon as it passes the limit", async () => {
+    let pulled = 0;
+    const chunk = new Uint8Array(16 * 1024).fill(120);
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const request = new Request("http://127.0.0.1/webhooks/orders/create", { method: "POST", body: endless, duplex: "half" } as RequestInit);
+    expect(await readCapped(request, 64 * 1024)).toBeNull();
+    expect(pulled).toBeLessThan(200 * 1024);
   });
 });
