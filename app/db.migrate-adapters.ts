@@ -48,13 +48,31 @@ function sqliteMigrationAdapter(url: string): PrismaLibSQL {
 const CATALOG_STRING_OIDS = new Set([18, 19]);
 const TEXT_OID = 25;
 
-type Result = { fields?: { dataTypeID: number }[] };
+type Result = { fields?: { name: string; dataTypeID: number }[]; rows?: unknown[]; rowCount?: number | null };
 type Callback = (error: Error | null, result?: Result) => void;
 
 function namesAsText<T>(result: T): T {
   const results = Array.isArray(result) ? (result as Result[]) : [result as Result];
-  for (const r of results) for (const field of r?.fields ?? []) if (CATALOG_STRING_OIDS.has(field.dataTypeID)) field.dataTypeID = TEXT_OID;
+  for (const r of results) {
+    for (const field of r?.fields ?? []) if (CATALOG_STRING_OIDS.has(field.dataTypeID)) field.dataTypeID = TEXT_OID;
+    if (r) withoutNotNullConstraints(r);
+  }
   return result;
+}
+
+/**
+ * PostgreSQL 18 lists NOT NULL as constraints of their own (pg_constraint.contype
+ * 'n'), and Prisma 6.19's schema engine, which asks for every contype but p, u
+ * and f, crashes on them ("RuntimeError: unreachable" in `migrate diff`;
+ * prisma/orm#29635). Nullability is read from the columns anyway, so those rows
+ * are dropped from any catalog answer that has a constraint_type column.
+ */
+function withoutNotNullConstraints(result: Result): void {
+  const index = result.fields?.findIndex((field) => field.name === "constraint_type") ?? -1;
+  if (index < 0 || !result.rows) return;
+  const type = (row: unknown) => (Array.isArray(row) ? row[index] : (row as Record<string, unknown>)?.constraint_type);
+  result.rows = result.rows.filter((row) => type(row) !== "n");
+  if (typeof result.rowCount === "number") result.rowCount = result.rows.length;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Browser test harness: the built app as a real child process (server.ts, with
 // its worker) on a fresh SQLite store and the local stand-ins, driven by
-// playwright-core with Debian's Chromium through the local App Bridge stand-in.
+// playwright-core with Chromium (a system one, else @sparticuz/chromium's: see
+// test/support/chromium.ts) through the local App Bridge stand-in.
 //
 // Use, one app and one browser per test file:
 //
@@ -29,14 +30,16 @@
 // an app another file is serving.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, type WriteStream } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, type WriteStream } from "node:fs";
 import { freePort } from "../support/net";
+import { buildOnce } from "../support/build-once";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { createAppContext, type AppContext } from "~/context.server";
 import { silentLogger } from "~/logger";
 import { installShopLocally } from "~/shopify/install.server";
 import { startStandIns, type StandIns } from "../simulators/all";
+import { chromiumLaunchOptions } from "../support/chromium";
 import { createTestDb, type TestDb } from "../support/db";
 import { signWebhook } from "../support/webhooks";
 import { embeddedQuery } from "../support/session-token";
@@ -48,7 +51,6 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const BUILD_ROOT = path.join(ROOT, ".cache/e2e-build");
 export const ARTIFACTS = path.join(ROOT, "test-artifacts");
 export const SCREENSHOTS = path.join(ARTIFACTS, "screenshots");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
 
 export const E2E_API_KEY = "e2e-api-key";
@@ -83,44 +85,23 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The build directory for the current sources, building it if no test file has yet. */
 export async function ensureBuild(): Promise<string> {
-  const dir = path.join(BUILD_ROOT, sourceHash());
-  const ready = () => existsSync(path.join(dir, "server/index.js"));
-  if (ready()) return dir;
-  mkdirSync(BUILD_ROOT, { recursive: true });
-  const lock = `${dir}.lock`;
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (ready()) return dir;
-      // A lock left by a killed run: builds take well under this.
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 150_000) rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`timed out waiting for another test file's build (${lock})`);
-      await sleep(500);
-    }
-  }
-  try {
-    if (ready()) return dir;
-    const staging = `${dir}.tmp-${process.pid}`;
-    rmSync(staging, { recursive: true, force: true });
-    const result = spawnSync(path.join(ROOT, "node_modules/.bin/remix"), ["vite:build"], {
-      cwd: ROOT,
-      env: { ...process.env, APP_BUILD_DIR: staging, NODE_ENV: "production" },
-      encoding: "utf8",
-    });
-    if (result.status !== 0) {
-      rmSync(staging, { recursive: true, force: true });
-      const tail = (text: string) => text.split("\n").slice(-40).join("\n");
-      throw new Error(`remix vite:build failed (the app under test does not build):\n${tail(result.stderr || "")}\n${tail(result.stdout || "")}`);
-    }
-    renameSync(staging, dir);
-    pruneOldBuilds(dir);
-    return dir;
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  const dir = await buildOnce(path.join(BUILD_ROOT, sourceHash()), {
+    what: "the app",
+    ready: (candidate) => existsSync(path.join(candidate, "server/index.js")),
+    build(staging) {
+      const result = spawnSync(path.join(ROOT, "node_modules/.bin/remix"), ["vite:build"], {
+        cwd: ROOT,
+        env: { ...process.env, APP_BUILD_DIR: staging, NODE_ENV: "production" },
+        encoding: "utf8",
+      });
+      if (result.status !== 0) {
+        const tail = (text: string) => text.split("\n").slice(-40).join("\n");
+        throw new Error(`remix vite:build failed (the app under test does not build):\n${tail(result.stderr || "")}\n${tail(result.stdout || "")}`);
+      }
+    },
+  });
+  pruneOldBuilds(dir);
+  return dir;
 }
 
 /** Builds of older sources, untouched for an hour: no running test can still be serving them. */
@@ -187,7 +168,7 @@ export interface StartOptions {
 export async function startE2E(options: StartOptions = {}): Promise<E2E> {
   const buildDir = await ensureBuild();
   const store = await createTestDb();
-  const standIns = await startStandIns();
+  const standIns = await startStandIns({ app: { apiKey: E2E_API_KEY, apiSecret: E2E_SECRET } });
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
@@ -253,7 +234,8 @@ export async function startE2E(options: StartOptions = {}): Promise<E2E> {
       async () => ((await fetch(`${appUrl}/healthz`)).ok ? true : null),
       () => (exited ? `${exited}\n${log.slice(-4000)}` : null),
     );
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    const { executablePath, args, env: browserEnv } = await chromiumLaunchOptions(CHROMIUM_ARGS);
+    browser = await chromium.launch({ executablePath, headless: true, args, env: browserEnv });
   } catch (error) {
     await close();
     throw error;
