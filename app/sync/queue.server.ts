@@ -52,6 +52,10 @@ export interface SyncQueue {
   settle(job: ClaimedJob, settlement: Settlement): Promise<boolean>;
   /** Releases a claimed job untouched, due at `runAt` (e.g. the partner is on hold). */
   postpone(job: ClaimedJob, runAt: Date): Promise<void>;
+  /** Says that due jobs were just queued, so waiting workers of this process look now instead of at their next poll. */
+  announce(): void;
+  /** Calls `listener` on each announce; answers the unsubscribe. */
+  onAnnounce(listener: () => void): () => void;
 }
 
 const DUE_STATUSES = ["pending", "retrying"];
@@ -59,6 +63,7 @@ const DUE_STATUSES = ["pending", "retrying"];
 const dueWhere = (now: Date) => ({ status: { in: DUE_STATUSES }, nextRunAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] });
 
 export function tableQueue(db: PrismaClient, leaseMs: number = policy.leaseMs): SyncQueue {
+  const listeners = new Set<() => void>();
   const until = (now: Date) => new Date(now.getTime() + leaseMs);
 
   /** The lane's lease for `owner`, if no one else holds it: update a free row, or create it (a race loses on the key). */
@@ -171,6 +176,15 @@ export function tableQueue(db: PrismaClient, leaseMs: number = policy.leaseMs): 
     async postpone(job, runAt) {
       await db.syncJob.updateMany({ where: { id: job.id, leaseOwner: job.leaseOwner }, data: { nextRunAt: runAt, leaseOwner: null, leaseUntil: null } });
       await releaseLane(job);
+    },
+
+    announce() {
+      for (const listener of listeners) listener();
+    },
+
+    onAnnounce(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

@@ -12,6 +12,8 @@ export interface WebhookDeps {
   logger: Logger;
   /** Bodies larger than this are refused with 413 before they are read whole (WEBHOOK_MAX_BYTES). */
   maxBodyBytes?: number;
+  /** Told when a webhook queued due jobs (the in-process worker then looks at once). */
+  queued?: () => void;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -110,6 +112,7 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
           return text(400, `The ${topic} body is not a Shopify payload we can read: ${result.error}`);
         }
         deps.logger.info("webhook recorded", { shop, topic, eventId, ...result });
+        if (result.outcome === "recorded" && result.jobs > 0) deps.queued?.();
         return text(200, result.outcome);
       }
     }

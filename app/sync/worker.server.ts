@@ -73,6 +73,8 @@ export function startWorker(deps: RunnerDeps, options: WorkerOptions = {}): Work
   }
   const renewer = setInterval(() => void renewLeases(), renewIntervalMs);
   renewer.unref();
+  // A webhook that queued a job in this process wakes an idle worker at once.
+  const unsubscribe = deps.queue.onAnnounce(() => wake?.());
 
   async function loop() {
     while (!stopped) {
@@ -110,6 +112,7 @@ export function startWorker(deps: RunnerDeps, options: WorkerOptions = {}): Work
     async stop() {
       stopped = true;
       clearInterval(renewer);
+      unsubscribe();
       wake?.();
       await looping;
       await Promise.all(inFlight.values());

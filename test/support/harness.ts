@@ -38,7 +38,7 @@ export async function startHarness(env: Record<string, string | undefined> = {})
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
     const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: req.method === "POST" ? Buffer.concat(chunks) : undefined });
-    const response = req.url?.startsWith("/webhooks/") ? await handleWebhook(request, { db: ctx.db, shopify: ctx.shopify, logger: silentLogger, maxBodyBytes: ctx.env.WEBHOOK_MAX_BYTES }) : new Response("not found", { status: 404 });
+    const response = req.url?.startsWith("/webhooks/") ? await handleWebhook(request, { db: ctx.db, shopify: ctx.shopify, logger: silentLogger, maxBodyBytes: ctx.env.WEBHOOK_MAX_BYTES, queued: () => ctx.runner.queue.announce() }) : new Response("not found", { status: 404 });
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
   });

@@ -80,3 +80,21 @@ describe("leases", () => {
     expect(await db().syncAttempt.count()).toBe(0);
   });
 });
+
+describe("waking", () => {
+  it("a webhook that queues a job wakes an idle worker of the process at once, without waiting for its next poll", async () => {
+    const worker = startWorker(p.h.ctx.runner, { pollIntervalMs: 60 * 60_000 });
+    try {
+      // The worker has looked once and found nothing: it now sleeps until its next poll, an hour away.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await p.send("orders/updated", loadFixture("orders-updated.tracking-delivered-usd"));
+      const deadline = Date.now() + 5_000;
+      while ((await db().syncJob.findFirstOrThrow({ where: { shop: SHOP } })).status !== "synced") {
+        if (Date.now() > deadline) throw new Error("the idle worker was not woken by the new job");
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    } finally {
+      await worker.stop();
+    }
+  });
+});
