@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# npm start / npm run worker / npm run cli: the compiled entry under build/bin
+# (npm run build), with a clear word instead of Node's "Cannot find module"
+# when there is no build yet.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+entry="build/bin/$1.js"
+shift
+if [ ! -f "$entry" ]; then
+  echo "No build at $entry: run \`npm run build\` first (or, from the sources without a build: \`npm run cli:dev\`, \`npm run worker:dev\`)." >&2
+  exit 1
+fi
+exec node --enable-source-maps "$entry" "$@"
