@@ -28,6 +28,8 @@ async function main() {
     ctx.logger.info("shutting down", { signal });
     server.close();
     await worker?.stop();
+    // pg-boss's pool and its LISTEN connection (Postgres); nothing on SQLite.
+    await ctx.runner.queue.close();
     await ctx.db.$disconnect();
     process.exit(0);
   };

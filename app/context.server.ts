@@ -5,7 +5,9 @@ import { createLogger, type Logger } from "./logger";
 import { createKeyring, type Keyring } from "./security/secrets.server";
 import { createShopify, type ShopifyApp } from "./shopify.server";
 import { connectors } from "./connectors/registry";
-import { tableQueue } from "./sync/queue.server";
+import { tableQueue, type SyncQueue } from "./sync/queue.server";
+import { pgBossQueue } from "./sync/engines/pgboss-queue.server";
+import { databaseFlavour } from "./db.url";
 import type { RunnerDeps } from "./sync/run-job.server";
 import { shopifyProductLookup } from "./shopify/products.server";
 import { createOfflineAccess, type OfflineAccess } from "./shopify/offline-access.server";
@@ -31,7 +33,8 @@ export function createAppContext(source: Record<string, string | undefined> = pr
   const now = () => new Date();
   const runner: RunnerDeps = {
     db: database,
-    queue: tableQueue(database),
+    // The engine logs through the runner's logger, read at call time like products below.
+    queue: syncEngine(env.DATABASE_URL, database, { error: (m, f) => runner.logger.error(m, f), warn: (m, f) => runner.logger.warn(m, f) }),
     keyring,
     connectors,
     env: source,
@@ -51,6 +54,14 @@ export function createAppContext(source: Record<string, string | undefined> = pr
     },
   });
   return { env, db: database, keyring, shopify, logger, runner, offlineAccess };
+}
+
+/**
+ * On Postgres several app instances may share the database: pg-boss runs the
+ * jobs across them. SQLite is one host's file: the table engine is enough.
+ */
+function syncEngine(url: string, db: PrismaClient, logger: Pick<Logger, "error" | "warn">): SyncQueue {
+  return databaseFlavour(url) === "postgres" ? pgBossQueue(db, { url, logger }) : tableQueue(db);
 }
 
 declare global {

@@ -11,6 +11,7 @@ try {
   ctx.logger.info("worker started", { id: worker.id });
   const stop = async () => {
     await worker.stop();
+    await ctx.runner.queue.close();
     await ctx.db.$disconnect();
     process.exit(0);
   };

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { policy } from "./retry-policy";
 import { isUniqueViolation } from "./ingest.server";
+import { dueLanes, leaseOldestDue, postponeRow, renewRow, settleRow } from "./engines/job-row.server";
 
 /** A job a worker holds under lease. */
 export interface ClaimedJob {
@@ -30,9 +31,10 @@ export interface Settlement {
 
 /**
  * The engine behind the sync jobs. The SyncJob table stays the record the admin
- * and CLI read; an engine decides who runs what when. This one is the table
- * itself (SQLite or a single Postgres instance); a pg-boss engine for several
- * app instances can implement the same interface.
+ * and CLI read, and every writer makes a job due by writing its row; an engine
+ * decides who runs what when. Two engines: `tableQueue` below (SQLite, or one
+ * Postgres), and `pgBossQueue` (engines/pgboss-queue.server.ts) where
+ * DATABASE_URL is Postgres, for several app instances.
  *
  * The rules every engine keeps: at most one job in flight per shop and partner
  * (its lane) across every process; claims fair across lanes, so one shop's
@@ -52,16 +54,15 @@ export interface SyncQueue {
   settle(job: ClaimedJob, settlement: Settlement): Promise<boolean>;
   /** Releases a claimed job untouched, due at `runAt` (e.g. the partner is on hold). */
   postpone(job: ClaimedJob, runAt: Date): Promise<void>;
-  /** Says that due jobs were just queued, so waiting workers of this process look now instead of at their next poll. */
+  /** Says that due jobs were just queued, so waiting workers look now instead of at their next poll (of every process, where the engine can reach them). */
   announce(): void;
   /** Calls `listener` on each announce; answers the unsubscribe. */
   onAnnounce(listener: () => void): () => void;
+  /** Lets go of what the engine holds open (connections, listeners); after the worker stopped. */
+  close(): Promise<void>;
 }
 
-const DUE_STATUSES = ["pending", "retrying"];
-
-const dueWhere = (now: Date) => ({ status: { in: DUE_STATUSES }, nextRunAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] });
-
+/** The engine's own SyncLane rows lease each lane; the SyncJob row leases the job. */
 export function tableQueue(db: PrismaClient, leaseMs: number = policy.leaseMs): SyncQueue {
   const listeners = new Set<() => void>();
   const until = (now: Date) => new Date(now.getTime() + leaseMs);
@@ -82,48 +83,18 @@ export function tableQueue(db: PrismaClient, leaseMs: number = policy.leaseMs): 
     }
   }
 
-  const releaseLane = (job: ClaimedJob) =>
+  const releaseLane = (job: Pick<ClaimedJob, "shop" | "partner" | "leaseOwner">) =>
     db.syncLane.updateMany({ where: { shop: job.shop, partner: job.partner, leaseOwner: job.leaseOwner }, data: { leaseOwner: null, leaseUntil: null } });
 
   return {
     async claim(owner, limit, now) {
-      // One candidate per lane, the lane whose oldest due job waited longest first:
-      // a lane with 20,000 due jobs is one candidate, not 20,000.
-      const lanes = await db.syncJob.groupBy({
-        by: ["shop", "partner"],
-        where: dueWhere(now),
-        _min: { nextRunAt: true },
-        orderBy: { _min: { nextRunAt: "asc" } },
-        take: limit * 4,
-      });
       const claimed: ClaimedJob[] = [];
-      for (const { shop, partner } of lanes) {
+      for (const { shop, partner } of await dueLanes(db, now, limit * 4)) {
         if (claimed.length >= limit) break;
         if (!(await acquireLane(shop, partner, owner, now))) continue;
-        const job = await db.syncJob.findFirst({ where: { shop, partner, ...dueWhere(now) }, orderBy: { nextRunAt: "asc" } });
-        // Compare-and-set on the lease we saw: a worker whose lane lease ran out may still be settling.
-        const won = job
-          ? await db.syncJob.updateMany({
-              where: { id: job.id, leaseUntil: job.leaseUntil, leaseOwner: job.leaseOwner, status: { in: DUE_STATUSES } },
-              data: { leaseOwner: owner, leaseUntil: until(now) },
-            })
-          : { count: 0 };
-        if (!job || won.count !== 1) {
-          await db.syncLane.updateMany({ where: { shop, partner, leaseOwner: owner }, data: { leaseOwner: null, leaseUntil: null } });
-          continue;
-        }
-        claimed.push({
-          id: job.id,
-          shop: job.shop,
-          orderId: job.orderId,
-          partner: job.partner,
-          generation: job.generation,
-          attempts: job.attempts,
-          remoteId: job.remoteId,
-          lastSentHash: job.lastSentHash,
-          uncertain: job.uncertain,
-          leaseOwner: owner,
-        });
+        const job = await leaseOldestDue(db, shop, partner, owner, now, until(now));
+        if (job) claimed.push(job);
+        else await releaseLane({ shop, partner, leaseOwner: owner });
       }
       return claimed;
     },
@@ -131,50 +102,23 @@ export function tableQueue(db: PrismaClient, leaseMs: number = policy.leaseMs): 
     async renew(jobs, now) {
       const lost = new Set<string>();
       for (const job of jobs) {
-        const held = await db.syncJob.updateMany({ where: { id: job.id, leaseOwner: job.leaseOwner }, data: { leaseUntil: until(now) } });
+        const held = await renewRow(db, job, until(now));
         const lane = await db.syncLane.updateMany({ where: { shop: job.shop, partner: job.partner, leaseOwner: job.leaseOwner }, data: { leaseUntil: until(now) } });
-        if (held.count !== 1 || lane.count !== 1) lost.add(job.id);
+        if (!held || lane.count !== 1) lost.add(job.id);
       }
       return lost;
     },
 
     async settle(job, s) {
-      const accepted = s.accepted
-        ? { remoteId: s.accepted.remoteId ?? job.remoteId, lastSentHash: s.accepted.hash, ...(s.accepted.body !== undefined ? { lastSentBody: s.accepted.body } : {}) }
-        : {};
-      const released = { leaseOwner: null, leaseUntil: null };
       try {
-        const full = await db.syncJob.updateMany({
-          where: { id: job.id, generation: job.generation, leaseOwner: job.leaseOwner },
-          data: {
-            ...accepted,
-            status: s.status,
-            attempts: s.attempts,
-            nextRunAt: s.nextRunAt,
-            lastError: s.lastError,
-            uncertain: s.uncertain,
-            lastAttemptAt: s.attemptAt,
-            ...(s.status === "synced" ? { syncedAt: s.attemptAt } : {}),
-            ...released,
-          },
-        });
-        if (full.count === 1) return true;
-        // Newer work arrived: keep it pending, but remember what the partner accepted.
-        const mine = await db.syncJob.updateMany({
-          where: { id: job.id, leaseOwner: job.leaseOwner },
-          data: { ...accepted, uncertain: s.uncertain, lastAttemptAt: s.attemptAt, ...released },
-        });
-        // The lease was lost: another worker owns the job now. What the partner
-        // accepted is still true, and is what keeps that worker from sending it twice.
-        if (mine.count === 0 && s.accepted) await db.syncJob.updateMany({ where: { id: job.id }, data: accepted });
-        return false;
+        return await settleRow(db, job, s);
       } finally {
         await releaseLane(job);
       }
     },
 
     async postpone(job, runAt) {
-      await db.syncJob.updateMany({ where: { id: job.id, leaseOwner: job.leaseOwner }, data: { nextRunAt: runAt, leaseOwner: null, leaseUntil: null } });
+      await postponeRow(db, job, runAt);
       await releaseLane(job);
     },
 
@@ -185,6 +129,10 @@ export function tableQueue(db: PrismaClient, leaseMs: number = policy.leaseMs): 
     onAnnounce(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+
+    async close() {
+      listeners.clear();
     },
   };
 }

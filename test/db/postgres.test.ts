@@ -4,13 +4,12 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Session } from "@shopify/shopify-api";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
-import type { PrismaClient } from "@prisma/client";
 import { createAppContext, type AppContext } from "~/context.server";
 import { createDb } from "~/db.server";
 import { silentLogger } from "~/logger";
 import { handleWebhook } from "~/sync/webhook.server";
-import { tableQueue, type ClaimedJob } from "~/sync/queue.server";
 import { startWorker } from "~/sync/worker.server";
+import { LANE_QUEUE, type PgBossQueue } from "~/sync/engines/pgboss-queue.server";
 import { fixtureNames, loadFixture } from "../fixtures/shopify";
 import { testEnv, TEST_SECRET } from "../support/harness";
 import { runPrisma, startTestPostgres, type PrismaCliResult, type TestPostgres } from "../support/postgres";
@@ -45,6 +44,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await ctx?.runner.queue.close();
   await ctx?.db.$disconnect();
   await tf?.close();
   await admin?.close();
@@ -66,7 +66,7 @@ function webhookRequest(topic: string, body: string, eventId?: string): Request 
   const signed = signWebhook({ topic, shop: SHOP, body, secret: TEST_SECRET, eventId });
   return new Request(`http://127.0.0.1/webhooks/${topic}`, { method: "POST", headers: signed.headers, body: signed.body });
 }
-const deliver = (request: Request) => handleWebhook(request, { db: ctx.db, shopify: ctx.shopify, logger: silentLogger });
+const deliver = (request: Request) => handleWebhook(request, { db: ctx.db, shopify: ctx.shopify, logger: silentLogger, queued: () => ctx.runner.queue.announce() });
 
 describe("Postgres migrations", () => {
   it("prisma migrate deploy applies every committed Postgres migration and creates a table per model", async () => {
@@ -107,21 +107,34 @@ describe("Postgres migrations", () => {
 });
 
 describe("the sync pipeline on Postgres", () => {
-  it("a signed order webhook becomes a job that the worker syncs to TestFreaks", async () => {
+  it("a signed order webhook becomes a job that the worker syncs to TestFreaks, on the engine the app picks for Postgres: pg-boss", async () => {
     await installShopWithPartners(ctx.db, ctx.keyring, { second: false });
+    const queue = ctx.runner.queue as PgBossQueue;
+    expect(queue.boss).toBeDefined();
+    // An idle worker, polling once an hour: only the webhook's announce can wake it in time.
+    const worker = startWorker(ctx.runner, { pollIntervalMs: 60 * 60_000 });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500));
 
-    const answer = await deliver(webhookRequest("orders/updated", loadFixture("orders-updated.tracking-delivered-usd")));
-    expect(answer.status).toBe(200);
-    expect((await ctx.db.syncJob.findFirstOrThrow({ where: { shop: SHOP } })).status).toBe("pending");
+      const answer = await deliver(webhookRequest("orders/updated", loadFixture("orders-updated.tracking-delivered-usd")));
+      expect(answer.status).toBe(200);
 
-    const worker = startWorker(ctx.runner, { loop: false });
-    await worker.runDue();
-    await worker.stop();
+      const deadline = Date.now() + 10_000;
+      while ((await ctx.db.syncJob.findFirstOrThrow({ where: { shop: SHOP, partner: "testfreaks" } })).status !== "synced") {
+        if (Date.now() > deadline) throw new Error("the job never synced");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await worker.stop();
+    }
 
     const job = await ctx.db.syncJob.findFirstOrThrow({ where: { shop: SHOP, partner: "testfreaks" } });
     expect([job.status, job.attempts, job.remoteId, job.leaseOwner]).toEqual(["synced", 1, "#23301", null]);
     const attempts = await ctx.db.syncAttempt.findMany({ where: { shop: SHOP } });
     expect(attempts.map((a) => [a.outcome, a.httpStatus])).toEqual([["synced", 200]]);
+    // pg-boss ran the lane, and the settle let it go.
+    const lanes = await queue.boss.findJobs<{ shop: string; partner: string }>(LANE_QUEUE, { data: { shop: SHOP, partner: "testfreaks" } });
+    expect(lanes.map((l) => l.state)).toEqual(["completed"]);
     // What the partner stored came from the snapshot read back from Postgres.
     const stored = tf.state.orders.find((o) => o.id === "#23301");
     expect(stored?.items[0]?.delivery_date).toBe("2021-02-22");
@@ -140,102 +153,6 @@ describe("the sync pipeline on Postgres", () => {
       ["reverb", "pending"],
       ["testfreaks", "pending"],
     ]);
-  });
-});
-
-describe("the table queue on Postgres", () => {
-  const LEASE_MS = 60_000;
-  let claimers: PrismaClient[] = [];
-
-  beforeAll(() => {
-    // Three app instances: each its own client and connection pool.
-    claimers = [createDb(url), createDb(url), createDb(url)];
-  });
-  afterAll(async () => {
-    await Promise.all(claimers.map((c) => c.$disconnect()));
-  });
-
-  /** `count` due jobs, each in a lane of its own (one shop each), unless `lanes` says how many shops share them. */
-  async function dueJobs(count: number, at: Date, lanes = count): Promise<string[]> {
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const job = await ctx.db.syncJob.create({ data: { shop: `${i % lanes}-${SHOP}`, orderId: String(1000 + i), partner: "testfreaks", nextRunAt: new Date(at.getTime() - 1000 + i) } });
-      ids.push(job.id);
-    }
-    return ids;
-  }
-
-  /** All claimers claim at once, round after round, until nothing is left: who got what. */
-  async function claimRace(now: Date, owners: string[]): Promise<ClaimedJob[]> {
-    const queues = claimers.map((db) => tableQueue(db, LEASE_MS));
-    const claimed: ClaimedJob[] = [];
-    for (;;) {
-      const round = await Promise.all(queues.map((q, i) => q.claim(owners[i]!, 4, now)));
-      if (round.every((batch) => batch.length === 0)) return claimed;
-      claimed.push(...round.flat());
-    }
-  }
-
-  it("3 concurrent claimers never claim the same job twice, and together claim every due job", async () => {
-    const now = new Date();
-    const ids = await dueJobs(30, now);
-
-    const claimed = await claimRace(now, ["a", "b", "c"]);
-
-    const claimedIds = claimed.map((j) => j.id);
-    expect(claimedIds).toHaveLength(new Set(claimedIds).size);
-    expect(claimedIds.sort()).toEqual([...ids].sort());
-    // The lease in the table names the claimer that was told it won.
-    const rows = await ctx.db.syncJob.findMany({ select: { id: true, leaseOwner: true } });
-    const owner = new Map(rows.map((r) => [r.id, r.leaseOwner]));
-    for (const job of claimed) expect(owner.get(job.id)).toBe(job.leaseOwner);
-  });
-
-  it("a job whose lease ran out (its worker died) is claimed again, once", async () => {
-    const now = new Date();
-    const ids = await dueJobs(6, now);
-    await claimRace(now, ["dead-1", "dead-2", "dead-3"]);
-
-    expect(await claimRace(new Date(now.getTime() + LEASE_MS - 1), ["d", "e", "f"])).toEqual([]);
-    const reclaimed = await claimRace(new Date(now.getTime() + LEASE_MS + 1), ["d", "e", "f"]);
-
-    expect(reclaimed.map((j) => j.id).sort()).toEqual([...ids].sort());
-  });
-
-  it("one job per shop and partner at a time across claimers: a lane's next job only after its first is settled", async () => {
-    const now = new Date();
-    const ids = await dueJobs(6, now, 2);
-    const queues = claimers.map((db) => tableQueue(db, LEASE_MS));
-
-    const first = await claimRace(now, ["a", "b", "c"]);
-    expect(first.map((j) => j.shop).sort()).toEqual([`0-${SHOP}`, `1-${SHOP}`]);
-    expect(first.map((j) => j.id).sort()).toEqual([ids[0], ids[1]].sort());
-
-    const settled = { status: "synced" as const, attempts: 1, nextRunAt: now, lastError: null, uncertain: false, attemptAt: now };
-    const owner = queues[["a", "b", "c"].indexOf(first[0]!.leaseOwner)]!;
-    expect(await owner.settle(first[0]!, settled)).toBe(true);
-    const next = await claimRace(now, ["a", "b", "c"]);
-    expect(next.map((j) => j.id)).toEqual([ids[2]]);
-  });
-
-  it("a renewed lease keeps the job; only its owner settles it", async () => {
-    const now = new Date();
-    await dueJobs(1, now);
-    const [a, b] = claimers.map((db) => tableQueue(db, LEASE_MS));
-    const [job] = await a!.claim("a", 1, now);
-
-    const later = new Date(now.getTime() + LEASE_MS - 1000);
-    expect(await a!.renew([job!], later)).toEqual(new Set());
-    expect(await b!.claim("b", 1, new Date(now.getTime() + LEASE_MS + 1000))).toEqual([]);
-
-    // Not renewed past its new lease: b takes it, and a's late settlement writes nothing but what the partner accepted.
-    const [taken] = await b!.claim("b", 1, new Date(later.getTime() + LEASE_MS + 1));
-    expect(taken?.id).toBe(job!.id);
-    expect(await a!.renew([job!], later)).toEqual(new Set([job!.id]));
-    const late = { status: "failed" as const, attempts: 1, nextRunAt: now, lastError: "late", uncertain: false, attemptAt: now, accepted: { remoteId: "R-1", hash: "h1", at: now } };
-    expect(await a!.settle(job!, late)).toBe(false);
-    const row = await ctx.db.syncJob.findUniqueOrThrow({ where: { id: job!.id } });
-    expect([row.status, row.lastError, row.leaseOwner, row.remoteId, row.lastSentHash]).toEqual(["pending", null, "b", "R-1", "h1"]);
   });
 });
 

@@ -1,8 +1,7 @@
-// The scheduling rules of the table queue and the worker, on SQLite: fair
-// across shops, one request in flight per shop and partner across processes,
-// leases renewed while a job works and settled only by their owner.
+// The worker on the table engine, on SQLite: leases renewed while a job works,
+// a lost lease stops the job's partner calls, a webhook wakes an idle worker.
+// The queue's own rules, for every engine, are in queue-contract.ts.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createDb } from "~/db.server";
 import { tableQueue } from "~/sync/queue.server";
 import { runJob } from "~/sync/run-job.server";
 import { startWorker } from "~/sync/worker.server";
@@ -16,36 +15,6 @@ beforeEach(async () => {
 afterEach(async () => p.close());
 
 const db = () => p.h.ctx.db;
-
-async function dueJobs(shop: string, count: number, at: Date) {
-  for (let i = 0; i < count; i++) {
-    await db().syncJob.create({ data: { shop, orderId: `${shop}-${i}`, partner: "testfreaks", nextRunAt: new Date(at.getTime() - 60_000 + i) } });
-  }
-}
-
-describe("the table queue", () => {
-  it("is fair across shops: one shop's backlog in a lane does not hold back another shop's new order", async () => {
-    const now = new Date();
-    await dueJobs("flash-sale.myshopify.com", 200, now);
-    await db().syncJob.create({ data: { shop: "quiet.myshopify.com", orderId: "q-1", partner: "testfreaks", nextRunAt: now } });
-
-    const claimed = await tableQueue(db()).claim("w1", 4, now);
-
-    expect(claimed.map((j) => j.shop).sort()).toEqual(["flash-sale.myshopify.com", "quiet.myshopify.com"]);
-  });
-
-  it("gives one job of a lane at a time, across processes (two clients on one SQLite file)", async () => {
-    const now = new Date();
-    await dueJobs(SHOP, 5, now);
-    const second = createDb(p.h.store.url);
-    try {
-      const [a, b] = await Promise.all([tableQueue(db()).claim("process-a", 4, now), tableQueue(second).claim("process-b", 4, now)]);
-      expect(a.length + b.length).toBe(1);
-    } finally {
-      await second.$disconnect();
-    }
-  });
-});
 
 describe("leases", () => {
   it("a lease shorter than a slow partner's answer still gives exactly one partner request", async () => {
