@@ -8,6 +8,8 @@ import { appContext } from "./app/context.server";
 import { prepareDatabase } from "./app/db.server";
 import { ConfigError } from "./app/config.server";
 import { startWorker } from "./app/sync/worker.server";
+import { startInboxSweeper } from "./app/sync/inbox.server";
+import { webhookEndpoint } from "./app/sync/webhook-endpoint.server";
 
 async function main() {
   const ctx = appContext();
@@ -18,15 +20,18 @@ async function main() {
   await prepareDatabase(ctx.db, ctx.env.DATABASE_URL);
   const app = express();
   app.disable("x-powered-by");
+  app.post("/webhooks/*", webhookEndpoint(ctx));
   app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build: await import(buildPath) }));
   const server = app.listen(ctx.env.PORT, () => ctx.logger.info("app listening", { port: ctx.env.PORT, worker: ctx.env.WORKER }));
   const worker = ctx.env.WORKER === "on" ? startWorker(ctx.runner, { concurrency: ctx.env.WORKER_CONCURRENCY }) : null;
+  const stopSweeper = startInboxSweeper(ctx.inbox);
 
   const shutdown = async (signal: string) => {
     ctx.logger.info("shutting down", { signal });
     server.close();
+    stopSweeper();
     await worker?.stop();
     // pg-boss's pool and its LISTEN connection (Postgres); nothing on SQLite.
     await ctx.runner.queue.close();

@@ -11,6 +11,7 @@ import { databaseFlavour } from "./db.url";
 import type { RunnerDeps } from "./sync/run-job.server";
 import { shopifyProductLookup } from "./shopify/products.server";
 import { createOfflineAccess, type OfflineAccess } from "./shopify/offline-access.server";
+import { createInbox, type Inbox } from "./sync/inbox.server";
 
 /** Everything the app's routes, worker and CLI share, built once per process from the environment. */
 export interface AppContext {
@@ -22,6 +23,8 @@ export interface AppContext {
   runner: RunnerDeps;
   /** Each shop's offline token, renewed before the worker's Admin API calls. */
   offlineAccess: OfflineAccess;
+  /** The webhook inbox: group-committed appends, merged into orders right after. */
+  inbox: Inbox;
 }
 
 export function createAppContext(source: Record<string, string | undefined> = process.env, db?: PrismaClient): AppContext {
@@ -53,7 +56,9 @@ export function createAppContext(source: Record<string, string | undefined> = pr
       return runner.logger;
     },
   });
-  return { env, db: database, keyring, shopify, logger, runner, offlineAccess };
+  // A merge that queued jobs wakes this process's idle worker at once.
+  const inbox = createInbox(database, logger, { queued: () => runner.queue.announce() });
+  return { env, db: database, keyring, shopify, logger, runner, offlineAccess, inbox };
 }
 
 /**

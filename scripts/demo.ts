@@ -175,7 +175,9 @@ async function settle(databaseUrl: string) {
   const db = createDb(databaseUrl);
   try {
     return await waitFor("every job to settle", SETTLE_TIMEOUT_MS, async () => {
-      const open = await db.syncJob.count({ where: { shop: SHOP, OR: [{ status: { in: ["pending", "retrying"] } }, { leaseOwner: { not: null } }] } });
+      // Deliveries still in the inbox become jobs in a moment: not settled yet.
+      const merging = await db.webhookEvent.count({ where: { shop: SHOP, processedAt: null, outcome: null } });
+      const open = merging + (await db.syncJob.count({ where: { shop: SHOP, OR: [{ status: { in: ["pending", "retrying"] } }, { leaseOwner: { not: null } }] } }));
       if (open > 0) return null;
       const jobs = await db.syncJob.findMany({ where: { shop: SHOP }, orderBy: [{ orderId: "asc" }, { partner: "asc" }] });
       const names = new Map((await db.orderSnapshot.findMany({ where: { shop: SHOP } })).map((s) => [s.orderId, s.orderName]));

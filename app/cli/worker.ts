@@ -3,13 +3,17 @@ import { appContext } from "~/context.server";
 import { prepareDatabase } from "~/db.server";
 import { ConfigError } from "~/config.server";
 import { startWorker } from "~/sync/worker.server";
+import { startInboxSweeper } from "~/sync/inbox.server";
 
 try {
   const ctx = appContext();
   await prepareDatabase(ctx.db, ctx.env.DATABASE_URL);
   const worker = startWorker(ctx.runner, { concurrency: ctx.env.WORKER_CONCURRENCY });
+  // Deliveries a web process appended but did not merge (it stopped in between).
+  const stopSweeper = startInboxSweeper(ctx.inbox);
   ctx.logger.info("worker started", { id: worker.id });
   const stop = async () => {
+    stopSweeper();
     await worker.stop();
     await ctx.runner.queue.close();
     await ctx.db.$disconnect();

@@ -6,5 +6,5 @@ import { handleWebhook } from "~/sync/webhook.server";
 // the topic comes from the signed X-Shopify-Topic header, not from the path.
 export const action = ({ request }: ActionFunctionArgs) => {
   const ctx = appContext();
-  return handleWebhook(request, { ...ctx, maxBodyBytes: ctx.env.WEBHOOK_MAX_BYTES, queued: () => ctx.runner.queue.announce() });
+  return handleWebhook(request, { ...ctx, maxBodyBytes: ctx.env.WEBHOOK_MAX_BYTES });
 };

@@ -42,7 +42,14 @@ export async function redactCustomer(db: PrismaClient, shop: string, payload: z.
       const redacted = redactSnapshotPii(JSON.parse(row.payload) as OrderSnapshot);
       await tx.orderSnapshot.update({ where: { id: row.id }, data: { payload: JSON.stringify(redacted), email: null } });
     }
-    const orderIds = snapshots.map((s) => s.orderId);
+    const orderIds = [...new Set([...snapshots.map((s) => s.orderId), ...orders_to_redact])];
+    // The inbox keeps each delivery's order as it came: those copies are erased too
+    // (fulfillment deliveries carry no personal data).
+    const deliveries = await tx.webhookEvent.findMany({ where: { shop, orderId: { in: orderIds }, topic: { startsWith: "orders/" }, payload: { not: null } } });
+    for (const row of deliveries) {
+      const redacted = redactSnapshotPii(JSON.parse(row.payload!) as OrderSnapshot);
+      await tx.webhookEvent.update({ where: { id: row.id }, data: { payload: JSON.stringify(redacted) } });
+    }
     const jobs = await tx.syncJob.findMany({ where: { shop, orderId: { in: orderIds } }, select: { id: true } });
     await tx.syncJob.updateMany({ where: { shop, orderId: { in: orderIds } }, data: { lastSentBody: null } });
     // Partner messages can quote what we sent (an email in a validation error).

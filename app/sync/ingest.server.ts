@@ -1,25 +1,28 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
-import { extractFulfillment, extractOrderSnapshot, mergeFulfillment, type OrderSnapshot } from "~/orders/snapshot";
+import { extractFulfillment, extractOrderSnapshot } from "~/orders/snapshot";
 import { PARTNERS, type PartnerId } from "~/connectors/types";
 import { connectors } from "~/connectors/registry";
 import { merchantPausedReason } from "./partner-config.server";
-import type { Logger } from "~/logger";
 import { FULFILLMENT_TOPICS, ORDER_TOPICS, type Topic } from "./topics";
 
-export type IngestResult =
-  | { outcome: "recorded"; orderId: string; jobs: number }
-  | { outcome: "duplicate" }
-  | { outcome: "stale"; orderId: string }
-  | { outcome: "unknown_order"; orderId: string }
-  | { outcome: "invalid"; error: string };
+/** A delivery's body, validated: what the inbox keeps of it, or why it cannot be read. */
+export type ValidatedDelivery = { ok: true; orderId: string; payload: string } | { ok: false; error: string };
 
-export interface OrderWebhook {
-  shop: string;
-  topic: Topic;
-  /** X-Shopify-Event-Id, else X-Shopify-Webhook-Id. */
-  eventId: string;
-  /** Parsed losslessly (ids as strings above 2^53). */
-  body: unknown;
+/**
+ * Validates an order or fulfillment webhook body before anything is stored: a
+ * malformed body is refused, not recorded. Keeps only the fields the mapping
+ * reads (the snapshot, or the fulfillment with its order id).
+ */
+export function validateDelivery(topic: Topic, body: unknown): ValidatedDelivery {
+  if ((ORDER_TOPICS as readonly string[]).includes(topic)) {
+    const order = extractOrderSnapshot(body);
+    return order.ok ? { ok: true, orderId: order.snapshot.orderId, payload: JSON.stringify(order.snapshot) } : order;
+  }
+  if ((FULFILLMENT_TOPICS as readonly string[]).includes(topic)) {
+    const fulfillment = extractFulfillment(body);
+    return fulfillment.ok ? { ok: true, orderId: fulfillment.orderId, payload: JSON.stringify(fulfillment.fulfillment) } : fulfillment;
+  }
+  throw new Error(`validateDelivery does not take ${topic}`);
 }
 
 type Tx = Prisma.TransactionClient;
@@ -27,74 +30,6 @@ type Tx = Prisma.TransactionClient;
 export function isUniqueViolation(error: unknown): boolean {
   // By code, not instanceof: the SQLite and Postgres clients are generated apart (db.server.ts).
   return (error instanceof Prisma.PrismaClientKnownRequestError || (error as { name?: string })?.name === "PrismaClientKnownRequestError") && (error as { code?: string }).code === "P2002";
-}
-
-/**
- * Records one order or fulfillment webhook durably, in one transaction: the
- * event (deduplicated by shop + event id), the order snapshot (never older than
- * the one stored) and one due sync job per enabled partner. The caller answers
- * 200 only after this returns; if it throws, Shopify must be told to retry.
- */
-export async function ingestOrderWebhook(db: PrismaClient, webhook: OrderWebhook, logger: Logger): Promise<IngestResult> {
-  const isOrder = (ORDER_TOPICS as readonly string[]).includes(webhook.topic);
-  const isFulfillment = (FULFILLMENT_TOPICS as readonly string[]).includes(webhook.topic);
-  if (!isOrder && !isFulfillment) throw new Error(`ingestOrderWebhook does not take ${webhook.topic}`);
-
-  // Validate before opening the transaction: a malformed body is refused, not recorded.
-  const order = isOrder ? extractOrderSnapshot(webhook.body) : null;
-  const fulfillment = isFulfillment ? extractFulfillment(webhook.body) : null;
-  if (order && !order.ok) return { outcome: "invalid", error: order.error };
-  if (fulfillment && !fulfillment.ok) return { outcome: "invalid", error: fulfillment.error };
-
-  try {
-    return await db.$transaction(async (tx) => {
-      const orderId = order?.ok ? order.snapshot.orderId : fulfillment!.ok ? fulfillment!.orderId : "";
-      await tx.webhookEvent.create({ data: { shop: webhook.shop, eventId: webhook.eventId, topic: webhook.topic, orderId } });
-
-      const stored = await tx.orderSnapshot.findUnique({ where: { shop_orderId: { shop: webhook.shop, orderId } } });
-      const previous = stored ? (JSON.parse(stored.payload) as OrderSnapshot) : null;
-      let next: OrderSnapshot;
-      if (order?.ok) {
-        // Shopify does not deliver in order: an older payload must not undo a newer one.
-        if (previous && Date.parse(order.snapshot.updatedAt) < Date.parse(previous.updatedAt)) return { outcome: "stale", orderId };
-        next = order.snapshot;
-      } else if (fulfillment?.ok) {
-        if (!previous) {
-          // Nothing to merge into (the order predates the install, or its create is still in flight).
-          logger.warn("fulfillment for an order we have not seen", { shop: webhook.shop, orderId });
-          return { outcome: "unknown_order", orderId };
-        }
-        next = mergeFulfillment(previous, fulfillment.fulfillment);
-        if (JSON.stringify(next) === JSON.stringify(previous)) return { outcome: "stale", orderId };
-      } else {
-        throw new Error("unreachable");
-      }
-
-      await tx.orderSnapshot.upsert({
-        where: { shop_orderId: { shop: webhook.shop, orderId } },
-        create: snapshotRow(webhook.shop, next),
-        update: snapshotRow(webhook.shop, next),
-      });
-      const jobs = await ensureJobs(tx, webhook.shop, orderId);
-      return { outcome: "recorded", orderId, jobs };
-    });
-  } catch (error) {
-    // A concurrent delivery of the same event won the insert: nothing more to do.
-    if (isUniqueViolation(error)) return { outcome: "duplicate" };
-    throw error;
-  }
-}
-
-function snapshotRow(shop: string, snapshot: OrderSnapshot) {
-  return {
-    shop,
-    orderId: snapshot.orderId,
-    orderName: snapshot.orderName,
-    payload: JSON.stringify(snapshot),
-    shopifyUpdatedAt: new Date(snapshot.updatedAt),
-    customerId: snapshot.customerId,
-    email: snapshot.email,
-  };
 }
 
 /**

@@ -3,7 +3,8 @@ import { parseJsonLossless } from "~/orders/json";
 import type { Logger } from "~/logger";
 import type { ShopifyApp } from "~/shopify.server";
 import { customersRedactSchema, dataRequestSchema, handleUninstall, isInstalled, recordDataRequest, redactCustomer, redactShop, scopesUpdateSchema, updateGrantedScopes } from "./compliance.server";
-import { ingestOrderWebhook } from "./ingest.server";
+import { validateDelivery } from "./ingest.server";
+import type { Inbox } from "./inbox.server";
 import { normalizeTopic } from "./topics";
 
 export interface WebhookDeps {
@@ -12,8 +13,10 @@ export interface WebhookDeps {
   logger: Logger;
   /** Bodies larger than this are refused with 413 before they are read whole (WEBHOOK_MAX_BYTES). */
   maxBodyBytes?: number;
-  /** Told when a webhook queued due jobs (the in-process worker then looks at once). */
-  queued?: () => void;
+  /** Where order and fulfillment deliveries are appended before the answer. */
+  inbox: Pick<Inbox, "append" | "drain" | "drainSoon">;
+  /** Tests only: merge the inbox before answering, so the answer means "jobs queued". */
+  mergeBeforeAnswer?: boolean;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -106,14 +109,17 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
           deps.logger.warn("webhook for a shop that does not have the app: not stored", { shop, topic, eventId });
           return text(200, "ignored: the app is not installed on this shop");
         }
-        const result = await ingestOrderWebhook(deps.db, { shop, topic, eventId, body }, deps.logger);
-        if (result.outcome === "invalid") {
-          deps.logger.warn("webhook refused: malformed body", { shop, topic, eventId, error: result.error });
-          return text(400, `The ${topic} body is not a Shopify payload we can read: ${result.error}`);
+        const delivery = validateDelivery(topic, body);
+        if (!delivery.ok) {
+          deps.logger.warn("webhook refused: malformed body", { shop, topic, eventId, error: delivery.error });
+          return text(400, `The ${topic} body is not a Shopify payload we can read: ${delivery.error}`);
         }
-        deps.logger.info("webhook recorded", { shop, topic, eventId, ...result });
-        if (result.outcome === "recorded" && result.jobs > 0) deps.queued?.();
-        return text(200, result.outcome);
+        // One durable write, shared with the deliveries arriving meanwhile; the merge into
+        // the order and the jobs follow right after the answer (inbox.server.ts).
+        const outcome = await deps.inbox.append({ shop, eventId, topic, orderId: delivery.orderId, payload: delivery.payload });
+        if (deps.mergeBeforeAnswer) await deps.inbox.drain();
+        else deps.inbox.drainSoon();
+        return text(200, outcome);
       }
     }
   } catch (error) {

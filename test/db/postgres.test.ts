@@ -66,7 +66,7 @@ function webhookRequest(topic: string, body: string, eventId?: string): Request 
   const signed = signWebhook({ topic, shop: SHOP, body, secret: TEST_SECRET, eventId });
   return new Request(`http://127.0.0.1/webhooks/${topic}`, { method: "POST", headers: signed.headers, body: signed.body });
 }
-const deliver = (request: Request) => handleWebhook(request, { db: ctx.db, shopify: ctx.shopify, logger: silentLogger, queued: () => ctx.runner.queue.announce() });
+const deliver = (request: Request) => handleWebhook(request, { db: ctx.db, shopify: ctx.shopify, logger: silentLogger, inbox: ctx.inbox, mergeBeforeAnswer: true });
 
 describe("Postgres migrations", () => {
   it("prisma migrate deploy applies every committed Postgres migration and creates a table per model", async () => {

@@ -29,8 +29,10 @@ export async function shopifySends(e2e: E2E, shop: string, topic: string, fixtur
 export async function settled(e2e: E2E, shop: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    // Deliveries still in the inbox become jobs in a moment: not settled yet.
+    const merging = await e2e.db.webhookEvent.count({ where: { shop, processedAt: null, outcome: null } });
     const open = await e2e.db.syncJob.count({ where: { shop, OR: [{ status: { in: ["pending", "retrying"] } }, { leaseOwner: { not: null } }] } });
-    if (open === 0) return e2e.db.syncJob.findMany({ where: { shop }, orderBy: [{ orderId: "asc" }, { partner: "asc" }] });
+    if (open === 0 && merging === 0) return e2e.db.syncJob.findMany({ where: { shop }, orderBy: [{ orderId: "asc" }, { partner: "asc" }] });
     if (Date.now() > deadline) throw new Error(`jobs of ${shop} did not settle in ${timeoutMs / 1000}s:\n${e2e.appLog().slice(-3000)}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -27,7 +27,12 @@ export interface Harness {
 }
 
 /** The app's context on a fresh SQLite file, with its webhook endpoint on a loopback port. */
-export async function startHarness(env: Record<string, string | undefined> = {}): Promise<Harness> {
+/**
+ * `mergeBeforeAnswer` (default true): the webhook endpoint merges its inbox before
+ * answering, so a test reads the snapshot and jobs right after the 200; false
+ * answers as production does, before the merge.
+ */
+export async function startHarness(env: Record<string, string | undefined> = {}, options: { mergeBeforeAnswer?: boolean } = {}): Promise<Harness> {
   const store = await createTestDb();
   const ctx = createAppContext(testEnv({ DATABASE_URL: store.url, ...env }), store.db);
   ctx.logger = silentLogger;
@@ -38,7 +43,7 @@ export async function startHarness(env: Record<string, string | undefined> = {})
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
     const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: req.method === "POST" ? Buffer.concat(chunks) : undefined });
-    const response = req.url?.startsWith("/webhooks/") ? await handleWebhook(request, { db: ctx.db, shopify: ctx.shopify, logger: silentLogger, maxBodyBytes: ctx.env.WEBHOOK_MAX_BYTES, queued: () => ctx.runner.queue.announce() }) : new Response("not found", { status: 404 });
+    const response = req.url?.startsWith("/webhooks/") ? await handleWebhook(request, { db: ctx.db, shopify: ctx.shopify, logger: silentLogger, maxBodyBytes: ctx.env.WEBHOOK_MAX_BYTES, inbox: ctx.inbox, mergeBeforeAnswer: options.mergeBeforeAnswer ?? true }) : new Response("not found", { status: 404 });
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
   });

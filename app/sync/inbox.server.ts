@@ -1,0 +1,282 @@
+// The webhook inbox. Shopify's answer waits for one durable write and nothing
+// else: a delivery is validated, appended to the inbox (WebhookEvent) together
+// with the other deliveries that arrived meanwhile, in one transaction (a group
+// commit: one SQLite write for many requests), and answered. Merging it into its
+// order's snapshot and fanning out the sync jobs happens right after, per order,
+// as a compare-and-set on the snapshot's version: two processes merging
+// deliveries of one order can neither lose one nor let an older one win, in
+// whatever order they arrived. A fulfillment whose order is not known yet waits
+// in the inbox until the order arrives.
+import type { PrismaClient } from "@prisma/client";
+import { mergeFulfillment, type OrderSnapshot, type SnapshotFulfillment } from "~/orders/snapshot";
+import type { Logger } from "~/logger";
+import { ensureJobs, isUniqueViolation, validateDelivery } from "./ingest.server";
+import type { Topic } from "./topics";
+
+/** A validated delivery, as the inbox keeps it. */
+export interface Delivery {
+  shop: string;
+  /** X-Shopify-Event-Id, else X-Shopify-Webhook-Id. */
+  eventId: string;
+  topic: Topic;
+  orderId: string;
+  /** The snapshot (order topics) or the fulfillment (fulfillment topics), as JSON text. */
+  payload: string;
+}
+
+export type AppendOutcome = "accepted" | "duplicate";
+
+export interface Inbox {
+  /** Resolves once the delivery is durably in the inbox (or was already): then Shopify may be answered. */
+  append(delivery: Delivery): Promise<AppendOutcome>;
+  /** Merges what waits in the inbox; resolves with the number of orders whose jobs were queued. Runs once at a time per process. */
+  drain(): Promise<number>;
+  /** Starts a drain soon, after the current one (deliveries just appended). */
+  drainSoon(): void;
+}
+
+export interface InboxOptions {
+  /** Most deliveries in one group commit. */
+  maxBatch?: number;
+  /** Told when a drain queued due jobs (wakes the worker). */
+  queued?: () => void;
+  now?: () => Date;
+}
+
+/** Rank of an order topic at equal updated_at: the later state of the order wins. */
+const TOPIC_RANK: Record<string, number> = { "orders/create": 0, "orders/updated": 1, "orders/cancelled": 2 };
+const isFulfillmentTopic = (topic: string) => topic.startsWith("fulfillments/");
+
+export function createInbox(db: PrismaClient, logger: Logger, { maxBatch = 256, queued, now = () => new Date() }: InboxOptions = {}): Inbox {
+  let waiting: { delivery: Delivery; resolve: (outcome: AppendOutcome) => void; reject: (error: unknown) => void }[] = [];
+  let committing: Promise<void> | null = null;
+
+  /** One transaction for every delivery that arrived while the previous one committed. */
+  async function commitWaiting(): Promise<void> {
+    while (waiting.length > 0) {
+      const batch = waiting.slice(0, maxBatch);
+      waiting = waiting.slice(batch.length);
+      try {
+        const outcomes = await appendBatch(db, batch.map((w) => w.delivery), now());
+        batch.forEach((w, i) => w.resolve(outcomes[i]!));
+      } catch (error) {
+        for (const w of batch) w.reject(error);
+      }
+    }
+    committing = null;
+  }
+
+  let draining: Promise<number> | null = null;
+  let again = false;
+  const drain = (): Promise<number> => {
+    if (draining) {
+      again = true;
+      return draining;
+    }
+    draining = (async () => {
+      let queuedOrders = 0;
+      do {
+        again = false;
+        queuedOrders += await drainPending(db, logger, now);
+      } while (again);
+      return queuedOrders;
+    })().finally(() => (draining = null));
+    return draining.then((count) => {
+      if (count > 0) queued?.();
+      return count;
+    });
+  };
+
+  return {
+    append(delivery) {
+      const appended = new Promise<AppendOutcome>((resolve, reject) => waiting.push({ delivery, resolve, reject }));
+      committing ??= Promise.resolve().then(commitWaiting);
+      return appended;
+    },
+    drain,
+    drainSoon() {
+      void drain().catch((error) => logger.error("inbox could not be merged; it is retried at the next delivery or worker poll", { error: String(error) }));
+    },
+  };
+}
+
+/** Appends deliveries in one transaction; answers each one's outcome (a redelivered event is a duplicate). */
+async function appendBatch(db: PrismaClient, deliveries: Delivery[], receivedAt: Date): Promise<AppendOutcome[]> {
+  const key = (d: { shop: string; eventId: string }) => `${d.shop}\u0000${d.eventId}`;
+  const firstOfKey = new Map<string, number>();
+  deliveries.forEach((d, i) => firstOfKey.has(key(d)) || firstOfKey.set(key(d), i));
+  const fresh = async () => {
+    const known = await db.webhookEvent.findMany({
+      where: { OR: deliveries.map((d) => ({ shop: d.shop, eventId: d.eventId })) },
+      select: { shop: true, eventId: true },
+    });
+    const stored = new Set(known.map(key));
+    return deliveries.filter((d, i) => firstOfKey.get(key(d)) === i && !stored.has(key(d)));
+  };
+  const row = (d: Delivery) => ({ shop: d.shop, eventId: d.eventId, topic: d.topic, orderId: d.orderId, payload: d.payload, receivedAt });
+  let inserted: Delivery[];
+  try {
+    inserted = await fresh();
+    if (inserted.length > 0) await db.webhookEvent.createMany({ data: inserted.map(row) });
+  } catch (error) {
+    // Another process stored one of them between the look and the insert: one at a time, each its own answer.
+    if (!isUniqueViolation(error)) throw error;
+    inserted = [];
+    for (const d of await fresh()) {
+      try {
+        await db.webhookEvent.create({ data: row(d) });
+        inserted.push(d);
+      } catch (single) {
+        if (!isUniqueViolation(single)) throw single;
+      }
+    }
+  }
+  const accepted = new Set(inserted.map(key));
+  return deliveries.map((d, i) => (accepted.has(key(d)) && firstOfKey.get(key(d)) === i ? "accepted" : "duplicate"));
+}
+
+/** Merges every order with deliveries waiting (not those only waiting for their order); answers how many queued jobs. */
+async function drainPending(db: PrismaClient, logger: Logger, now: () => Date): Promise<number> {
+  let queuedOrders = 0;
+  for (;;) {
+    const pending = await db.webhookEvent.findMany({
+      where: { processedAt: null, outcome: null },
+      orderBy: { receivedAt: "asc" },
+      select: { shop: true, orderId: true },
+      take: 500,
+    });
+    if (pending.length === 0) return queuedOrders;
+    const orders = new Map(pending.filter((p) => p.orderId).map((p) => [`${p.shop}\u0000${p.orderId}`, { shop: p.shop, orderId: p.orderId! }]));
+    for (const { shop, orderId } of orders.values()) {
+      if ((await mergeOrder(db, shop, orderId, now, logger)) > 0) queuedOrders++;
+    }
+    // Rows without an order id cannot be merged: marked, so the loop ends.
+    await db.webhookEvent.updateMany({ where: { processedAt: null, outcome: null, orderId: null }, data: { processedAt: now(), outcome: "stale" } });
+  }
+}
+
+class MergeConflict extends Error {}
+
+/**
+ * Applies every waiting delivery of one order to its snapshot, in one
+ * transaction that writes only over the snapshot version it read; retried when
+ * another process merged first. Answers the number of jobs queued.
+ */
+export async function mergeOrder(db: PrismaClient, shop: string, orderId: string, now: () => Date, logger: Logger): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await mergeOrderOnce(db, shop, orderId, now);
+    } catch (error) {
+      // Another process merged this order first: read its result and merge again.
+      if (!(error instanceof MergeConflict || isUniqueViolation(error)) || attempt >= 20) throw error;
+      if (attempt === 10) logger.warn("order merged concurrently many times in a row; still merging", { shop, orderId });
+    }
+  }
+}
+
+async function mergeOrderOnce(db: PrismaClient, shop: string, orderId: string, now: () => Date): Promise<number> {
+  return db.$transaction(async (tx) => {
+    const rows = await tx.webhookEvent.findMany({ where: { shop, orderId, processedAt: null }, orderBy: [{ receivedAt: "asc" }, { id: "asc" }] });
+    if (rows.length === 0) return 0;
+    const stored = await tx.orderSnapshot.findUnique({ where: { shop_orderId: { shop, orderId } } });
+    let current: { snapshot: OrderSnapshot; rank: number } | null = stored ? { snapshot: JSON.parse(stored.payload) as OrderSnapshot, rank: stored.topicRank } : null;
+    const before = current ? JSON.stringify(current.snapshot) : null;
+    const outcome = new Map<string, "recorded" | "stale" | "waiting_for_order">();
+
+    // Whole-order payloads first: which one wins does not depend on the order they came in.
+    for (const row of rows.filter((r) => !isFulfillmentTopic(r.topic))) {
+      const candidate = { snapshot: JSON.parse(row.payload ?? "null") as OrderSnapshot, rank: TOPIC_RANK[row.topic] ?? 0 };
+      if (!candidate.snapshot) {
+        outcome.set(row.id, "stale");
+        continue;
+      }
+      if (current && !isNewer(candidate, current)) {
+        outcome.set(row.id, "stale");
+        continue;
+      }
+      // A fulfillment delivered apart may be newer than the one this payload carries.
+      let next = candidate.snapshot;
+      for (const fulfillment of current?.snapshot.fulfillments ?? []) next = mergeFulfillment(next, fulfillment);
+      current = { snapshot: next, rank: candidate.rank };
+      outcome.set(row.id, "recorded");
+    }
+    for (const row of rows.filter((r) => isFulfillmentTopic(r.topic))) {
+      if (!current) {
+        outcome.set(row.id, "waiting_for_order");
+        continue;
+      }
+      const next = mergeFulfillment(current.snapshot, JSON.parse(row.payload!) as SnapshotFulfillment);
+      outcome.set(row.id, JSON.stringify(next) === JSON.stringify(current.snapshot) ? "stale" : "recorded");
+      current = { ...current, snapshot: next };
+    }
+
+    const changed = current !== null && JSON.stringify(current.snapshot) !== before;
+    if (changed && current) {
+      const data = snapshotRow(shop, current.snapshot, current.rank);
+      if (stored) {
+        const written = await tx.orderSnapshot.updateMany({ where: { id: stored.id, version: stored.version }, data: { ...data, version: stored.version + 1 } });
+        if (written.count !== 1) throw new MergeConflict();
+      } else {
+        await tx.orderSnapshot.create({ data });
+      }
+    }
+    const at = now();
+    for (const kind of ["recorded", "stale"] as const) {
+      const ids = rows.filter((r) => outcome.get(r.id) === kind).map((r) => r.id);
+      if (ids.length === 0) continue;
+      const marked = await tx.webhookEvent.updateMany({ where: { id: { in: ids }, processedAt: null }, data: { processedAt: at, outcome: kind } });
+      if (marked.count !== ids.length) throw new MergeConflict();
+    }
+    const waitingIds = rows.filter((r) => outcome.get(r.id) === "waiting_for_order").map((r) => r.id);
+    if (waitingIds.length > 0) await tx.webhookEvent.updateMany({ where: { id: { in: waitingIds } }, data: { outcome: "waiting_for_order" } });
+    return changed ? ensureJobs(tx, shop, orderId) : 0;
+  });
+}
+
+/** Shopify does not deliver in order: a payload replaces the stored one only when it is a later state of the order. */
+function isNewer(candidate: { snapshot: OrderSnapshot; rank: number }, current: { snapshot: OrderSnapshot; rank: number }): boolean {
+  const a = Date.parse(candidate.snapshot.updatedAt);
+  const b = Date.parse(current.snapshot.updatedAt);
+  return a > b || (a === b && candidate.rank > current.rank);
+}
+
+function snapshotRow(shop: string, snapshot: OrderSnapshot, topicRank: number) {
+  return {
+    shop,
+    orderId: snapshot.orderId,
+    orderName: snapshot.orderName,
+    payload: JSON.stringify(snapshot),
+    shopifyUpdatedAt: new Date(snapshot.updatedAt),
+    customerId: snapshot.customerId,
+    email: snapshot.email,
+    topicRank,
+  };
+}
+
+/**
+ * Records one delivery as if its webhook had just arrived, merged at once: for
+ * tools and tests outside the HTTP path (and, later, reconciliation).
+ */
+export async function recordDelivery(
+  db: PrismaClient,
+  webhook: { shop: string; topic: Topic; eventId: string; body: unknown },
+  logger: Logger,
+  now: () => Date = () => new Date(),
+): Promise<{ outcome: AppendOutcome; jobs: number } | { outcome: "invalid"; error: string }> {
+  const delivery = validateDelivery(webhook.topic, webhook.body);
+  if (!delivery.ok) return { outcome: "invalid", error: delivery.error };
+  const [outcome] = await appendBatch(db, [{ shop: webhook.shop, eventId: webhook.eventId, topic: webhook.topic, orderId: delivery.orderId, payload: delivery.payload }], now());
+  return { outcome: outcome!, jobs: await mergeOrder(db, webhook.shop, delivery.orderId, now, logger) };
+}
+
+/**
+ * Merges leftovers on a timer: deliveries another process appended but did not
+ * merge (it stopped between its answer and its merge). Every web and worker
+ * process runs one; merges are safe side by side. Answers the stop function.
+ */
+export function startInboxSweeper(inbox: Pick<Inbox, "drainSoon">, intervalMs = 5_000): () => void {
+  inbox.drainSoon();
+  const timer = setInterval(() => inbox.drainSoon(), intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
