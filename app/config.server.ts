@@ -1,11 +1,36 @@
 import { z } from "zod";
 import { defaultDatabaseUrl, databaseFlavour } from "./db.url";
+import { defaultPartnerRates } from "./sync/retry-policy";
 
 // Every environment variable the app reads, in one place (README "Configuration").
 
 /** The access scopes the app uses; keep in step with shopify.app.toml. */
 export const DEFAULT_SCOPES = "read_orders,read_products,read_fulfillments";
 const url = (name: string) => z.string({ error: `${name} is required` }).url({ error: `${name} must be a URL like http://127.0.0.1:4000` });
+
+const ratePerSec = (name: string, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number of requests a second` })
+    .min(0.01, { error: `${name} must be at least 0.01` })
+    .max(1000, { error: `${name} must be at most 1000` })
+    .default(fallback);
+const rateBurst = (name: string, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a whole number of requests` })
+    .int({ error: `${name} must be a whole number of requests` })
+    .min(1, { error: `${name} must be at least 1` })
+    .max(100, { error: `${name} must be at most 100` })
+    .default(fallback);
+
+// Each partner's sending rate per shop (app/sync/retry-policy.ts gives the defaults and why).
+const rateFields = {
+  REVERB_RATE_PER_SEC: ratePerSec("REVERB_RATE_PER_SEC", defaultPartnerRates.reverb.perSec),
+  REVERB_RATE_BURST: rateBurst("REVERB_RATE_BURST", defaultPartnerRates.reverb.burst),
+  REVERSIO_RATE_PER_SEC: ratePerSec("REVERSIO_RATE_PER_SEC", defaultPartnerRates.reversio.perSec),
+  REVERSIO_RATE_BURST: rateBurst("REVERSIO_RATE_BURST", defaultPartnerRates.reversio.burst),
+  TESTFREAKS_RATE_PER_SEC: ratePerSec("TESTFREAKS_RATE_PER_SEC", defaultPartnerRates.testfreaks.perSec),
+  TESTFREAKS_RATE_BURST: rateBurst("TESTFREAKS_RATE_BURST", defaultPartnerRates.testfreaks.burst),
+};
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -38,6 +63,7 @@ const envSchema = z.object({
   // Shopify's order bodies are a few KB to a few hundred; Shopify says some reach past a megabyte
   // (many lines, fulfillments, refunds). 8 MiB takes those and still bounds what one request can hold in memory.
   WEBHOOK_MAX_BYTES: z.coerce.number({ error: "WEBHOOK_MAX_BYTES must be a number of bytes" }).int().min(64 * 1024, { error: "WEBHOOK_MAX_BYTES must be at least 65536" }).default(8 * 1024 * 1024),
+  ...rateFields,
   WORKER: z.enum(["on", "off"], { error: "WORKER must be on or off" }).default("on"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
 });
@@ -58,4 +84,29 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     throw new ConfigError(`The app cannot start; fix its environment:\n${[...new Set(lines)].join("\n")}`);
   }
   return parsed.data;
+}
+
+export interface PartnerRate {
+  perSec: number;
+  burst: number;
+}
+
+type RatedPartner = keyof typeof defaultPartnerRates;
+
+/**
+ * Each partner's configured rate, read from the same variables readEnv checks (the
+ * worker keeps the raw environment, so this reads only these and never throws: a
+ * value readEnv would refuse falls back to the default).
+ */
+export function partnerRates(source: Record<string, string | undefined>): Record<RatedPartner, PartnerRate> {
+  const read = (key: keyof typeof rateFields) => {
+    const raw = source[key];
+    const parsed = rateFields[key].safeParse(raw === "" ? undefined : raw);
+    return parsed.success ? parsed.data : rateFields[key].parse(undefined);
+  };
+  return {
+    reverb: { perSec: read("REVERB_RATE_PER_SEC"), burst: read("REVERB_RATE_BURST") },
+    reversio: { perSec: read("REVERSIO_RATE_PER_SEC"), burst: read("REVERSIO_RATE_BURST") },
+    testfreaks: { perSec: read("TESTFREAKS_RATE_PER_SEC"), burst: read("TESTFREAKS_RATE_BURST") },
+  };
 }

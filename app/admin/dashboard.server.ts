@@ -2,6 +2,10 @@
 // window, and synced vs failed per day. Every query is scoped by shop.
 import type { PrismaClient } from "@prisma/client";
 import { PARTNERS, type PartnerId } from "~/connectors/types";
+import { partnerRates, type PartnerRate } from "~/config.server";
+import { loweredRates } from "~/sync/rate-limit.server";
+import { partnerLabel } from "./partners";
+import { rateLimitNotice } from "./format";
 
 export const JOB_STATUSES = ["pending", "retrying", "synced", "failed", "skipped", "paused"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -24,7 +28,7 @@ export function parseWindow(value: string | null | undefined): DashboardWindow {
 
 export type PartnerState =
   | { kind: "not_set_up" }
-  | { kind: "active"; holdUntil: string | null }
+  | { kind: "active"; holdUntil: string | null; rateLimit?: string }
   | { kind: "paused"; reason: string; since: string | null }
   | { kind: "disabled" };
 
@@ -56,18 +60,28 @@ export interface Dashboard {
 const emptyCounts = (): StatusCounts => ({ pending: 0, retrying: 0, synced: 0, failed: 0, skipped: 0, paused: 0 });
 
 /** Each partner's state for the shop, in the registry's order. */
-export async function partnerStates(db: PrismaClient, shop: string, now: Date): Promise<Map<PartnerId, PartnerState>> {
+export async function partnerStates(
+  db: PrismaClient,
+  shop: string,
+  now: Date,
+  rates: Record<string, PartnerRate> = partnerRates(process.env),
+): Promise<Map<PartnerId, PartnerState>> {
   const rows = await db.partnerConfig.findMany({
     where: { shop },
     select: { partner: true, enabled: true, pausedReason: true, pausedAt: true, holdUntil: true },
   });
+  const lowered = await loweredRates(db, shop, rates, now);
   const states = new Map<PartnerId, PartnerState>();
   for (const partner of PARTNERS) {
     const row = rows.find((r) => r.partner === partner);
     if (!row) states.set(partner, { kind: "not_set_up" });
     else if (!row.enabled) states.set(partner, { kind: "disabled" });
     else if (row.pausedReason) states.set(partner, { kind: "paused", reason: row.pausedReason, since: row.pausedAt?.toISOString() ?? null });
-    else states.set(partner, { kind: "active", holdUntil: row.holdUntil && row.holdUntil > now ? row.holdUntil.toISOString() : null });
+    else {
+      const hold = row.holdUntil && row.holdUntil > now ? row.holdUntil : null;
+      const rateLimit = rateLimitNotice(partnerLabel(partner).name, hold, lowered.get(partner) ?? null);
+      states.set(partner, { kind: "active", holdUntil: hold?.toISOString() ?? null, ...(rateLimit ? { rateLimit } : {}) });
+    }
   }
   return states;
 }

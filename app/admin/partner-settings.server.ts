@@ -9,7 +9,9 @@ import type { AnyConnector, PartnerId, VerifyResult } from "~/connectors/types";
 import { loadPartnerConfig, savePartnerConfig, setPartnerEnabled, type StoredPartnerConfig } from "~/sync/partner-config.server";
 import { fieldErrors } from "~/validation";
 import { defaultValues, PARTNER_FIELDS, type FieldSpec, type FormValues } from "./partner-fields";
-import { formatDateTime } from "./format";
+import { formatDateTime, rateLimitNotice } from "./format";
+import { partnerRates } from "~/config.server";
+import { loweredRates } from "~/sync/rate-limit.server";
 import type { PartnerCallDeps } from "~/sync/run-job.server";
 
 export type SettingsDeps = PartnerCallDeps;
@@ -35,6 +37,8 @@ export interface SettingsView {
   pausedReason: string | null;
   pausedAt: string | null;
   holdUntil: string | null;
+  /** The partner's hold and the lane's lowered rate, as a sentence ("Rate limited by ... until ..."). */
+  rateLimit: string | null;
   updatedAt: string | null;
   /** Non-secret values only; secret keys are always "". */
   values: FormValues;
@@ -86,6 +90,7 @@ export async function settingsView(deps: SettingsDeps, shop: string, connector: 
     pausedReason: row?.pausedReason ?? null,
     pausedAt: row?.pausedAt ? formatDateTime(row.pausedAt) : null,
     holdUntil: row?.holdUntil && row.holdUntil > deps.now() ? formatDateTime(row.holdUntil) : null,
+    rateLimit: row ? rateLimitNotice(connector.displayName, row.holdUntil && row.holdUntil > deps.now() ? row.holdUntil : null, (await loweredRates(deps.db, shop, partnerRates(deps.env), deps.now())).get(partner) ?? null) : null,
     updatedAt: row ? formatDateTime(row.updatedAt) : null,
     values: valuesFromConfig(partner, settings),
     secrets,

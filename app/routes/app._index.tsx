@@ -51,7 +51,7 @@ function stateBadge(state: PartnerState) {
     case "not_set_up":
       return <Badge>Not set up</Badge>;
     case "active":
-      return state.holdUntil ? <Badge tone="attention">Active, slowed down</Badge> : <Badge tone="success">Active</Badge>;
+      return state.rateLimit ? <Badge tone="attention">Active, slowed down</Badge> : <Badge tone="success">Active</Badge>;
     case "paused":
       return <Badge tone="critical">Paused: credentials</Badge>;
     case "disabled":
@@ -186,9 +186,9 @@ function PartnerCard({ summary, loading }: { summary: PartnerSummary; loading: b
               </Banner>
             )}
             {state.kind === "disabled" && <Text as="p" tone="subdued">You paused syncing to {label.name}: new orders wait until you resume it.</Text>}
-            {state.kind === "active" && state.holdUntil && (
+            {state.kind === "active" && state.rateLimit && (
               <Text as="p" tone="subdued">
-                {label.name} asked the app to slow down; orders go out again shortly.
+                {state.rateLimit}
               </Text>
             )}
             <InlineGrid columns={4} gap="200">

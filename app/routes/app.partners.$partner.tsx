@@ -126,9 +126,10 @@ function PartnerSettings({ view, name, purpose }: { view: SettingsView; name: st
             <p>New orders are not sent to {name} while it is paused. Orders placed meanwhile can be sent later from the sync log (Resync).</p>
           </Banner>
         )}
-        {view.holdUntil && (
+        {view.rateLimit && (
           <Banner tone="info" title={`${name} asked the app to slow down`}>
-            <p>Orders are sent again from {view.holdUntil}.</p>
+            <p>{view.rateLimit}</p>
+            {view.holdUntil && <p>Orders are sent again from {view.holdUntil}.</p>}
           </Banner>
         )}
         {!view.configured && (

@@ -1,5 +1,5 @@
-// The one retry policy (PARTNERS.md, "Failure classes"): how a partner's answer is
-// classified, how long to wait before the next attempt, and every timeout.
+// The one retry policy: how a partner's answer is classified, how long to wait
+// before the next attempt, how fast each partner is called, and every timeout.
 // Connectors classify through classifyFailure; only the worker schedules.
 
 export type FailureClass = "retryable" | "rate_limited" | "credentials" | "permanent";
@@ -18,8 +18,23 @@ export const policy = {
   maxDelayMs: 60 * 60_000,
   /** ± share of the delay drawn at random so that many failed jobs do not retry in step. */
   jitter: 0.2,
-  /** A 429 / 503 without Retry-After waits this long. */
+  /** A 429 / 503 without Retry-After, or with one that cannot be read, waits this long. */
   defaultRateLimitMs: 30_000,
+  /** The longest hold one Retry-After can ask for: a larger value (or a date years away) holds this long. */
+  maxRetryAfterMs: 60 * 60_000,
+  /**
+   * A lane the partner has refused (429) for this long without accepting a job fails its
+   * rate-limited jobs instead of waiting on: a partner that never lets us in must not keep them forever.
+   */
+  maxRateLimitedMs: 24 * 60 * 60_000,
+  /** A 429 multiplies the lane's sending rate by this... */
+  rateDropFactor: 0.5,
+  /** ...but never below this many requests a second (one every 10 s). */
+  minRatePerSec: 0.1,
+  /** After this long without a 429 a lowered rate doubles, up to the configured rate again. */
+  rateRecoveryQuietMs: 5 * 60_000,
+  /** A job waits this long at most for its lane's next token; a longer wait postpones it (no attempt spent). */
+  maxTokenWaitMs: 2_000,
   /** One HTTP call to a partner or to Shopify. */
   requestTimeoutMs: 15_000,
   /** How long a claimed job is held before another worker may take it (several calls per job). */
@@ -28,14 +43,48 @@ export const policy = {
   pollIntervalMs: 1_000,
 } as const;
 
-/** Parses Retry-After as seconds or an HTTP date; null when absent or unreadable. */
+/**
+ * Default sending rates per partner (requests a second, and how many may go at once
+ * after a quiet spell). None of the three partners publishes a number, so each is a
+ * conservative guess; a deployment changes them with <PARTNER>_RATE_PER_SEC and
+ * <PARTNER>_RATE_BURST (app/config.server.ts).
+ */
+export const defaultPartnerRates = {
+  // Reverb: no rate limit is published. Two a second keeps a large backlog moving
+  // (7,200 requests an hour) without looking like a flood; a job is one to three calls
+  // (customer lookup, order, referral), so a burst of 3 lets one job go out at once.
+  reverb: { perSec: 2, burst: 3 },
+  // Revers.io: no limit published; the API sits behind a subscription-key gateway that
+  // throttles per subscription, shared by every shop using our key. A job is a token
+  // fetch, a few model lookups and the import: a burst of 4 lets one job through at once,
+  // the sustained rate stays low.
+  reversio: { perSec: 2, burst: 4 },
+  // TestFreaks: the docs ask clients to follow their rate limiting (429 with Retry-After)
+  // when sending many orders, without a number. One POST per order: 2 a second.
+  testfreaks: { perSec: 2, burst: 2 },
+} as const;
+
+/**
+ * Parses Retry-After as seconds or an HTTP date, bounded to [0, policy.maxRetryAfterMs];
+ * null when absent, unreadable or negative. Never throws: a huge number, "Infinity" or a
+ * date far in the future is the maximum hold, not an invalid date further on.
+ */
 export function parseRetryAfter(value: string | null | undefined, now: Date): number | null {
-  if (!value) return null;
+  if (typeof value !== "string") return null;
   const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, at - now.getTime());
+  if (trimmed === "") return null;
+  let ms: number;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) ms = Math.ceil(Number(trimmed) * 1000);
+  else if (/^[+-]?\d/.test(trimmed)) return null; // "-5", "1e9", "10s": numbers the header does not allow
+  else ms = Date.parse(trimmed) - now.getTime();
+  if (Number.isNaN(ms)) return null;
+  return boundedWaitMs(Math.max(0, ms));
+}
+
+/** A wait clamped to the longest hold; NaN or non-finite becomes the default wait or the maximum. */
+export function boundedWaitMs(ms: number | null | undefined): number {
+  if (ms === null || ms === undefined || Number.isNaN(ms)) return policy.defaultRateLimitMs;
+  return Math.min(policy.maxRetryAfterMs, Math.max(0, ms));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { PrismaClient } from "@prisma/client";
 import type { AnyConnector, ClientDeps } from "~/connectors/types";
 import { isPartnerId } from "~/connectors/types";
@@ -12,7 +13,9 @@ import type { Keyring } from "~/security/secrets.server";
 import { loadPartnerConfig, merchantPausedReason, pausePartner } from "./partner-config.server";
 import { prismaPartnerCache } from "./partner-cache.server";
 import type { ClaimedJob, Settlement, SyncQueue } from "./queue.server";
-import { backoffDelayMs, policy } from "./retry-policy";
+import { backoffDelayMs, boundedWaitMs, policy } from "./retry-policy";
+import { partnerRates, type PartnerRate } from "~/config.server";
+import { laneAccepted, laneLimitedSince, lowerLaneRate, takeToken } from "./rate-limit.server";
 
 export interface ProductLookup {
   lookup(productIds: string[]): Promise<Map<string, ProductInfo>>;
@@ -45,6 +48,31 @@ export interface JobLease {
 /** Rejects a partner call once the job's lease is lost: the job is another worker's now. */
 class LeaseLost extends Error {
   override name = "LeaseLost";
+}
+
+/** Rejects a partner call whose lane has no token for longer than a job should wait: the job is postponed. */
+class LaneBusy extends Error {
+  override name = "LaneBusy";
+}
+
+const ratesByEnv = new WeakMap<object, Record<string, PartnerRate>>();
+/** The deployment's rate for the partner (read once per environment object). */
+function laneRate(env: Record<string, string | undefined>, partner: string): PartnerRate {
+  let rates = ratesByEnv.get(env);
+  if (!rates) ratesByEnv.set(env, (rates = partnerRates(env)));
+  return rates[partner]!;
+}
+
+/** What a job says when its partner has refused it for longer than the policy lets it wait. */
+export function rateLimitedTooLongMessage(partnerName: string): string {
+  const hours = Math.round(policy.maxRateLimitedMs / 3_600_000);
+  return `${partnerName} kept rate limiting this shop for more than ${hours} h without accepting an order: gave up. Resync the order to try again.`;
+}
+
+/** Whether the lane has been refused (429, no job accepted since) for longer than the policy's maximum. */
+async function refusedTooLong(deps: RunnerDeps, job: ClaimedJob, now: Date): Promise<boolean> {
+  const since = await laneLimitedSince(deps.db, job.shop, job.partner);
+  return since !== null && now.getTime() - since.getTime() >= policy.maxRateLimitedMs;
 }
 
 /** Stable JSON (sorted keys) so that the same request always hashes the same. */
@@ -88,6 +116,9 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
     ...extra,
   });
 
+  // Set when the lane's bucket is empty for longer than a job waits: the job comes back then.
+  const laneWait: { until: Date | null } = { until: null };
+
   const connector = isPartnerId(job.partner) ? deps.connectors[job.partner] : undefined;
   if (!connector) return finish("failed", settled("failed", `Unknown partner "${job.partner}"`), `Unknown partner "${job.partner}"`);
 
@@ -103,6 +134,10 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
     }
     if (stored.pausedReason) return finish("paused", settled("paused", stored.pausedReason), stored.pausedReason);
     if (stored.holdUntil && stored.holdUntil > started) {
+      if (await refusedTooLong(deps, job, started)) {
+        const reason = rateLimitedTooLongMessage(connector.displayName);
+        return finish("failed", settled("failed", reason, { attempts: job.attempts + 1 }), reason);
+      }
       // The partner asked us to slow down: wait without spending an attempt.
       await deps.queue.postpone(job, stored.holdUntil);
       return "rate_limited";
@@ -140,8 +175,31 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
       return finish("unchanged", settled("synced", null, { uncertain: false }), null);
     }
 
-    // Every partner call of the job goes through here: none starts once the lease is lost.
-    const leasedFetch: typeof fetch = (input, init) => (lease.lost ? Promise.reject(new LeaseLost(`lease of job ${job.id} lost`)) : deps.fetch(input, init));
+    // Every partner call of the job goes through here: none starts once the lease is lost,
+    // and each takes a token from the lane's bucket (shared by every process) first.
+    const rate = laneRate(deps.env, job.partner);
+    let wrote = false;
+    const leasedFetch: typeof fetch = async (input, init) => {
+      let waited = 0;
+      for (let round = 0; ; round++) {
+        if (lease.lost) throw new LeaseLost(`lease of job ${job.id} lost`);
+        const wait = await takeToken(deps.db, job.shop, job.partner, rate, deps.now());
+        if (wait === 0) break;
+        // Before anything was written the job can simply come back later. After a write
+        // (an order posted, a customer made) it must finish now or it would lose what the
+        // partner answered: it waits, then sends (a stuck clock cannot keep it forever).
+        if (!wrote && waited + wait > policy.maxTokenWaitMs) {
+          laneWait.until = new Date(deps.now().getTime() + wait);
+          throw new LaneBusy(`${connector.displayName}: the lane's sending rate is used up for ${wait} ms`);
+        }
+        if (wrote && round >= 20) break;
+        waited += wait;
+        await sleep(wait);
+      }
+      const method = (init?.method ?? "GET").toUpperCase();
+      if (method !== "GET" && method !== "HEAD") wrote = true;
+      return deps.fetch(input, init);
+    };
     const clientDeps: ClientDeps = { fetch: leasedFetch, now: deps.now, logger: deps.logger, baseUrl: connector.baseUrl(stored.config, deps.env) };
     const result = await connector.push(plan.request, {
       shop: job.shop,
@@ -152,6 +210,7 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
       deps: clientDeps,
     });
     httpStatus = result.httpStatus;
+    await laneAccepted(deps.db, job.shop, job.partner);
     return finish(
       "synced",
       settled("synced", null, {
@@ -168,6 +227,11 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
       // Another worker holds the job now: it writes the outcome, we write nothing.
       deps.logger.warn("job stopped: its lease was lost", { shop: job.shop, orderId: job.orderId, partner: job.partner });
       return "lease_lost";
+    }
+    if (laneWait.until) {
+      // The lane's rate is used up for a while: come back then, without spending an attempt.
+      await deps.queue.postpone(job, laneWait.until);
+      return "rate_limited";
     }
     if (error instanceof PartnerError) httpStatus = error.httpStatus;
     return finish(...(await failureSettlement(deps, job, connector, error, started)));
@@ -191,11 +255,19 @@ async function failureSettlement(
   }
   switch (error.failureClass) {
     case "rate_limited": {
-      const wait = Math.max(error.retryAfterMs ?? policy.defaultRateLimitMs, 1000);
+      // Retry-After within bounds: never under a second, never past the longest hold.
+      const wait = Math.max(boundedWaitMs(error.retryAfterMs ?? policy.defaultRateLimitMs), 1000);
       // Counted from when the partner answered, not from when the attempt began.
-      const until = new Date(deps.now().getTime() + wait);
-      // Every job of this partner waits, not just this one (see runJob's hold check).
+      const answered = deps.now();
+      const until = new Date(answered.getTime() + wait);
+      // Every job of this partner waits, not just this one (see runJob's hold check), and
+      // the lane sends slower from then on.
       await deps.db.partnerConfig.updateMany({ where: { shop: job.shop, partner: job.partner }, data: { holdUntil: until } });
+      await lowerLaneRate(deps.db, job.shop, job.partner, laneRate(deps.env, job.partner), answered);
+      if (await refusedTooLong(deps, job, answered)) {
+        const reason = rateLimitedTooLongMessage(connector.displayName);
+        return ["failed", { ...base, attempts: job.attempts + 1, status: "failed", lastError: reason }, reason];
+      }
       return ["rate_limited", { ...base, status: "retrying", nextRunAt: until, lastError: error.message }, error.message];
     }
     case "credentials": {

@@ -22,7 +22,7 @@ describe("partner states", () => {
 
     const states = await partnerStates(db, SHOP_A, NOW);
 
-    expect(states.get("reverb")).toEqual({ kind: "active", holdUntil: new Date(NOW.getTime() + 60_000).toISOString() });
+    expect(states.get("reverb")).toEqual({ kind: "active", holdUntil: new Date(NOW.getTime() + 60_000).toISOString(), rateLimit: "Rate limited by Reverb until 15 Mar 2026, 12:01 UTC." });
     expect(states.get("testfreaks")).toEqual({ kind: "paused", reason: "TestFreaks refused the credentials: 401", since: "2026-03-01T08:00:00.000Z" });
     expect(states.get("reversio")).toEqual({ kind: "not_set_up" });
 

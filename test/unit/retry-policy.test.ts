@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelayMs, classifyFailure, parseRetryAfter, policy } from "~/sync/retry-policy";
+import { backoffDelayMs, boundedWaitMs, classifyFailure, defaultPartnerRates, parseRetryAfter, policy } from "~/sync/retry-policy";
 
 const now = new Date("2026-11-23T10:00:00Z");
 const headers = (h: Record<string, string> = {}) => new Headers(h);
 
-describe("classifyFailure (PARTNERS.md failure classes)", () => {
+describe("classifyFailure (the failure classes)", () => {
   it.each([
     [0, {}, "retryable"],
     [408, {}, "retryable"],
@@ -40,6 +40,51 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter("soon", now)).toBeNull();
     expect(parseRetryAfter(undefined, now)).toBeNull();
   });
+
+  it.each([
+    ["3", 3000],
+    [" 7 ", 7000],
+    ["0", 0],
+    ["3600", policy.maxRetryAfterMs],
+    ["3601", policy.maxRetryAfterMs],
+    ["999999999", policy.maxRetryAfterMs],
+    ["9".repeat(400), policy.maxRetryAfterMs],
+    ["Mon, 23 Nov 2026 10:00:30 GMT", 30_000],
+    ["Mon, 23 Nov 2026 09:00:00 GMT", 0],
+    ["Fri, 31 Dec 9999 23:59:59 GMT", policy.maxRetryAfterMs],
+    ["Infinity", null],
+    ["-5", null],
+    ["1e9", null],
+    ["10s", null],
+    ["", null],
+    ["   ", null],
+    [null, null],
+  ] as const)("Retry-After %j is %j ms (bounded, never throws)", (value, expected) => {
+    expect(parseRetryAfter(value, now)).toBe(expected);
+  });
+
+  it("keeps a 429's wait within bounds: an absurd value holds the maximum, an unreadable one the default", () => {
+    expect(classifyFailure(429, headers({ "retry-after": "999999999" }), now).retryAfterMs).toBe(policy.maxRetryAfterMs);
+    expect(classifyFailure(429, headers({ "retry-after": "Infinity" }), now).retryAfterMs).toBe(policy.defaultRateLimitMs);
+    expect(classifyFailure(503, headers({ "retry-after": "-1" }), now)).toEqual({ class: "rate_limited", retryAfterMs: policy.defaultRateLimitMs });
+  });
+});
+
+describe("boundedWaitMs", () => {
+  it.each([
+    [5000, 5000],
+    [-1, 0],
+    [Number.POSITIVE_INFINITY, policy.maxRetryAfterMs],
+    [Number.NaN, policy.defaultRateLimitMs],
+    [undefined, policy.defaultRateLimitMs],
+  ])("%s ms waits %s ms", (value, expected) => {
+    expect(boundedWaitMs(value)).toBe(expected);
+  });
+
+  it("holds at most an hour; a job refused a whole day gives up", () => {
+    expect(policy.maxRetryAfterMs).toBe(3_600_000);
+    expect(policy.maxRateLimitedMs).toBe(24 * 3_600_000);
+  });
 });
 
 describe("backoffDelayMs", () => {
@@ -52,5 +97,18 @@ describe("backoffDelayMs", () => {
   it("spreads retries by ±20% so failed jobs do not retry in step", () => {
     expect(backoffDelayMs(1, () => 0)).toBe(12_000);
     expect(backoffDelayMs(1, () => 1)).toBe(18_000);
+  });
+});
+
+describe("partner rates from the environment", () => {
+  it("defaults to the policy's rates, takes a deployment's, and refuses nonsense at start", async () => {
+    const { partnerRates, readEnv } = await import("~/config.server");
+    expect(partnerRates({}).reverb).toEqual(defaultPartnerRates.reverb);
+    expect(partnerRates({ TESTFREAKS_RATE_PER_SEC: "0.5", TESTFREAKS_RATE_BURST: "1" }).testfreaks).toEqual({ perSec: 0.5, burst: 1 });
+    // The worker never throws on a bad value (readEnv already refused it at start): the default applies.
+    expect(partnerRates({ REVERSIO_RATE_PER_SEC: "fast" }).reversio).toEqual(defaultPartnerRates.reversio);
+    const base = { SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", SHOPIFY_APP_URL: "http://127.0.0.1:3000", ENCRYPTION_KEY: "x" };
+    expect(readEnv({ ...base, REVERB_RATE_PER_SEC: "3" }).REVERB_RATE_PER_SEC).toBe(3);
+    expect(() => readEnv({ ...base, REVERB_RATE_PER_SEC: "0", TESTFREAKS_RATE_BURST: "1.5" })).toThrow(/REVERB_RATE_PER_SEC must be at least 0.01[\s\S]*TESTFREAKS_RATE_BURST must be a whole number/);
   });
 });
