@@ -45,6 +45,8 @@ export interface InboxOptions {
 
 /** Rank of an order topic at equal updated_at: the later state of the order wins. */
 const TOPIC_RANK: Record<string, number> = { "orders/create": 0, "orders/updated": 1, "orders/cancelled": 2 };
+/** How long an append waits for others to share its commit: far below Shopify's patience, above a request's parse. */
+const GATHER_MS = 3;
 const isFulfillmentTopic = (topic: string) => topic.startsWith("fulfillments/");
 
 export function createInbox(db: PrismaClient, logger: Logger, { maxBatch = 256, queued, now = () => new Date() }: InboxOptions = {}): Inbox {
@@ -90,7 +92,9 @@ export function createInbox(db: PrismaClient, logger: Logger, { maxBatch = 256, 
   return {
     append(delivery) {
       const appended = new Promise<AppendOutcome>((resolve, reject) => waiting.push({ delivery, resolve, reject }));
-      committing ??= Promise.resolve().then(commitWaiting);
+      // A short pause gathers the deliveries arriving together: SQLite's writes
+      // run synchronously, so without it each commit would hold just one.
+      committing ??= new Promise<void>((resolve) => setTimeout(resolve, GATHER_MS)).then(commitWaiting);
       return appended;
     },
     drain,
