@@ -361,7 +361,13 @@ export async function startReverbSimulator(opts: ReverbSimOptions = {}): Promise
     }
   };
 
-  const server = await startSimServer(handler, { knobs: opts.knobs, port: opts.port, now: opts.now ? () => opts.now!().getTime() : undefined });
+  const server = await startSimServer(handler, {
+    knobs: opts.knobs,
+    port: opts.port,
+    now: opts.now ? () => opts.now!().getTime() : undefined,
+    // A merchant's account is its consumer key.
+    keyOf: (head) => basicAuth(head.headers.authorization)?.user ?? null,
+  });
   return Object.assign(server, { state, credentials, options });
 
   function presentOrder(order: SimReverbOrder) {

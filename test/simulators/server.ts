@@ -1,6 +1,9 @@
 // The common shell of every local stand-in: a real HTTP server on a free
 // loopback port, JSON in and out, a request log, and fault knobs (latency, rate
-// limit, a share of 5xx, malformed JSON, hangs) that tests and the demo turn.
+// limit, a share of 5xx, 429s, malformed JSON, hangs, dropped connections) that
+// tests and the demo turn. Given a key function (whose account a request is for),
+// it also counts, per key, the most requests in flight at once and the most in
+// any time window: what a partner sees of a client's concurrency and rate.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -15,11 +18,15 @@ export interface Knobs {
   malformedRate: number;
   /** Share (0..1) of requests that get no answer until the client gives up. */
   hangRate: number;
+  /** Share (0..1) of requests whose connection is destroyed without an answer (before the request is handled). */
+  dropRate: number;
+  /** A share (0..1) of requests answered 429 with a Retry-After drawn from [min, max] whole seconds. */
+  throttle: { share: number; retryAfterSec: [number, number] } | null;
   /** The next N requests are answered with this status (then the knob clears itself). */
   failNext: { count: number; status: number; body?: unknown; headers?: Record<string, string> } | null;
 }
 
-export const calmKnobs = (): Knobs => ({ latencyMs: 0, rateLimit: null, failureRate: 0, malformedRate: 0, hangRate: 0, failNext: null });
+export const calmKnobs = (): Knobs => ({ latencyMs: 0, rateLimit: null, failureRate: 0, malformedRate: 0, hangRate: 0, dropRate: 0, throttle: null, failNext: null });
 
 export interface SimRequest {
   method: string;
@@ -42,21 +49,52 @@ export type SimHandler = (req: SimRequest) => SimAnswer | Promise<SimAnswer>;
 
 export interface LoggedRequest {
   at: number;
+  /** Whose account the request is for (the server's keyOf), when it can tell. */
+  key?: string;
   method: string;
   path: string;
   status: number;
   body: unknown;
+  /** The client had gone (its connection closed) before the answer was written: it never learned the outcome. */
+  clientGone?: true;
+}
+
+/** The head of a request, as it arrives (before its body is read). */
+export interface SimRequestHead {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage["headers"];
+}
+
+export interface KeyStats {
+  requests: number;
+  /** The most requests of this key in flight at once (arrival to answer sent or connection closed). */
+  maxConcurrent: number;
+  /** The most requests of this key that arrived within any window of the asked length. */
+  maxInWindow: number;
 }
 
 export interface SimServer {
   url: string;
   knobs: Knobs;
-  /** Every request received, with the status answered (in arrival order). */
+  /** Every request received, with the status answered (in arrival order); -1 for no answer (hung), -2 for a dropped connection. */
   log: LoggedRequest[];
+  /** Per key (see the keyOf option): requests, most at once, most within any `windowMs` (default 1 s). */
+  keyStats(windowMs?: number): Map<string, KeyStats>;
   close(): Promise<void>;
 }
 
-export async function startSimServer(handler: SimHandler, options: { port?: number; knobs?: Partial<Knobs>; random?: () => number; now?: () => number } = {}): Promise<SimServer> {
+export interface SimServerOptions {
+  port?: number;
+  knobs?: Partial<Knobs>;
+  random?: () => number;
+  now?: () => number;
+  /** Whose account a request is for (a merchant's key or client id), null when it names none. */
+  keyOf?: (head: SimRequestHead) => string | null;
+}
+
+export async function startSimServer(handler: SimHandler, options: SimServerOptions = {}): Promise<SimServer> {
   const knobs: Knobs = { ...calmKnobs(), ...options.knobs };
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
@@ -64,8 +102,21 @@ export async function startSimServer(handler: SimHandler, options: { port?: numb
   let windowStart = now();
   let windowCount = 0;
   const hanging = new Set<ServerResponse>();
+  const perKey = new Map<string, { inFlight: number; maxConcurrent: number; arrivals: number[] }>();
 
   const server = createServer(async (req, res) => {
+    const head = new URL(req.url ?? "/", "http://sim");
+    const key = options.keyOf?.({ method: req.method ?? "GET", path: head.pathname, query: head.searchParams, headers: req.headers }) ?? null;
+    if (key !== null) {
+      let stats = perKey.get(key);
+      if (!stats) perKey.set(key, (stats = { inFlight: 0, maxConcurrent: 0, arrivals: [] }));
+      const counted = stats;
+      counted.inFlight += 1;
+      counted.maxConcurrent = Math.max(counted.maxConcurrent, counted.inFlight);
+      counted.arrivals.push(now());
+      // "close" comes once, whether the answer was sent or the connection went away first.
+      res.once("close", () => (counted.inFlight -= 1));
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const rawBody = Buffer.concat(chunks).toString("utf8");
@@ -78,10 +129,11 @@ export async function startSimServer(handler: SimHandler, options: { port?: numb
         body = rawBody;
       }
     }
-    const entry: LoggedRequest = { at: now(), method: req.method ?? "GET", path: url.pathname, status: 0, body };
+    const entry: LoggedRequest = { at: now(), ...(key !== null ? { key } : {}), method: req.method ?? "GET", path: url.pathname, status: 0, body };
     log.push(entry);
     const send = (answer: SimAnswer, raw?: string) => {
       entry.status = answer.status;
+      if (res.destroyed || req.socket.destroyed) entry.clientGone = true;
       const text = raw ?? (answer.body === undefined ? "" : JSON.stringify(answer.body));
       res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
       res.end(text);
@@ -103,6 +155,16 @@ export async function startSimServer(handler: SimHandler, options: { port?: numb
       knobs.failNext.count -= 1;
       if (knobs.failNext.count === 0) knobs.failNext = null;
       return send({ status, body: failBody ?? { message: `Simulated ${status}` }, headers });
+    }
+    if (knobs.throttle && random() < knobs.throttle.share) {
+      const [min, max] = knobs.throttle.retryAfterSec;
+      const wait = min + Math.floor(random() * (max - min + 1));
+      return send({ status: 429, body: { message: "Too many requests" }, headers: { "retry-after": String(wait) } });
+    }
+    if (knobs.dropRate > 0 && random() < knobs.dropRate) {
+      entry.status = -2;
+      req.socket.destroy();
+      return;
     }
     if (knobs.hangRate > 0 && random() < knobs.hangRate) {
       entry.status = -1;
@@ -126,6 +188,19 @@ export async function startSimServer(handler: SimHandler, options: { port?: numb
     url: `http://127.0.0.1:${port}`,
     knobs,
     log,
+    keyStats(windowMs = 1000) {
+      const result = new Map<string, KeyStats>();
+      for (const [key, stats] of perKey) {
+        // Arrivals are in time order: the widest run that fits in a window, by two pointers.
+        let maxInWindow = 0;
+        for (let first = 0, last = 0; last < stats.arrivals.length; last++) {
+          while (stats.arrivals[last]! - stats.arrivals[first]! >= windowMs) first++;
+          maxInWindow = Math.max(maxInWindow, last - first + 1);
+        }
+        result.set(key, { requests: stats.arrivals.length, maxConcurrent: stats.maxConcurrent, maxInWindow });
+      }
+      return result;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const res of hanging) res.destroy();

@@ -173,7 +173,8 @@ export async function startTestfreaksSimulator(opts: TestfreaksSimOptions = {}):
     return { status: 200, body: { data: page.map(present), links } };
   }
 
-  const server = await startSimServer(handler, { knobs: opts.knobs });
+  // A merchant's account is its client id.
+  const server = await startSimServer(handler, { knobs: opts.knobs, keyOf: (head) => head.query.get("client_id") });
   return Object.assign(server, { state, apiKeys });
 }
 
