@@ -286,7 +286,8 @@ function reapStaleServers() {
 
 // ---------------------------------------------------------------- the server
 
-export async function startTestPostgres(): Promise<TestPostgres> {
+/** `maxConnections` (default 50): more for a test that runs several app processes, each with its own pools. */
+export async function startTestPostgres(options: { maxConnections?: number } = {}): Promise<TestPostgres> {
   reapStaleServers();
   const bin = await findPostgresBinaries();
   const user = await serverUser(bin.source);
@@ -316,7 +317,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     let lastLog = "";
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freePort();
-      const started = await startServer(bin.postgres, data, dir, port, asServerUser);
+      const started = await startServer(bin.postgres, data, dir, port, asServerUser, options.maxConnections ?? 50);
       if ("server" in started) return handle(started.server, port, dir);
       lastLog = started.log;
       if (!/could not bind|Address already in use/i.test(lastLog)) break;
@@ -328,10 +329,10 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   }
 }
 
-async function startServer(postgresBin: string, data: string, socketDir: string, port: number, options: SpawnOptions): Promise<{ server: ChildProcess } | { log: string }> {
+async function startServer(postgresBin: string, data: string, socketDir: string, port: number, options: SpawnOptions, maxConnections: number): Promise<{ server: ChildProcess } | { log: string }> {
   const server = spawn(
     postgresBin,
-    ["-D", data, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${socketDir}`, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=50"],
+    ["-D", data, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${socketDir}`, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", `max_connections=${maxConnections}`],
     { ...options, stdio: ["ignore", "pipe", "pipe"] },
   );
   let log = "";
