@@ -21,6 +21,10 @@ export const SHOPIFY_ACCESS_REFUSED_REASON =
 /** Renew a token this long before it expires, as shopify-app-remix does. */
 export const RENEW_WITHIN_MS = 5 * 60 * 1000;
 
+/** After a refusal, how often and how long apart to look for a token another process got meanwhile (about 3 s in all). */
+const OTHER_RENEWAL_LOOKS = 7;
+const OTHER_RENEWAL_WAIT_MS = 500;
+
 /** Shopify refused the shop's token (or there is none): nothing the worker can retry; the merchant opening the app restores it. */
 export class ShopifyAccessRefused extends Error {
   override name = "ShopifyAccessRefused";
@@ -55,6 +59,15 @@ export function createOfflineAccess(deps: OfflineAccessDeps): OfflineAccess {
     throw new ShopifyAccessRefused(`${SHOPIFY_ACCESS_REFUSED_REASON} (${why})`);
   };
 
+  async function renewedElsewhere(shop: string, ours: Session): Promise<Session | null> {
+    for (let look = 0; look < OTHER_RENEWAL_LOOKS; look++) {
+      const stored = await load(shop);
+      if (stored?.accessToken && stored.accessToken !== ours.accessToken && !stored.isExpired(RENEW_WITHIN_MS)) return stored;
+      if (look < OTHER_RENEWAL_LOOKS - 1) await new Promise((resolve) => setTimeout(resolve, OTHER_RENEWAL_WAIT_MS));
+    }
+    return null;
+  }
+
   async function renew(shop: string, session: Session): Promise<Session> {
     const migrating = !session.expires;
     try {
@@ -68,9 +81,11 @@ export function createOfflineAccess(deps: OfflineAccessDeps): OfflineAccess {
     } catch (error) {
       const status = error instanceof HttpResponseError ? error.response.code : null;
       if (status !== null && status >= 400 && status < 500 && status !== 429) {
-        // Another process may have spent the refresh token first: its token is then in the store.
-        const stored = await load(shop);
-        if (stored?.accessToken && stored.accessToken !== session.accessToken && !stored.isExpired(RENEW_WITHIN_MS)) return stored;
+        // Another process may have spent the same token first (two workers renewing
+        // one shop at once): its new token reaches the store a moment after Shopify
+        // refuses ours, so look for it a few times before calling the refusal final.
+        const theirs = await renewedElsewhere(shop, session);
+        if (theirs) return theirs;
         return refused(shop, `HTTP ${status} ${trimMessage(JSON.stringify(error instanceof HttpResponseError ? error.response.body ?? "" : ""))}`);
       }
       const detail = error instanceof Error ? trimMessage(error.message) : String(error);

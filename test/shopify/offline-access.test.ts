@@ -86,6 +86,33 @@ describe("the worker's Shopify access with expiring offline tokens", () => {
     expect((await p.h.ctx.db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).accessRefusedAt).toBeNull();
   });
 
+  it("two worker processes migrating one shop's token at once: the one Shopify refuses takes the other's token when it is stored a moment later", async () => {
+    const storage = p.h.ctx.shopify.sessionStorage;
+    // The winner's store is slow: Shopify refuses the loser before the winner's token is in the store.
+    let storedByWinner: () => void = () => {};
+    const winnerStored = new Promise<void>((resolve) => (storedByWinner = resolve));
+    const slowStorage = {
+      loadSession: (id: string) => storage.loadSession(id),
+      storeSession: async (session: Parameters<typeof storage.storeSession>[0]) => {
+        await new Promise((resolve) => setTimeout(resolve, 800));
+        const stored = await storage.storeSession(session);
+        storedByWinner();
+        return stored;
+      },
+    };
+    const winner = createOfflineAccess({ api: p.h.ctx.shopify.api, storage: slowStorage, db: p.h.ctx.db, logger: silentLogger });
+    const loser = createOfflineAccess({ api: p.h.ctx.shopify.api, storage, db: p.h.ctx.db, logger: silentLogger });
+
+    const first = winner.ensure(SHOP);
+    // The winner's exchange has been answered (its token is on the way to the store) before the loser asks.
+    while (!grants().includes("migration:issued")) await new Promise((resolve) => setTimeout(resolve, 5));
+    const [won, lost] = await Promise.all([first, loser.ensure(SHOP), winnerStored]);
+
+    expect(grants()).toEqual(["migration:issued", "migration:refused"]);
+    expect(lost.accessToken).toBe(won.accessToken);
+    expect((await p.h.ctx.db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).accessRefusedAt).toBeNull();
+  });
+
   it("when Shopify refuses the renewal, holds the jobs with a clear message; opening the app restores access and they sync", async () => {
     await p.h.ctx.offlineAccess.ensure(SHOP);
     vi.setSystemTime(Date.now() + 2 * HOUR);
