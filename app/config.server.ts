@@ -43,6 +43,8 @@ const envSchema = z.object({
         ctx.addIssue({ code: "custom", message: (error as Error).message });
       }
     }),
+  // Postgres only: connections one process's Prisma client keeps at most (pg-boss keeps up to 5 more).
+  DATABASE_POOL_SIZE: z.coerce.number({ error: "DATABASE_POOL_SIZE must be a number of connections" }).int().min(1, { error: "DATABASE_POOL_SIZE must be at least 1" }).max(100, { error: "DATABASE_POOL_SIZE must be at most 100" }).default(10),
   PORT: z.coerce.number({ error: "PORT must be a port number" }).int().min(1).max(65535).default(3000),
   SHOPIFY_API_KEY: z.string({ error: "SHOPIFY_API_KEY is required (the app's client id from the Partner Dashboard)" }).min(1),
   SHOPIFY_API_SECRET: z.string({ error: "SHOPIFY_API_SECRET is required (the app's client secret: webhooks are verified with it)" }).min(1),

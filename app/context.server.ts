@@ -30,7 +30,7 @@ export interface AppContext {
 export function createAppContext(source: Record<string, string | undefined> = process.env, db?: PrismaClient): AppContext {
   const env = readEnv(source);
   const logger = createLogger();
-  const database = db ?? createDb(env.DATABASE_URL);
+  const database = db ?? createDb(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
   const keyring = createKeyring(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_PREVIOUS);
   const shopify = createShopify(env, database);
   const now = () => new Date();

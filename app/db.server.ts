@@ -11,8 +11,8 @@ import { databaseFlavour, defaultDatabaseUrl, libsqlUrl } from "./db.url";
  * (scripts/generate-prisma-clients.sh): @prisma/client for SQLite, and
  * .prisma/client-postgres for Postgres, loaded only when a Postgres URL is given.
  */
-export function createDb(url: string = process.env.DATABASE_URL ?? defaultDatabaseUrl): PrismaClient {
-  if (databaseFlavour(url) === "postgres") return createPostgresDb(url);
+export function createDb(url: string = process.env.DATABASE_URL ?? defaultDatabaseUrl, options: { poolSize?: number } = {}): PrismaClient {
+  if (databaseFlavour(url) === "postgres") return createPostgresDb(url, options.poolSize);
   // SQLite: the app, a separate worker and the CLI write the same file; wait for a
   // lock instead of failing at once with SQLITE_BUSY.
   return new PrismaClient({ adapter: new PrismaLibSQL({ url: libsqlUrl(url), timeout: SQLITE_BUSY_TIMEOUT_MS }) });
@@ -22,14 +22,15 @@ export function createDb(url: string = process.env.DATABASE_URL ?? defaultDataba
 // generated client is CommonJS (as @prisma/client itself loads .prisma/client).
 const requireFromHere = createRequire(import.meta.url);
 
-function createPostgresDb(url: string): PrismaClient {
+function createPostgresDb(url: string, poolSize?: number): PrismaClient {
   let generated: { PrismaClient: typeof PostgresPrismaClient };
   try {
     generated = requireFromHere(".prisma/client-postgres") as typeof generated;
   } catch (error) {
     throw new Error("DATABASE_URL is a Postgres URL but the Postgres Prisma client is not generated: run `npm run setup` (or bash scripts/generate-prisma-clients.sh).", { cause: error });
   }
-  const client = new generated.PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  // Each process keeps its own pool: the server's max_connections must cover every process's (DATABASE_POOL_SIZE).
+  const client = new generated.PrismaClient({ adapter: new PrismaPg({ connectionString: url, ...(poolSize ? { max: poolSize } : {}) }) });
   // The app is typed against the SQLite client. Both are generated from one
   // datamodel (test/db/schema.test.ts), and where their types differ the
   // Postgres client accepts more (isolation levels, case-insensitive filters), so
