@@ -38,14 +38,14 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
-export async function startPipeline(options: { testfreaks?: TestfreaksSimOptions; oauth?: Partial<OAuthSettings> } = {}): Promise<Pipeline> {
+export async function startPipeline(options: { testfreaks?: TestfreaksSimOptions; oauth?: Partial<OAuthSettings>; env?: Record<string, string> } = {}): Promise<Pipeline> {
   const tf = await startTestfreaksSimulator(options.testfreaks);
   const admin = await startShopifyAdminStandIn({
     products: productsFromFixtures(orderFixtureNames.map(loadFixture)),
     // The harness's app credentials: the stand-in's token endpoint can then check session tokens (token exchange).
     oauth: { app: { apiKey: testEnv().SHOPIFY_API_KEY!, apiSecret: TEST_SECRET }, ...options.oauth },
   });
-  const h = await startHarness({ TESTFREAKS_API_URL: tf.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url });
+  const h = await startHarness({ TESTFREAKS_API_URL: tf.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url, ...options.env });
   await installShopWithPartners(h.ctx.db, h.ctx.keyring, { second: false });
   return {
     h,

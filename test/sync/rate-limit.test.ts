@@ -13,7 +13,9 @@ let h: Harness;
 let tf: TestfreaksSimulator;
 
 beforeEach(async () => {
-  p = await startPipeline({ testfreaks: { knobs: { rateLimit: { limit: LIMIT, windowMs: WINDOW_MS, retryAfterSec: 1 } } } });
+  // Our own sending rate set far above the partner's: this test pins what the worker does once the
+  // partner says "too many" (test/sync/rate-limit-lane.test.ts pins the rate we keep by ourselves).
+  p = await startPipeline({ testfreaks: { knobs: { rateLimit: { limit: LIMIT, windowMs: WINDOW_MS, retryAfterSec: 1 } } }, env: { TESTFREAKS_RATE_PER_SEC: "50", TESTFREAKS_RATE_BURST: "50" } });
   ({ h, tf } = p);
 });
 afterEach(async () => p.close());
