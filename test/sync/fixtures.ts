@@ -6,7 +6,8 @@ import { installShopLocally } from "~/shopify/install.server";
 import { startTestfreaksSimulator, TESTFREAKS_SIM_API_KEY, TESTFREAKS_SIM_CLIENT_ID, type TestfreaksSimOptions, type TestfreaksSimulator } from "../simulators/testfreaks";
 import { productsFromFixtures, startShopifyAdminStandIn, type ShopifyAdminStandIn } from "../simulators/shopify-admin";
 import { loadFixture, orderFixtureNames } from "../fixtures/shopify";
-import { startHarness, TEST_SECRET, testEnv, type Harness } from "../support/harness";
+import { fakeClock, startHarness, TEST_SECRET, testEnv, type Harness } from "../support/harness";
+import { startWorker, type Worker } from "~/sync/worker.server";
 import type { OAuthSettings } from "../simulators/shopify-oauth";
 import { postWebhook, signWebhook } from "../support/webhooks";
 
@@ -58,4 +59,17 @@ export async function startPipeline(options: { testfreaks?: TestfreaksSimOptions
       await admin.close();
     },
   };
+}
+
+/**
+ * The pipeline with a worker driven by hand (runDue) on a clock the test moves:
+ * webhooks are stamped with the real time, so the worker's clock starts a minute
+ * after it; jitter is pinned to its middle, so the schedule is exactly the policy's base schedule.
+ */
+export async function startClockedPipeline(clock: ReturnType<typeof fakeClock>, options: Parameters<typeof startPipeline>[0] = {}): Promise<{ p: Pipeline; worker: Worker }> {
+  clock.set(new Date(Date.now() + 60_000));
+  const p = await startPipeline(options);
+  p.h.ctx.runner.now = clock.now;
+  p.h.ctx.runner.random = () => 0.5;
+  return { p, worker: startWorker(p.h.ctx.runner, { loop: false }) };
 }

@@ -8,7 +8,7 @@ import type { TestfreaksSimulator } from "../simulators/testfreaks";
 import { startWorker, type Worker } from "~/sync/worker.server";
 import { defaultPartnerRates, policy } from "~/sync/retry-policy";
 import { rateLimitedTooLongMessage } from "~/sync/run-job.server";
-import { SHOP, startPipeline, type Pipeline } from "./fixtures";
+import { SHOP, startClockedPipeline, startPipeline, type Pipeline } from "./fixtures";
 
 const ORDER = "orders-updated.tracking-delivered-usd";
 const orderBody = (i: number) =>
@@ -68,12 +68,8 @@ describe("a 429 and its Retry-After", () => {
   let worker: Worker;
 
   async function start() {
-    clock.set(new Date(Date.now() + 60_000));
-    p = await startPipeline();
+    ({ p, worker } = await startClockedPipeline(clock));
     ({ h, tf } = p);
-    h.ctx.runner.now = clock.now;
-    h.ctx.runner.random = () => 0.5;
-    worker = startWorker(h.ctx.runner, { loop: false });
     workers.push(worker);
     await p.send("orders/updated", loadFixture(ORDER));
   }

@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadFixture } from "../fixtures/shopify";
 import { fakeClock, type Harness } from "../support/harness";
 import type { TestfreaksSimulator } from "../simulators/testfreaks";
-import { startWorker, type Worker } from "~/sync/worker.server";
+import type { Worker } from "~/sync/worker.server";
 import { backoffDelayMs, policy } from "~/sync/retry-policy";
 import { setPartnerEnabled } from "~/sync/partner-config.server";
 import { testfreaksConnector } from "~/connectors/testfreaks";
-import { installShopWithPartners, SHOP, startPipeline, withUpdatedAt, type Pipeline } from "./fixtures";
+import { installShopWithPartners, SHOP, startClockedPipeline, withUpdatedAt, type Pipeline } from "./fixtures";
 
 let p: Pipeline;
 let h: Harness;
@@ -15,14 +15,8 @@ let worker: Worker;
 const clock = fakeClock();
 
 beforeEach(async () => {
-  // Webhooks are stamped with the real time; the worker's clock starts a minute after it.
-  clock.set(new Date(Date.now() + 60_000));
-  p = await startPipeline();
+  ({ p, worker } = await startClockedPipeline(clock));
   ({ h, tf } = p);
-  h.ctx.runner.now = clock.now;
-  // Jitter pinned to its middle: the schedule is then exactly the policy's base schedule.
-  h.ctx.runner.random = () => 0.5;
-  worker = startWorker(h.ctx.runner, { loop: false });
 });
 afterEach(async () => {
   await worker.stop();
