@@ -1,5 +1,5 @@
 // What the demo replays, and what each order x partner must end as, with why.
-// The reasons follow PARTNERS.md's mapping decisions.
+// The reasons follow the mapping decisions in docs/partners/.
 
 export interface ReplayStep {
   topic: string;

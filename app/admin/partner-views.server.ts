@@ -120,7 +120,7 @@ export async function reverbReferralForOrder(deps: PartnerReadDeps, shop: string
 export type CreditResult = { ok: true; message: string } | { ok: false; field?: "referrerEmail"; message: string };
 
 /**
- * Credits the Reverb advocate with this email for the order (PARTNERS.md
+ * Credits the Reverb advocate with this email for the order (docs/partners/reverb.md
  * "Referrals. Use:"): the order must be in Reverb already, since the referral
  * names the order by its Reverb uuid and the referred customer comes from it.
  */

@@ -1,4 +1,4 @@
-// Stored snapshot -> the canonical order every connector reads (ARCHITECTURE.md
+// Stored snapshot -> the canonical order every connector reads (docs/architecture.md
 // rule 1). Pure: same snapshot, same order; no clock, no I/O.
 import type {
   CanonicalAddress,
@@ -105,7 +105,7 @@ function buildLineItem(line: SnapshotLineItem): CanonicalLineItem {
 
 /**
  * (unit price * quantity - the line's discount allocations) / quantity, rounded
- * half-up (PARTNERS.md, Revers.io: "price = unit price after the line's
+ * half-up (docs/partners/reversio.md, Revers.io: "price = unit price after the line's
  * discount allocations"). An allocation whose presentment side is in another
  * currency than the line's (an old payload missing amount_set on a
  * multi-currency order) cannot be subtracted there, so the presentment side
@@ -156,7 +156,7 @@ function toRecord(entries: SnapshotNameValue[]): Record<string, string> {
  * updates the fulfillment, so it is the closest timestamp Shopify gives (a
  * later edit of the fulfillment would move it, which at worst delays a
  * TestFreaks review invitation). Any other status: not delivered (null), and
- * TestFreaks falls back to createdAt (PARTNERS.md).
+ * TestFreaks falls back to createdAt (docs/partners/testfreaks.md).
  */
 function buildFulfillment(fulfillment: SnapshotFulfillment): CanonicalFulfillment {
   return {

@@ -1,4 +1,4 @@
-// The one model connectors see (ARCHITECTURE.md rule 1): built once, purely, from
+// The one model connectors see (docs/architecture.md rule 1): built once, purely, from
 // the stored Shopify snapshot by buildCanonicalOrder (app/orders/build.ts).
 // Ids are decimal strings: Shopify ids exceed 2^53 and must never be rounded.
 

@@ -7,7 +7,7 @@ export class InvalidJsonError extends Error {
 
 /**
  * JSON.parse for Shopify bodies. Shopify ids exceed 2^53 and JSON.parse rounds
- * them (820982911946154508 becomes 820982911946154500, ARCHITECTURE.md), so an
+ * them (820982911946154508 becomes 820982911946154500, docs/architecture.md), so an
  * integer outside Number.isSafeInteger comes back as its decimal string. Every
  * other number is a plain JS number: money arrives as strings anyway, and a
  * float losing its last digit (8.561999799999999) is harmless.

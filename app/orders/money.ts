@@ -5,7 +5,7 @@
 /** A plain decimal: optional minus, digits, optional fraction. No exponent, no "+". */
 export const DECIMAL_PATTERN = /^-?\d+(\.\d+)?$/;
 
-/** Partners want two decimals ("23.50", PARTNERS.md); a currency Shopify sends with more keeps them. */
+/** Partners want two decimals ("23.50", docs/partners/README.md); a currency Shopify sends with more keeps them. */
 const MIN_FRACTION_DIGITS = 2;
 
 export function isDecimalString(text: string): boolean {

@@ -1,4 +1,4 @@
-// Local mode (ARCHITECTURE.md, "Local mode"): the app runs with no Shopify
+// Local mode (docs/architecture.md, "Local mode"): the app runs with no Shopify
 // reachable, so its Admin API calls must land on the local stand-in
 // (test/simulators/shopify-admin.ts).
 //

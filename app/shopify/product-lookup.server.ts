@@ -1,4 +1,4 @@
-// Product details the order webhook does not carry (PARTNERS.md): Reverb needs a
+// Product details the order webhook does not carry (docs/partners/README.md): Reverb needs a
 // product_url, TestFreaks url / image_url / category, Revers.io a brand (vendor)
 // and a photo. They come from the Admin GraphQL API, one batched `nodes` query
 // per order, and are cached per shop (the PartnerCache handed in is scoped to

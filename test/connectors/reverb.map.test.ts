@@ -1,5 +1,5 @@
 // Reverb mapping, input -> output, on the project's real Shopify payloads
-// (test/fixtures/shopify). Decisions pinned here: PARTNERS.md "Reverb".
+// (test/fixtures/shopify). Decisions pinned here: docs/partners/reverb.md "Reverb".
 import { describe, expect, it } from "vitest";
 import { loadFixture } from "../fixtures/shopify/index";
 import { parseJsonLossless } from "~/orders/json";

@@ -1,5 +1,5 @@
 // TestFreaks mapping, input -> output, on the project's real Shopify payloads
-// (test/fixtures/shopify). Decisions pinned here: PARTNERS.md "TestFreaks".
+// (test/fixtures/shopify). Decisions pinned here: docs/partners/testfreaks.md "TestFreaks".
 import { describe, expect, it } from "vitest";
 import { loadFixture } from "../fixtures/shopify/index";
 import { parseJsonLossless } from "~/orders/json";

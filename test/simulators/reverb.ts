@@ -1,6 +1,6 @@
-// Local stand-in for Reverb by TrackStreet (partner-docs/reverb-orders.txt,
+// Local stand-in for Reverb by TrackStreet (docs/partners/reverb.md,
 // reverb-referrals.txt; the customer endpoints and the unauthorized answer from
-// PARTNERS.md [pub]). It checks HTTP Basic auth (consumer key : secret), keeps
+// docs/partners/reverb.md [pub]). It checks HTTP Basic auth (consumer key : secret), keeps
 // customers, orders and referrals per website in memory, rejects what the pages
 // call REQUIRED, and answers in the documented envelope
 // `{"response": {"code", "message", "data"}}`. By default it alternates the
@@ -160,7 +160,7 @@ export async function startReverbSimulator(opts: ReverbSimOptions = {}): Promise
 
     const presented = basicAuth(req.headers.authorization);
     const credential = credentials.find((c) => c.consumerKey === presented?.user && c.consumerSecret === presented?.password);
-    // The unauthorized answer seen in TrackStreet's plugin (PARTNERS.md [pub]): always a real 401.
+    // The unauthorized answer seen in TrackStreet's plugin (docs/partners/reverb.md [pub]): always a real 401.
     if (!credential) return { status: 401, body: { status: false, error: "Unauthorized" } };
     const website = credential.websiteUuid;
     const body = isRecord(req.body) ? req.body : null;

@@ -1,5 +1,5 @@
-// Local stand-in for the Revers.io customer API (partner-docs/reversio-import-order.txt,
-// PARTNERS.md "Revers.io"):
+// Local stand-in for the Revers.io customer API (docs/partners/reversio.md,
+// docs/partners/reversio.md "Revers.io"):
 // - GET /token (Ocp-Apim-Subscription-Key + Ocp-Apim-Secret-Value) issues a
 //   JWT-shaped token with an `exp`; tokens expire (and can be expired at once).
 // - every other route wants `Authorization: Bearer <token>` and the subscription key

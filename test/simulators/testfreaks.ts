@@ -1,4 +1,4 @@
-// Local stand-in for the TestFreaks Orders API (partner-docs/testfreaks-orders.txt):
+// Local stand-in for the TestFreaks Orders API (docs/partners/testfreaks.md):
 // POST /orders upserts by order.id (adds or updates items, never deletes them),
 // GET /orders/{id}, GET /orders with filters and links.next paging. It checks
 // auth (the key as Basic user with an empty password, or as a Bearer token) and

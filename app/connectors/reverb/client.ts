@@ -49,7 +49,7 @@ function openEnvelope(body: unknown, httpStatus: number, what: string): Envelope
 }
 
 /**
- * A failure carried inside a 2xx answer. PARTNERS.md failure table: such an
+ * A failure carried inside a 2xx answer. docs/partners/reverb.md failure table: such an
  * envelope is permanent, except an authorization refusal, which pauses the partner.
  */
 function envelopeFailure(httpStatus: number, code: number | null, message: string): PartnerError {
@@ -128,7 +128,7 @@ export function createReverbClient(deps: ClientDeps, config: ReverbConfig) {
     return { orderUuid: transport.read(reverbOrderDataSchema, answer, "order creation").order_uuid, httpStatus: answer.httpStatus };
   }
 
-  /** Every field is optional on PUT [doc]; the item list is sent as `order_items` (PARTNERS.md). */
+  /** Every field is optional on PUT [doc]; the item list is sent as `order_items` (docs/partners/reverb.md). */
   async function updateOrder(orderUuid: string, body: Partial<ReverbOrderRequest>): Promise<{ httpStatus: number }> {
     const answer = await transport.call({ method: "PUT", path: `/orders/${segment(orderUuid)}`, body }, "order update");
     return { httpStatus: answer.httpStatus };

@@ -8,7 +8,7 @@ import { reverbConfigSchema, type ReverbConfig, type ReverbCustomerRequest, type
 
 export const REVERB_DEFAULT_BASE_URL = "https://reverbapi.trackstreet.com/api/v1";
 
-/** PartnerCache kind for customer (advocate) uuids, keyed by lowercased email (PARTNERS.md: per shop and email). */
+/** PartnerCache kind for customer (advocate) uuids, keyed by lowercased email (docs/partners/reverb.md: per shop and email). */
 const CUSTOMER_CACHE_KIND = "customer";
 
 /** An address that cannot belong to anyone (RFC 2606 `.invalid`): looking it up proves the credentials and changes nothing. */
@@ -39,7 +39,7 @@ export const reverbConnector: Connector<ReverbConfig, ReverbPlanRequest> = {
 
     try {
       if (ctx.remoteId !== null) {
-        // Every later change (edit, refund, cancel) is an update of the order we created (PARTNERS.md).
+        // Every later change (edit, refund, cancel) is an update of the order we created (docs/partners/reverb.md).
         const { httpStatus } = await client.updateOrder(ctx.remoteId, body);
         return { remoteId: ctx.remoteId, httpStatus, sent: body };
       }

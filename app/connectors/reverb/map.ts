@@ -1,5 +1,5 @@
 // Pure: canonical order + product details + settings -> what Reverb should hold
-// for this order. Decisions are PARTNERS.md "Reverb, Mapping decisions" [ours]
+// for this order. Decisions are docs/partners/reverb.md "Reverb, Mapping decisions" [ours]
 // unless a comment cites the partner's page.
 import type { SyncPlan } from "../types";
 import { formatAmount, fromMinorUnits, scaleOf, toMinorUnits } from "~/orders/money";
@@ -74,7 +74,7 @@ export function planReverbOrder(
       order: {
         website_uuid: config.websiteUuid,
         order_number: order.name,
-        // Reverb has no cancel call: a cancelled order is an update to 0.00 (PARTNERS.md).
+        // Reverb has no cancel call: a cancelled order is an update to 0.00 (docs/partners/reverb.md).
         subtotal: cancelled ? "0.00" : netSubtotal(order, refunded),
         order_items: items,
         ...(order.discountCodes.length > 0 ? { coupon_used: order.discountCodes.join(",") } : {}),

@@ -1,5 +1,5 @@
 // Reverb referral records (reverb-referrals.txt): read for the admin's order
-// page, and created when the merchant credits a referrer by hand (PARTNERS.md
+// page, and created when the merchant credits a referrer by hand (docs/partners/reverb.md
 // "Referrals. Use:" [ours]).
 import type { ReverbTransport } from "./client";
 import {

@@ -1,6 +1,6 @@
 // Reverb by TrackStreet: the merchant's settings and the provider's own request
-// and response shapes (partner-docs/reverb-orders.txt, reverb-referrals.txt;
-// PARTNERS.md "Reverb" for what the pages leave out).
+// and response shapes (docs/partners/reverb.md, reverb-referrals.txt;
+// docs/partners/reverb.md "Reverb" for what the pages leave out).
 import { z } from "zod";
 
 // TrackStreet shows uuids in the 8-4-4-4-12 form without promising an RFC 4122
@@ -23,7 +23,7 @@ export const reverbConfigSchema = z.object({
   websiteUuid: reverbUuid("Website UUID", "Reverb admin → Website settings"),
   /** The campaign a referral from the order's note attributes is credited to. */
   campaignUuid: reverbUuid("Campaign UUID", "Reverb admin → Campaigns"),
-  /** Checkout note attribute holding the referrer's email (PARTNERS.md: configurable). */
+  /** Checkout note attribute holding the referrer's email (docs/partners/reverb.md: configurable). */
   referrerEmailAttribute: attributeName("reverb_referrer_email"),
   /** Optional note attribute holding the referral level of a multi-level program. */
   referrerLevelAttribute: attributeName("reverb_level"),
@@ -33,7 +33,7 @@ export type ReverbConfigInput = z.input<typeof reverbConfigSchema>;
 
 // ---- Requests (bodies we send). Values are strings, as in every example of the pages.
 
-/** POST /customers, from TrackStreet's own store plugin (PARTNERS.md [pub]). */
+/** POST /customers, from TrackStreet's own store plugin (docs/partners/reverb.md [pub]). */
 export const reverbCustomerRequestSchema = z.object({
   website_uuid: z.string(),
   email: z.string(),

@@ -1,7 +1,7 @@
-// Revers.io HTTP calls only (PARTNERS.md "Revers.io"). Every call carries the
+// Revers.io HTTP calls only (docs/partners/reversio.md "Revers.io"). Every call carries the
 // bearer token and the subscription key [pub]; the token is cached per shop
 // until shortly before its `exp`, and a 401 earns exactly one fresh token and
-// one retry (the only retry a connector makes itself: ARCHITECTURE.md).
+// one retry (the only retry a connector makes itself: docs/architecture.md).
 import { createHash } from "node:crypto";
 import type { z } from "zod";
 import type { ClientDeps } from "../types";

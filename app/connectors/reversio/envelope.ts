@@ -35,7 +35,7 @@ export function reversioErrorMessage(body: unknown, raw: string): string {
   return raw === "" ? "" : defaultErrorMessage(body, raw);
 }
 
-/** True when a 2xx envelope still reports a failure (a permanent error, PARTNERS.md failure table). */
+/** True when a 2xx envelope still reports a failure (a permanent error, docs/partners/reversio.md failure table). */
 export function envelopeFailed(body: unknown): boolean {
   if (!body || typeof body !== "object") return false;
   if ("failure" in body && body.failure === true) return true;

@@ -1,6 +1,6 @@
 // Pure: canonical order + settings -> the Revers.io import this order implies,
 // or why none applies. Model ids are not known here: push resolves each SKU
-// (PARTNERS.md "Catalog"), then importOrderBody() completes the body.
+// (docs/partners/reversio.md "Catalog"), then importOrderBody() completes the body.
 import type { CanonicalAddress, CanonicalLineItem, CanonicalOrder, MoneyPair, ProductInfo } from "~/orders/canonical";
 import type { SyncPlan } from "../types";
 import {

@@ -1,4 +1,4 @@
-// SKU -> Revers.io modelId (PARTNERS.md "Catalog" [ours]): the shop's remembered
+// SKU -> Revers.io modelId (docs/partners/reversio.md "Catalog" [ours]): the shop's remembered
 // mapping first (a merchant-pinned one wins: the PartnerCache returns it), then
 // the catalog by SKU, then, when the settings allow it, a new brand + model.
 import { SyncSkipped } from "../errors";

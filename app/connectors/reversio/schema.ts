@@ -1,5 +1,5 @@
 // Revers.io settings and the provider's own request/response shapes
-// (partner-docs/reversio-import-order.txt [doc], PARTNERS.md "Revers.io" [pub]/[ours]).
+// (docs/partners/reversio.md [doc], docs/partners/reversio.md "Revers.io" [pub]/[ours]).
 import { z } from "zod";
 
 /**

@@ -1,4 +1,4 @@
-// HTTP only: the TestFreaks Orders API (partner-docs/testfreaks-orders.txt).
+// HTTP only: the TestFreaks Orders API (docs/partners/testfreaks.md).
 // Built per call site from injected deps; retries belong to the worker.
 import type { z } from "zod";
 import type { ClientDeps } from "../types";

@@ -1,5 +1,5 @@
 // Pure: canonical order + product details + settings -> the TestFreaks order
-// upsert (PARTNERS.md "TestFreaks", mapping decisions). No I/O, no clock.
+// upsert (docs/partners/testfreaks.md "TestFreaks", mapping decisions). No I/O, no clock.
 import type { CanonicalFulfillment, CanonicalLineItem, CanonicalOrder, ProductInfo } from "~/orders/canonical";
 import type { SyncPlan } from "../types";
 import type { TestfreaksConfig, TestfreaksCustomer, TestfreaksOrderItem, TestfreaksOrderRequest } from "./schema";
@@ -30,7 +30,7 @@ export function plan(
   };
 }
 
-/** `customer.id` is required: the Shopify customer id, or the email for a guest checkout (PARTNERS.md). */
+/** `customer.id` is required: the Shopify customer id, or the email for a guest checkout (docs/partners/testfreaks.md). */
 function mapCustomer(order: CanonicalOrder): TestfreaksCustomer | null {
   const email = nonEmpty(order.customer.email);
   // Lower-cased so that one guest's orders typed as Jane@… and jane@… land on one TestFreaks customer.
@@ -134,7 +134,7 @@ function refundedQuantity(order: CanonicalOrder, lineItemId: string): number {
 const NOT_SHIPPED = new Set(["cancelled", "error", "failure"]);
 
 /**
- * delivery_date (PARTNERS.md): the delivered time of a fulfillment holding the
+ * delivery_date (docs/partners/testfreaks.md): the delivered time of a fulfillment holding the
  * line when the carrier reported it, else that fulfillment's creation time (the
  * docs allow "the closest available date (such as dispatch date)"); none while unfulfilled.
  */

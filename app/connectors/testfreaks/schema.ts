@@ -1,5 +1,5 @@
 // TestFreaks (review collection): the merchant's settings and the Orders API
-// bodies (partner-docs/testfreaks-orders.txt; PARTNERS.md "TestFreaks").
+// bodies (docs/partners/testfreaks.md; docs/partners/testfreaks.md "TestFreaks").
 import { z } from "zod";
 
 /** The merchant's TestFreaks settings. The CLI's config file and the admin form both parse with this. */
