@@ -367,20 +367,18 @@ const refundLineInput = z
     return { lineItemId, quantity: raw.quantity };
   });
 
-const refundInput = z
-  .object({
-    id: idInput.nullish(),
-    admin_graphql_api_id: gidInput,
-    created_at: timestamp,
-    refund_line_items: listOf(refundLineInput),
-  })
-  .transform(
-    (raw, ctx): SnapshotRefund => ({
-      id: resolveId(raw, ctx.issues),
-      createdAt: raw.created_at,
-      lineItems: raw.refund_line_items,
-    }),
-  );
+const refundFields = {
+  id: idInput.nullish(),
+  admin_graphql_api_id: gidInput,
+  created_at: timestamp,
+  refund_line_items: listOf(refundLineInput),
+};
+
+function toSnapshotRefund(raw: z.output<z.ZodObject<typeof refundFields>>, issues: Issues): SnapshotRefund {
+  return { id: resolveId(raw, issues), createdAt: raw.created_at, lineItems: raw.refund_line_items };
+}
+
+const refundInput = z.object(refundFields).transform((raw, ctx) => toSnapshotRefund(raw, ctx.issues));
 
 const lineItemInput = z
   .object({
@@ -525,6 +523,11 @@ export const shopifyFulfillmentWebhookSchema = z
     fulfillment: toSnapshotFulfillment(raw, ctx.issues),
   }));
 
+/** The refund of a refunds/create webhook body, with the order it belongs to. */
+export const shopifyRefundWebhookSchema = z
+  .object({ ...refundFields, order_id: idInput })
+  .transform((raw, ctx) => ({ orderId: idToString(raw.order_id, ctx.issues, ["order_id"]), refund: toSnapshotRefund(raw, ctx.issues) }));
+
 // ---------------------------------------------------------------------------
 // Reading a webhook body
 
@@ -546,6 +549,12 @@ export function extractFulfillment(
   if (!result.success) return { ok: false, error: describeIssues(result.error) };
   const { orderId, fulfillment } = result.data;
   return { ok: true, orderId, fulfillment, updatedAt: fulfillment.updatedAt };
+}
+
+/** The refund of a refunds/create body, with the order it belongs to. */
+export function extractRefund(body: unknown): ExtractResult<{ orderId: string; refund: SnapshotRefund }> {
+  const result = shopifyRefundWebhookSchema.safeParse(body, { error: plainIssueMessage });
+  return result.success ? { ok: true, ...result.data } : { ok: false, error: describeIssues(result.error) };
 }
 
 const TYPE_WORDS: Record<string, string> = {
@@ -597,6 +606,17 @@ export function mergeFulfillment(snapshot: OrderSnapshot, fulfillment: SnapshotF
   const fulfillments = snapshot.fulfillments.slice();
   fulfillments[index] = fulfillment;
   return { ...snapshot, fulfillments };
+}
+
+/**
+ * The snapshot with this refund added. Shopify never changes a refund once
+ * made, so one already held (same id: a redelivery, or the copy an
+ * orders/updated carried) changes nothing. The order's updatedAt is left alone,
+ * as for fulfillments.
+ */
+export function mergeRefund(snapshot: OrderSnapshot, refund: SnapshotRefund): OrderSnapshot {
+  if (snapshot.refunds.some((stored) => stored.id === refund.id)) return snapshot;
+  return { ...snapshot, refunds: [...snapshot.refunds, refund] };
 }
 
 const EMAIL_LIKE = /[^\s@]+@[^\s@]+\.[^\s@]+/;

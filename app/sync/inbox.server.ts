@@ -8,7 +8,7 @@
 // whatever order they arrived. A fulfillment whose order is not known yet waits
 // in the inbox until the order arrives.
 import type { PrismaClient } from "@prisma/client";
-import { mergeFulfillment, type OrderSnapshot, type SnapshotFulfillment } from "~/orders/snapshot";
+import { mergeFulfillment, mergeRefund, type OrderSnapshot, type SnapshotFulfillment, type SnapshotRefund } from "~/orders/snapshot";
 import type { Logger } from "~/logger";
 import { ensureJobs, isUniqueViolation, validateDelivery } from "./ingest.server";
 import type { Topic } from "./topics";
@@ -48,6 +48,9 @@ const TOPIC_RANK: Record<string, number> = { "orders/create": 0, "orders/updated
 /** How long an append waits for others to share its commit: far below Shopify's patience, above a request's parse. */
 const GATHER_MS = 3;
 const isFulfillmentTopic = (topic: string) => topic.startsWith("fulfillments/");
+const isRefundTopic = (topic: string) => topic.startsWith("refunds/");
+/** A delivery of one part of an order (a fulfillment, a refund): merged into the order, waits for it when unknown. */
+const isOrderPartTopic = (topic: string) => isFulfillmentTopic(topic) || isRefundTopic(topic);
 
 export function createInbox(db: PrismaClient, logger: Logger, { maxBatch = 256, queued, now = () => new Date() }: InboxOptions = {}): Inbox {
   let waiting: { delivery: Delivery; resolve: (outcome: AppendOutcome) => void; reject: (error: unknown) => void }[] = [];
@@ -188,7 +191,7 @@ async function mergeOrderOnce(db: PrismaClient, shop: string, orderId: string, n
     const outcome = new Map<string, "recorded" | "stale" | "waiting_for_order">();
 
     // Whole-order payloads first: which one wins does not depend on the order they came in.
-    for (const row of rows.filter((r) => !isFulfillmentTopic(r.topic))) {
+    for (const row of rows.filter((r) => !isOrderPartTopic(r.topic))) {
       const candidate = { snapshot: JSON.parse(row.payload ?? "null") as OrderSnapshot, rank: TOPIC_RANK[row.topic] ?? 0 };
       if (!candidate.snapshot) {
         outcome.set(row.id, "stale");
@@ -201,15 +204,19 @@ async function mergeOrderOnce(db: PrismaClient, shop: string, orderId: string, n
       // A fulfillment delivered apart may be newer than the one this payload carries.
       let next = candidate.snapshot;
       for (const fulfillment of current?.snapshot.fulfillments ?? []) next = mergeFulfillment(next, fulfillment);
+      // So may a refund (refunds/create before the orders/updated that lists it).
+      for (const refund of current?.snapshot.refunds ?? []) next = mergeRefund(next, refund);
       current = { snapshot: next, rank: candidate.rank };
       outcome.set(row.id, "recorded");
     }
-    for (const row of rows.filter((r) => isFulfillmentTopic(r.topic))) {
+    for (const row of rows.filter((r) => isOrderPartTopic(r.topic))) {
       if (!current) {
         outcome.set(row.id, "waiting_for_order");
         continue;
       }
-      const next = mergeFulfillment(current.snapshot, JSON.parse(row.payload!) as SnapshotFulfillment);
+      const next = isRefundTopic(row.topic)
+        ? mergeRefund(current.snapshot, JSON.parse(row.payload!) as SnapshotRefund)
+        : mergeFulfillment(current.snapshot, JSON.parse(row.payload!) as SnapshotFulfillment);
       outcome.set(row.id, JSON.stringify(next) === JSON.stringify(current.snapshot) ? "stale" : "recorded");
       current = { ...current, snapshot: next };
     }

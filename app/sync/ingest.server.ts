@@ -1,17 +1,17 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
-import { extractFulfillment, extractOrderSnapshot } from "~/orders/snapshot";
+import { extractFulfillment, extractOrderSnapshot, extractRefund } from "~/orders/snapshot";
 import { PARTNERS, type PartnerId } from "~/connectors/types";
 import { connectors } from "~/connectors/registry";
 import { merchantPausedReason } from "./partner-config.server";
-import { FULFILLMENT_TOPICS, ORDER_TOPICS, type Topic } from "./topics";
+import { FULFILLMENT_TOPICS, ORDER_TOPICS, REFUND_TOPICS, type Topic } from "./topics";
 
 /** A delivery's body, validated: what the inbox keeps of it, or why it cannot be read. */
 export type ValidatedDelivery = { ok: true; orderId: string; payload: string } | { ok: false; error: string };
 
 /**
- * Validates an order or fulfillment webhook body before anything is stored: a
+ * Validates an order, fulfillment or refund webhook body before anything is stored: a
  * malformed body is refused, not recorded. Keeps only the fields the mapping
- * reads (the snapshot, or the fulfillment with its order id).
+ * reads (the snapshot, or the fulfillment or refund with its order id).
  */
 export function validateDelivery(topic: Topic, body: unknown): ValidatedDelivery {
   if ((ORDER_TOPICS as readonly string[]).includes(topic)) {
@@ -21,6 +21,11 @@ export function validateDelivery(topic: Topic, body: unknown): ValidatedDelivery
   if ((FULFILLMENT_TOPICS as readonly string[]).includes(topic)) {
     const fulfillment = extractFulfillment(body);
     return fulfillment.ok ? { ok: true, orderId: fulfillment.orderId, payload: JSON.stringify(fulfillment.fulfillment) } : fulfillment;
+  }
+  if ((REFUND_TOPICS as readonly string[]).includes(topic)) {
+    // Only the refund's id, date and lines: its transactions (card details) are not kept.
+    const refund = extractRefund(body);
+    return refund.ok ? { ok: true, orderId: refund.orderId, payload: JSON.stringify(refund.refund) } : refund;
   }
   throw new Error(`validateDelivery does not take ${topic}`);
 }
