@@ -5,6 +5,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ClaimedJob, Settlement, SyncQueue } from "~/sync/queue.server";
+import { JOB_PRIORITY } from "~/sync/job-priority";
 
 export const LEASE_MS = 60_000;
 
@@ -101,6 +102,43 @@ export function queueContract(name: string, traits: EngineTraits, start: () => P
       const claimed = await e.a.claim("a", 4, e.now());
 
       expect(claimed.map((j) => j.shop).sort()).toEqual(["0-flash-sale.myshopify.com", "quiet.myshopify.com"]);
+    });
+
+    it("takes a lane's live job before its older backfill jobs (app/sync/job-priority.ts)", async () => {
+      for (let i = 0; i < 3; i++) {
+        await e.db.syncJob.create({ data: { shop: SHOP, orderId: `old-${i}`, partner: "testfreaks", nextRunAt: new Date(e.now().getTime() - 60_000 + i), priority: JOB_PRIORITY.backfill } });
+      }
+      const live = await e.db.syncJob.create({ data: { shop: SHOP, orderId: "new", partner: "testfreaks", nextRunAt: e.now() } });
+
+      const claimed = await claimRace();
+
+      expect(claimed.map((j) => j.id)).toEqual([live.id]);
+    });
+
+    it("takes a lane with live work before lanes with only backfill work, however long those waited", async () => {
+      for (let i = 0; i < 5; i++) {
+        await e.db.syncJob.create({ data: { shop: `${i}-history.myshopify.com`, orderId: `old-${i}`, partner: "testfreaks", nextRunAt: new Date(e.now().getTime() - 60_000 + i), priority: JOB_PRIORITY.backfill } });
+      }
+      const live = await e.db.syncJob.create({ data: { shop: "live.myshopify.com", orderId: "new", partner: "testfreaks", nextRunAt: e.now() } });
+
+      const [first] = await e.a.claim("a", 1, e.now());
+
+      expect(first?.id).toBe(live.id);
+    });
+
+    it("a backfill lane already waiting its turn goes first once a live job arrives in it", async () => {
+      const lanes = ["a", "b", "c"].map((name) => `${name}-history.myshopify.com`);
+      for (const [i, shop] of lanes.entries()) {
+        await e.db.syncJob.create({ data: { shop, orderId: `old-${i}`, partner: "testfreaks", nextRunAt: new Date(e.now().getTime() - 60_000 + i), priority: JOB_PRIORITY.backfill } });
+      }
+      const [first] = await e.a.claim("a", 1, e.now());
+      expect(first?.shop).toBe(lanes[0]);
+      const live = await e.db.syncJob.create({ data: { shop: lanes[2]!, orderId: "new", partner: "testfreaks", nextRunAt: e.now() } });
+      await e.a.settle(first!, synced(e.now()));
+
+      const [next] = await e.a.claim("a", 1, e.now());
+
+      expect(next?.id).toBe(live.id);
     });
 
     it("does not run a job before its nextRunAt", async () => {

@@ -9,15 +9,24 @@ const DUE_STATUSES = ["pending", "retrying"];
 
 export const dueWhere = (now: Date) => ({ status: { in: DUE_STATUSES }, nextRunAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] });
 
-/** Lanes with a due job, the lane whose oldest due job waited longest first: a lane with 20,000 due jobs is one row, not 20,000. */
-export async function dueLanes(db: PrismaClient, now: Date, take: number): Promise<{ shop: string; partner: string }[]> {
-  const lanes = await db.syncJob.groupBy({ by: ["shop", "partner"], where: dueWhere(now), _min: { nextRunAt: true }, orderBy: { _min: { nextRunAt: "asc" } }, take });
-  return lanes.map(({ shop, partner }) => ({ shop, partner }));
+/**
+ * Lanes with a due job: lanes with live work first (app/sync/job-priority.ts), then the lane whose oldest
+ * due job waited longest. A lane with 20,000 due jobs is one row, not 20,000. `priority` is the lane's most urgent.
+ */
+export async function dueLanes(db: PrismaClient, now: Date, take: number): Promise<{ shop: string; partner: string; priority: number }[]> {
+  const lanes = await db.syncJob.groupBy({
+    by: ["shop", "partner"],
+    where: dueWhere(now),
+    _min: { nextRunAt: true, priority: true },
+    orderBy: [{ _min: { priority: "asc" } }, { _min: { nextRunAt: "asc" } }],
+    take,
+  });
+  return lanes.map(({ shop, partner, _min }) => ({ shop, partner, priority: _min.priority ?? 0 }));
 }
 
-/** Leases the lane's oldest due job to `owner`; null when it has none, or another worker took it first. */
+/** Leases the lane's most urgent due job (then its oldest) to `owner`; null when it has none, or another worker took it first. */
 export async function leaseOldestDue(db: PrismaClient, shop: string, partner: string, owner: string, now: Date, leaseUntil: Date): Promise<ClaimedJob | null> {
-  const job = await db.syncJob.findFirst({ where: { shop, partner, ...dueWhere(now) }, orderBy: { nextRunAt: "asc" } });
+  const job = await db.syncJob.findFirst({ where: { shop, partner, ...dueWhere(now) }, orderBy: [{ priority: "asc" }, { nextRunAt: "asc" }] });
   if (!job) return null;
   // Compare-and-set on the lease we saw: a worker whose lease ran out may still be settling.
   const won = await db.syncJob.updateMany({

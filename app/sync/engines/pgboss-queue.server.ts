@@ -3,12 +3,15 @@ import { PgBoss, type Clock, type JobAttempt } from "pg-boss";
 import type { Logger } from "~/logger";
 import type { ClaimedJob, SyncQueue } from "../queue.server";
 import { policy } from "../retry-policy";
+import { JOB_PRIORITY } from "../job-priority";
 import { dueLanes, leaseOldestDue, postponeRow, renewRow, settleRow } from "./job-row.server";
 
 /** The pg-boss queue whose jobs are lanes; its schema is pg-boss's own, `pgboss`, beside the app's tables. */
 export const LANE_QUEUE = "sync-lanes";
 /** Where an announce reaches the idle workers of every process. */
 const WAKE_CHANNEL = "partner_sync_wake";
+/** pg-boss's schema (its default). */
+const BOSS_SCHEMA = "pgboss";
 /** Lanes a pump looks at per pass, oldest due first. */
 const PUMP_LANES = 1000;
 
@@ -111,10 +114,24 @@ export function pgBossQueue(db: PrismaClient, options: PgBossQueueOptions): PgBo
   async function pump(now: Date) {
     const lanes = await dueLanes(db, now, PUMP_LANES);
     if (lanes.length === 0) return;
+    // pg-boss fetches higher priorities first: a lane with live work goes before lanes with only a
+    // backfill's (app/sync/job-priority.ts); the lane's own jobs are then leased in the same order.
+    const bossPriority = (lane: { priority: number }) => JOB_PRIORITY.backfill - lane.priority;
     await boss.insert(
       LANE_QUEUE,
-      lanes.map((lane) => ({ data: lane, singletonKey: `${lane.shop} ${lane.partner}` })),
+      lanes.map((lane) => ({ data: { shop: lane.shop, partner: lane.partner }, singletonKey: `${lane.shop} ${lane.partner}`, priority: bossPriority(lane) })),
     );
+    // The insert is a no-op for a lane already queued: one queued for its backfill and since given a
+    // live job is raised, or it would wait behind every other backfill lane.
+    const urgent = lanes.filter((lane) => lane.priority < JOB_PRIORITY.backfill);
+    if (urgent.length > 0) {
+      await boss.getDb().executeSql(
+        `UPDATE ${BOSS_SCHEMA}.job AS j SET priority = u.priority
+           FROM unnest($2::text[], $3::int[]) AS u(key, priority)
+          WHERE j.name = $1 AND j.state = 'created' AND j.singleton_key = u.key AND j.priority < u.priority`,
+        [LANE_QUEUE, urgent.map((lane) => `${lane.shop} ${lane.partner}`), urgent.map(bossPriority)],
+      );
+    }
   }
 
   async function release(jobId: string) {
