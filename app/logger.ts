@@ -8,15 +8,27 @@ export interface Logger {
 
 const SECRET_FIELD = /secret|password|token|apikey|api_key|authorization|subscriptionkey|consumerkey/i;
 
+/**
+ * A credential carried in a URL's query (Revers.io's `GET /token?secret=`,
+ * docs/partners/reversio.md "Auth"): the parameter's value, up to the next `&`,
+ * `#`, quote or space. Matched by the parameter's name, wherever the URL sits in a text.
+ */
+const SECRET_QUERY_PARAM = /([?&](?:[\w.-]*(?:secret|password|passwd|token|api_?key|apikey|signature)[\w.-]*)=)[^&#\s"'<>]*/gi;
+
+/** The text with the value of every secret-named query parameter replaced by `[redacted]`. */
+export function redactSecretQueryParams(text: string): string {
+  return text.replace(SECRET_QUERY_PARAM, "$1[redacted]");
+}
+
 export function redactFields(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) out[key] = SECRET_FIELD.test(key) ? "[redacted]" : value;
+  for (const [key, value] of Object.entries(fields)) out[key] = SECRET_FIELD.test(key) ? "[redacted]" : typeof value === "string" ? redactSecretQueryParams(value) : value;
   return out;
 }
 
 export function createLogger(write: (line: string) => void = (line) => process.stdout.write(line + "\n"), base: Record<string, unknown> = {}): Logger {
   const emit = (level: string, message: string, fields: Record<string, unknown> = {}) =>
-    write(JSON.stringify({ time: new Date().toISOString(), level, message, ...redactFields({ ...base, ...fields }) }));
+    write(JSON.stringify({ time: new Date().toISOString(), level, message: redactSecretQueryParams(message), ...redactFields({ ...base, ...fields }) }));
   return {
     info: (message, fields) => emit("info", message, fields),
     warn: (message, fields) => emit("warn", message, fields),

@@ -6,6 +6,8 @@
 // but this is the last line of defence before the browser: masking is by key
 // name AND by value (an email anywhere, whatever its key, is masked).
 
+import { redactSecretQueryParams } from "~/logger";
+
 const HIDDEN = "[hidden]";
 const DOTS = "•••";
 
@@ -42,9 +44,9 @@ export function maskPhone(phone: string): string {
   return digits.length <= 2 ? DOTS : `${DOTS} ${digits.slice(-2)}`;
 }
 
-/** Masks every email address found inside a free text. */
+/** Masks every email address found inside a free text, and any secret a URL in it carries (`?secret=`). */
 export function maskEmailsInText(text: string): string {
-  return text.replace(EMAIL_IN_TEXT, (email) => maskEmail(email));
+  return redactSecretQueryParams(text).replace(EMAIL_IN_TEXT, (email) => maskEmail(email));
 }
 
 function maskValueByKey(key: string, value: string, parentKey: string | null): string {

@@ -2,7 +2,8 @@
 // (test/simulators/reversio.ts), over real HTTP on loopback.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { reversioConnector, REVERSIO_PRODUCTION_URL, REVERSIO_SANDBOX_URL } from "~/connectors/reversio";
-import { createReversioClient } from "~/connectors/reversio/client";
+import { createReversioClient, SECRET_FORM_CACHE_KIND } from "~/connectors/reversio/client";
+import { CREATED_MODEL_FLAGS } from "~/connectors/reversio/models";
 import type { ReversioPlanRequest } from "~/connectors/reversio/map";
 import { reversioConfigSchema, type ReversioConfig, type ReversioImportOrderRequest } from "~/connectors/reversio/schema";
 import { PartnerError, SyncSkipped } from "~/connectors/errors";
@@ -169,18 +170,20 @@ describe("token", () => {
   it("given a 401 that a fresh token does not cure, then the failure is a credentials PartnerError after exactly one retry", async () => {
     const client = createReversioClient(depsFor(), config, memoryPartnerCache(() => clock));
     await client.listModelTypes();
-    sim.knobs.failNext = { count: 2, status: 401, body: { statusCode: 401, message: "Unauthorized. Access token is missing or invalid." } };
+    // The call, then the new token with the secret as a header, then with ?secret=: all refused.
+    sim.knobs.failNext = { count: 3, status: 401, body: { statusCode: 401, message: "Unauthorized. Access token is missing or invalid." } };
 
     const error = await rejection(client.listModelTypes());
 
     expect(error).toBeInstanceOf(PartnerError);
     expect(error).toMatchObject({ failureClass: "credentials", httpStatus: 401 });
-    expect(calls()).toEqual(["GET /token 200", "GET /catalog/modelTypes 200", "GET /catalog/modelTypes 401", "GET /token 401"]);
+    expect(calls()).toEqual(["GET /token 200", "GET /catalog/modelTypes 200", "GET /catalog/modelTypes 401", "GET /token 401", "GET /token 401"]);
   });
 
   it("given a 403, then it is a credentials failure without a token refresh", async () => {
-    sim.knobs.failNext = { count: 1, status: 403, body: { statusCode: 403, message: "The authentication you provided does not allow this action" } };
     const client = createReversioClient(depsFor(), config, memoryPartnerCache(() => clock));
+    await client.listModelTypes();
+    sim.knobs.failNext = { count: 1, status: 403, body: { statusCode: 403, message: "The authentication you provided does not allow this action" } };
 
     const error = await rejection(client.listBrands());
 
@@ -206,6 +209,8 @@ describe("models: SKU -> modelId", () => {
         modelTypeId: REVERSIO_SIM_MODEL_TYPE_ID,
         eANs: [],
         photoUrl: "https://cdn.example.com/ws6p25.jpg",
+        additionalInformation: { ...CREATED_MODEL_FLAGS },
+        state: "New",
       },
     ]);
     const modelId = sim.state.models[0]?.id;
@@ -346,10 +351,17 @@ describe("verify", () => {
     expect(result).toEqual({ status: "valid", message: "Revers.io issued an access token (valid until 2025-10-29T10:00:00.000Z)" });
   });
 
-  it("given a wrong secret value, then the credentials are invalid", async () => {
+  it("given a wrong secret value, then the credentials are invalid, both forms of the secret having been tried", async () => {
     const result = await reversioConnector.verify({ ...config, secretValue: "not-the-secret" }, depsFor());
 
-    expect(result).toEqual({ status: "invalid_credentials", message: "Revers.io answered 401: Access denied due to invalid secret value." });
+    expect(result).toEqual({
+      status: "invalid_credentials",
+      message: "Revers.io answered 401: Access denied due to invalid secret value. (the secret value was refused both as the Ocp-Apim-Secret-Value header and as ?secret=)",
+    });
+    expect(sim.state.tokenRequests).toEqual([
+      { carried: "header", status: 401 },
+      { carried: "query", status: 401 },
+    ]);
   });
 
   it("given an unknown subscription key, then the credentials are invalid", async () => {
@@ -376,5 +388,118 @@ describe("baseUrl", () => {
     expect(reversioConnector.baseUrl(config, {})).toBe(REVERSIO_PRODUCTION_URL);
     expect(REVERSIO_SANDBOX_URL).toBe("https://demo-customer-api.revers.io/api/v1");
     expect(REVERSIO_PRODUCTION_URL).toBe("https://customer-api.revers.io/api/v1");
+  });
+});
+
+// Where GET /token takes the secret is left open (docs/partners/reversio.md "Auth"): the
+// connector runs against each way Revers.io could answer it.
+const SECRET_FORM_VARIANTS = [
+  { partner: "takes the secret either way", secretForms: ["header", "query"], accepted: "header" },
+  { partner: "takes the secret only as the Ocp-Apim-Secret-Value header (the portal's reading)", secretForms: ["header"], accepted: "header" },
+  { partner: "takes the secret only as ?secret= (its Magento module's reading)", secretForms: ["query"], accepted: "query" },
+] as const;
+
+describe.each(SECRET_FORM_VARIANTS)("a Revers.io that $partner", ({ secretForms, accepted }) => {
+  let variant: ReversioSimulator;
+  beforeEach(async () => {
+    variant = await startReversioSimulator({ now: () => clock, secretForms: [...secretForms] });
+    variant.addModel({ sku: "WS6P25" });
+  });
+  afterEach(async () => {
+    await variant.close();
+  });
+  const contextOn = (cache = memoryPartnerCache(() => clock), settings = config) => contextFor({ cache, config: settings, deps: depsFor(variant.apiUrl) });
+  const firstToken = accepted === "header" ? [{ carried: "header", status: 200 }] : [{ carried: "header", status: 401 }, { carried: "query", status: 200 }];
+
+  it("given a shop's first order, then it is imported: the header form first, ?secret= once if the header was refused", async () => {
+    const result = await reversioConnector.push(wineOrder, contextOn());
+
+    expect(result.remoteId).toBe(variant.state.findOrder("#29448")?.id);
+    expect(variant.state.tokenRequests).toEqual(firstToken);
+  });
+
+  it("given the first token expired, then the next one is asked for once, in the form that worked (remembered for the shop)", async () => {
+    const cache = memoryPartnerCache(() => clock);
+    await reversioConnector.push(wineOrder, contextOn(cache));
+
+    clock = new Date(clock.getTime() + 2 * 60 * 60_000);
+    await reversioConnector.push({ ...wineOrder, orderReference: "#29449" }, contextOn(cache));
+
+    expect(variant.state.tokenRequests).toEqual([...firstToken, { carried: accepted, status: 200 }]);
+    expect([...cache.entries.entries()].filter(([id]) => id.startsWith(`${SECRET_FORM_CACHE_KIND}\u0000`)).map(([, entry]) => entry)).toEqual([
+      { value: accepted, expiresAt: null },
+    ]);
+  });
+
+  it("given a wrong secret, then each form is tried once and the failure is refused credentials (the partner is paused)", async () => {
+    const error = await rejection(reversioConnector.push(wineOrder, contextOn(undefined, { ...config, secretValue: "not-the-secret" })));
+
+    expect(error).toMatchObject({ failureClass: "credentials", httpStatus: 401 });
+    expect(variant.state.tokenRequests.map((r) => [r.carried, r.status])).toEqual([
+      ["header", 401],
+      ["query", 401],
+    ]);
+    expect(variant.state.orders).toEqual([]);
+  });
+
+  it("given the right keys, then Test connection says valid", async () => {
+    const result = await reversioConnector.verify(config, depsFor(variant.apiUrl));
+
+    expect(result.status).toBe("valid");
+  });
+});
+
+describe("the secret's form, when Revers.io changes its mind", () => {
+  it("given a shop remembered for ?secret= and a Revers.io that now takes only the header, then the header is tried once and remembered instead", async () => {
+    const cache = memoryPartnerCache(() => clock);
+    const client = createReversioClient(depsFor(), config, cache);
+    sim.setSecretForms(["query"]);
+    await client.listModelTypes();
+
+    sim.setSecretForms(["header"]);
+    clock = new Date(clock.getTime() + 2 * 60 * 60_000);
+    await client.listModelTypes();
+    clock = new Date(clock.getTime() + 2 * 60 * 60_000);
+    await client.listModelTypes();
+
+    expect(sim.state.tokenRequests).toEqual([
+      { carried: "header", status: 401 },
+      { carried: "query", status: 200 },
+      { carried: "query", status: 401 },
+      { carried: "header", status: 200 },
+      { carried: "header", status: 200 },
+    ]);
+  });
+});
+
+describe("the secret stays out of error texts", () => {
+  it("given a Revers.io that takes the header only and quotes the refused request line, then the error of a wrong secret carries no secret", async () => {
+    const echoing = await startReversioSimulator({ now: () => clock, secretForms: ["header"], echoRequestOnRefusal: true });
+    try {
+      const secretValue = "wrong secret/with+odd&chars";
+      const error = await rejection(reversioConnector.push(wineOrder, contextFor({ config: { ...config, secretValue }, deps: depsFor(echoing.apiUrl) })));
+
+      expect(error).toMatchObject({ failureClass: "credentials" });
+      const message = (error as Error).message;
+      expect(message).toContain("Request: GET /api/v1/token?secret=[redacted]");
+      expect(message).not.toContain(secretValue);
+      expect(message).not.toContain(encodeURIComponent(secretValue));
+    } finally {
+      await echoing.close();
+    }
+  });
+});
+
+describe("models the app creates carry the return flags", () => {
+  it("given a model created for an unknown SKU, then Revers.io holds it as returnable and the imported order's line is open for claims", async () => {
+    const allowed = { ...config, createMissingModels: true, modelTypeId: REVERSIO_SIM_MODEL_TYPE_ID };
+    const cache = memoryPartnerCache(() => clock);
+
+    await reversioConnector.push(wineOrder, contextFor({ config: allowed, cache }));
+
+    expect(sim.state.findModelBySku("WS6P25")?.additionalInformation).toEqual(CREATED_MODEL_FLAGS);
+    expect(CREATED_MODEL_FLAGS).toMatchObject({ isReturnable: true, isTransportable: true });
+    const status = await createReversioClient(depsFor(), config, cache).getOrderStatus("#29448");
+    expect(status?.orderLines).toEqual([expect.objectContaining({ orderLineReference: "35405307838795-1", isOpenForClaims: true })]);
   });
 });

@@ -1,10 +1,14 @@
 // Local stand-in for the Revers.io customer API (docs/partners/reversio.md,
 // docs/partners/reversio.md "Revers.io"):
-// - GET /token (Ocp-Apim-Subscription-Key + Ocp-Apim-Secret-Value) issues a
-//   JWT-shaped token with an `exp`; tokens expire (and can be expired at once).
+// - GET /token (Ocp-Apim-Subscription-Key, and the secret value as the
+//   Ocp-Apim-Secret-Value header or as ?secret=: `secretForms` says which it takes,
+//   docs/partners/reversio.md "Auth") issues a JWT-shaped token with an `exp`;
+//   tokens expire (and can be expired at once).
 // - every other route wants `Authorization: Bearer <token>` and the subscription key
 //   the token was issued for, else 401 (the API gateway's own wording).
-// - catalog: models by SKU, create model, brands, model types, kept in memory.
+// - catalog: models by SKU, create model, brands, model types, kept in memory. A
+//   model is open for claims only when its `additionalInformation.isReturnable` is
+//   true (the stricter reading of a flag the documents leave unexplained).
 // - PUT /orders validates the ImportOrder body (required fields, known modelIds,
 //   EUR/GBP only) and answers the documented envelope; 400 with `errors` otherwise.
 // - GET /orders/{orderReference}/status.
@@ -28,6 +32,10 @@ export interface SimReversioModelType {
   label: string;
 }
 
+/** The flags Revers.io's Magento module sends with a model (docs/partners/reversio.md "Catalog"). */
+export const REVERSIO_MODEL_FLAGS = ["isReturnable", "isRepairable", "isTransportable", "isSerializable", "isOnSiteInterventionPossible", "isCumbersome"] as const;
+export type ReversioModelFlags = Partial<Record<(typeof REVERSIO_MODEL_FLAGS)[number], boolean>>;
+
 export interface SimReversioModel {
   id: string;
   sKU: string;
@@ -36,6 +44,18 @@ export interface SimReversioModel {
   modelTypeId: string;
   eANs: string[];
   photoUrl: string | null;
+  /** As sent; `{}` when the creator sent none (then nothing about the model can be claimed). */
+  additionalInformation: ReversioModelFlags;
+  state: string | null;
+}
+
+/** Where GET /token takes the secret value from. */
+export type ReversioSimSecretForm = "header" | "query";
+
+export interface SimTokenRequest {
+  /** Where the request carried the secret: header, query, both or neither. */
+  carried: ReversioSimSecretForm | "both" | "none";
+  status: number;
 }
 
 export interface SimReversioOrder {
@@ -58,6 +78,8 @@ export interface ReversioSimState {
   orders: SimReversioOrder[];
   /** How many tokens GET /token has issued. */
   tokensIssued: number;
+  /** Every GET /token, in order: where it carried the secret and what it was answered. */
+  tokenRequests: SimTokenRequest[];
   findOrder(orderReference: string): SimReversioOrder | undefined;
   findModelBySku(sku: string): SimReversioModel | undefined;
 }
@@ -66,6 +88,13 @@ export interface ReversioSimOptions {
   keys?: { subscriptionKey: string; secretValue: string }[];
   /** Lifetime of an issued token (Revers.io: one hour). */
   tokenLifetimeSec?: number;
+  /**
+   * Where GET /token reads the secret value (default both). ["header"]: the portal's
+   * reading; ["query"]: the Magento module's; a secret in the other place is as good as none.
+   */
+  secretForms?: ReversioSimSecretForm[];
+  /** A refused token call's message quotes the request line, query string included (a gateway that echoes). */
+  echoRequestOnRefusal?: boolean;
   knobs?: Partial<Knobs>;
   now?: () => Date;
   port?: number;
@@ -77,6 +106,8 @@ export type ReversioSimulator = SimServer & {
   state: ReversioSimState;
   /** Every token issued so far stops being accepted now (as after an early expiry or a revocation). */
   expireTokens(): void;
+  /** From now on GET /token reads the secret only from these places (as if Revers.io changed its gateway). */
+  setSecretForms(forms: ReversioSimSecretForm[]): void;
   /** Seeds the catalog with a model (and its brand), as if the merchant had created it in Revers.io. */
   addModel(input: { sku: string; label?: string; brandName?: string }): SimReversioModel;
 };
@@ -94,6 +125,7 @@ interface SimErrorInput {
 
 export async function startReversioSimulator(opts: ReversioSimOptions = {}): Promise<ReversioSimulator> {
   const keys = opts.keys ?? [REVERSIO_SIM_KEYS];
+  const secretForms = new Set<ReversioSimSecretForm>(opts.secretForms ?? ["header", "query"]);
   const tokenLifetimeMs = (opts.tokenLifetimeSec ?? 3600) * 1000;
   const now = opts.now ?? (() => new Date());
   const signingKey = randomBytes(32);
@@ -104,6 +136,7 @@ export async function startReversioSimulator(opts: ReversioSimOptions = {}): Pro
     models: [],
     orders: [],
     tokensIssued: 0,
+    tokenRequests: [],
     findOrder: (reference) => state.orders.find((o) => o.orderReference === reference),
     findModelBySku: (sku) => state.models.find((m) => m.sKU === sku),
   };
@@ -139,11 +172,22 @@ export async function startReversioSimulator(opts: ReversioSimOptions = {}): Pro
   };
 
   function issueToken(req: SimRequest): SimAnswer {
+    const inHeader = header(req, "ocp-apim-secret-value");
+    const inQuery = req.query.get("secret") ?? undefined;
+    const carried = inHeader !== undefined && inQuery !== undefined ? "both" : inHeader !== undefined ? "header" : inQuery !== undefined ? "query" : "none";
+    const answer = tokenAnswer(req, secretForms.has("header") ? inHeader : undefined, secretForms.has("query") ? inQuery : undefined);
+    state.tokenRequests.push({ carried, status: answer.status });
+    return answer;
+  }
+
+  function tokenAnswer(req: SimRequest, headerSecret: string | undefined, querySecret: string | undefined): SimAnswer {
     const subscriptionKey = header(req, "ocp-apim-subscription-key");
     const account = keys.find((k) => k.subscriptionKey === subscriptionKey);
     if (!account) return invalidSubscriptionKey();
-    if (header(req, "ocp-apim-secret-value") !== account.secretValue) {
-      return { status: 401, body: { statusCode: 401, message: "Access denied due to invalid secret value." } };
+    if (headerSecret !== account.secretValue && querySecret !== account.secretValue) {
+      const message = headerSecret === undefined && querySecret === undefined ? "Access denied due to missing secret value." : "Access denied due to invalid secret value.";
+      const echo = opts.echoRequestOnRefusal ? ` Request: GET ${req.path}${req.query.size > 0 ? `?${req.query.toString()}` : ""}` : "";
+      return { status: 401, body: { statusCode: 401, message: message + echo } };
     }
     const issuedAt = now().getTime();
     const expiresAtMs = issuedAt + tokenLifetimeMs;
@@ -186,13 +230,18 @@ export async function startReversioSimulator(opts: ReversioSimOptions = {}): Pro
     return ok({
       orderId: order.id,
       orderReference: order.orderReference,
-      orderLines: products.map((p) => ({ orderLineReference: p.orderLineReference, modelId: p.modelId, hasOpenFile: false, isOpenForClaims: true })),
+      orderLines: products.map((p) => ({
+        orderLineReference: p.orderLineReference,
+        modelId: p.modelId,
+        hasOpenFile: false,
+        isOpenForClaims: state.models.find((m) => m.id === p.modelId)?.additionalInformation.isReturnable === true,
+      })),
     });
   }
 
   function modelBySku(sku: string): SimAnswer {
     const model = state.findModelBySku(sku);
-    return model ? ok({ ...model }) : notFound(`No model with SKU ${sku}.`);
+    return model ? ok({ ...model, additionalInformation: { ...model.additionalInformation } }) : notFound(`No model with SKU ${sku}.`);
   }
 
   function createModel(body: unknown): SimAnswer {
@@ -207,6 +256,18 @@ export async function startReversioSimulator(opts: ReversioSimOptions = {}): Pro
     else if (state.findModelBySku(body.sKU)) errors.push({ code: "ModelAlreadyExists", message: `A model with SKU ${body.sKU} already exists.`, field: "sKU" });
     if (body.eANs !== undefined && (!Array.isArray(body.eANs) || body.eANs.some((e) => typeof e !== "string"))) errors.push({ code: "Invalid", message: "eANs must be a list of strings.", field: "eANs" });
     if (body.photoUrl !== undefined && body.photoUrl !== null && typeof body.photoUrl !== "string") errors.push({ code: "Invalid", message: "photoUrl must be a string.", field: "photoUrl" });
+    const flags: ReversioModelFlags = {};
+    if (body.additionalInformation !== undefined && body.additionalInformation !== null) {
+      if (!isObject(body.additionalInformation)) errors.push({ code: "Invalid", message: "additionalInformation must be an object.", field: "additionalInformation" });
+      else {
+        for (const [flag, value] of Object.entries(body.additionalInformation)) {
+          if (!(REVERSIO_MODEL_FLAGS as readonly string[]).includes(flag)) continue;
+          if (typeof value !== "boolean") errors.push({ code: "Invalid", message: `additionalInformation.${flag} must be true or false.`, field: `additionalInformation.${flag}` });
+          else flags[flag as keyof ReversioModelFlags] = value;
+        }
+      }
+    }
+    if (body.state !== undefined && body.state !== null && typeof body.state !== "string") errors.push({ code: "Invalid", message: "state must be a string.", field: "state" });
     if (errors.length > 0) return businessError(errors);
     const model: SimReversioModel = {
       id: randomUUID(),
@@ -216,9 +277,11 @@ export async function startReversioSimulator(opts: ReversioSimOptions = {}): Pro
       modelTypeId: body.modelTypeId as string,
       eANs: (body.eANs as string[] | undefined) ?? [],
       photoUrl: typeof body.photoUrl === "string" ? body.photoUrl : null,
+      additionalInformation: flags,
+      state: typeof body.state === "string" ? body.state : null,
     };
     state.models.push(model);
-    return ok({ ...model });
+    return ok({ ...model, additionalInformation: { ...flags } });
   }
 
   function createBrand(body: unknown): SimAnswer {
@@ -247,6 +310,9 @@ export async function startReversioSimulator(opts: ReversioSimOptions = {}): Pro
       modelTypeId: REVERSIO_SIM_MODEL_TYPE_ID,
       eANs: [],
       photoUrl: null,
+      // A model the merchant made in Revers.io's own back office: returnable.
+      additionalInformation: { isReturnable: true, isTransportable: true },
+      state: "New",
     };
     state.models.push(model);
     return model;
@@ -272,6 +338,10 @@ export async function startReversioSimulator(opts: ReversioSimOptions = {}): Pro
       for (const token of tokens.values()) token.expiresAtMs = Math.min(token.expiresAtMs, at);
     },
     addModel,
+    setSecretForms(forms: ReversioSimSecretForm[]) {
+      secretForms.clear();
+      for (const form of forms) secretForms.add(form);
+    },
   });
 }
 

@@ -23,12 +23,14 @@ import {
   type ReversioModelType,
   type ReversioOrderStatus,
 } from "./schema";
-import { requestReversioToken, type ReversioCredentials } from "./token";
+import { DEFAULT_SECRET_FORM, isReversioSecretForm, obtainReversioToken, type ReversioCredentials } from "./token";
 
 /** A token is dropped this long before its `exp`, so that it never expires in flight. */
 export const TOKEN_REFRESH_MARGIN_MS = 60_000;
 /** Used when a token's `exp` cannot be read: Revers.io issues one-hour tokens [pub]. */
 const DOCUMENTED_TOKEN_LIFETIME_MS = 60 * 60_000;
+/** PartnerCache kind of the secret's form (header or query) Revers.io last accepted: no expiry. */
+export const SECRET_FORM_CACHE_KIND = "secret-form";
 
 export type ReversioClient = ReturnType<typeof createReversioClient>;
 
@@ -38,7 +40,11 @@ export function createReversioClient(deps: ClientDeps, credentials: ReversioCred
   const tokenKey = createHash("sha256").update(`${deps.baseUrl}\n${credentials.subscriptionKey}`).digest("hex").slice(0, 32);
 
   async function freshToken(): Promise<string> {
-    const token = await requestReversioToken(deps, credentials);
+    // The form that worked last time goes first: one call per token, not two (docs/partners/reversio.md "Auth").
+    const remembered = await cache.get(SECRET_FORM_CACHE_KIND, tokenKey);
+    const preferred = isReversioSecretForm(remembered) ? remembered : DEFAULT_SECRET_FORM;
+    const token = await obtainReversioToken(deps, credentials, preferred);
+    if (token.form !== remembered) await cache.set(SECRET_FORM_CACHE_KIND, tokenKey, token.form);
     const now = deps.now().getTime();
     const ttlMs = (token.expiresAtMs ?? now + DOCUMENTED_TOKEN_LIFETIME_MS) - now - TOKEN_REFRESH_MARGIN_MS;
     if (ttlMs > 0) await cache.set("token", tokenKey, token.jwt, ttlMs);
@@ -57,8 +63,10 @@ export function createReversioClient(deps: ClientDeps, credentials: ReversioCred
         { ...req, headers: { ...req.headers, Authorization: `Bearer ${jwt}`, "Ocp-Apim-Subscription-Key": credentials.subscriptionKey } },
         reversioErrorMessage,
       );
+    // A refused token call is final here (both forms were tried): only the call's own 401 earns a new token.
+    const jwt = await bearerToken();
     try {
-      return await send(await bearerToken());
+      return await send(jwt);
     } catch (error) {
       if (!(error instanceof PartnerError) || error.httpStatus !== 401) throw error;
       // Revoked or expired early: one new token, one retry; a second 401 stays a credentials failure.

@@ -6,7 +6,7 @@ import { createReversioClient } from "./client";
 import { importOrderBody, planReversioImport, type ReversioPlanRequest } from "./map";
 import { resolveModelIds } from "./models";
 import { reversioConfigSchema, type ReversioConfig } from "./schema";
-import { requestReversioToken } from "./token";
+import { obtainReversioToken } from "./token";
 
 export type { ReversioConfig } from "./schema";
 export type { ReversioPlanRequest } from "./map";
@@ -55,9 +55,11 @@ export const reversioConnector: Connector<ReversioConfig, ReversioPlanRequest> =
 
   async verify(config, deps): Promise<VerifyResult> {
     try {
-      const token = await requestReversioToken(deps, config);
+      // Both forms of the secret, as a job would try them: the test passes when a job's token call would.
+      const token = await obtainReversioToken(deps, config);
       const until = token.expiresAtMs ? ` (valid until ${new Date(token.expiresAtMs).toISOString()})` : "";
-      return { status: "valid", message: `Revers.io issued an access token${until}` };
+      const form = token.form === "query" ? ", with the secret as ?secret=" : "";
+      return { status: "valid", message: `Revers.io issued an access token${until}${form}` };
     } catch (error) {
       if (!(error instanceof PartnerError)) throw error;
       // The token call takes nothing but the two keys: a refusal (401/403, or a 400 business error) is about them.

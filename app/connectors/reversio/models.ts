@@ -5,7 +5,23 @@ import { SyncSkipped } from "../errors";
 import type { PartnerCache } from "~/sync/partner-cache.server";
 import type { ReversioClient } from "./client";
 import type { ReversioPlannedProduct } from "./map";
-import type { ReversioConfig } from "./schema";
+import type { ReversioConfig, ReversioModelFlags } from "./schema";
+
+/**
+ * The flags of every model the app creates (docs/partners/reversio.md "Catalog", [ours]):
+ * returnable and sent back by parcel, and nothing that would add a step a customer
+ * could fail (a serial number), a cost the merchant did not choose (bulky freight,
+ * a technician's visit) or a repair service the shop may not offer. The merchant
+ * changes them per model in Revers.io; models found by SKU are never touched.
+ */
+export const CREATED_MODEL_FLAGS: Readonly<ReversioModelFlags> = Object.freeze({
+  isReturnable: true,
+  isTransportable: true,
+  isRepairable: false,
+  isSerializable: false,
+  isOnSiteInterventionPossible: false,
+  isCumbersome: false,
+});
 
 type Catalog = Pick<ReversioClient, "findModelBySku" | "createModel" | "listBrands" | "createBrand">;
 
@@ -57,6 +73,8 @@ export async function resolveModelIds(
       sKU: product.sku,
       eANs: [],
       ...(product.photoUrl ? { photoUrl: product.photoUrl } : {}),
+      additionalInformation: { ...CREATED_MODEL_FLAGS },
+      state: "New",
     });
     modelIds.set(product.sku, model.id);
     await cache.set("model", product.sku, model.id);

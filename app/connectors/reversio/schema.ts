@@ -6,17 +6,49 @@ import { z } from "zod";
  * The merchant's Revers.io settings. `subscriptionKey` and `secretValue` are
  * secrets (the connector's secretKeys); the rest are plain settings.
  */
+// Refuse only what is certainly wrong, per field and saying why [ours]: the documents
+// show no key or secret, so no shape or prefix is checked; whitespace inside, or a
+// length no credential has, is a paste gone wrong (a sentence, two values, a file).
+const MAX_CREDENTIAL_LENGTH = 256;
+
+function credential(name: string) {
+  const required = `Enter your Revers.io ${name}.`;
+  return z
+    .string({ error: required })
+    .trim()
+    .min(1, { error: required, abort: true })
+    .max(MAX_CREDENTIAL_LENGTH, { error: `That is longer than any Revers.io ${name} (over ${MAX_CREDENTIAL_LENGTH} characters): paste the ${name} alone.`, abort: true })
+    .regex(/^\S+$/, { error: `A Revers.io ${name} has no spaces or line breaks inside: paste the ${name} alone.` });
+}
+
+/** A Revers.io id (a uuid [doc]) pasted from the merchant's account; spaces around it are dropped. */
+function reversioId(what: string) {
+  return z.preprocess(
+    (value) => (typeof value === "string" ? value.trim() : value),
+    z.guid(`Paste the ${what} from your Revers.io account: a uuid such as 3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b.`),
+  );
+}
+
+/**
+ * The merchant's Revers.io settings. `subscriptionKey` and `secretValue` are
+ * secrets (the connector's secretKeys); the rest are plain settings.
+ */
 export const reversioConfigSchema = z.object({
-  subscriptionKey: z.string({ error: "Enter your Revers.io subscription key." }).trim().min(1, "Enter your Revers.io subscription key."),
-  secretValue: z.string({ error: "Enter your Revers.io secret value." }).trim().min(1, "Enter your Revers.io secret value."),
+  subscriptionKey: credential("subscription key"),
+  secretValue: credential("secret value"),
   environment: z.enum(["production", "sandbox"], { error: "Choose production or sandbox." }).default("production"),
-  salesChannel: z.string().trim().min(1, "Enter the sales channel name your orders are filed under in Revers.io (e.g. Shopify).").default("Shopify"),
+  salesChannel: z
+    .string()
+    .trim()
+    .min(1, "Enter the sales channel name your orders are filed under in Revers.io (e.g. Shopify).")
+    .max(200, "Keep the sales channel name under 200 characters: it is a name, e.g. Shopify.")
+    .default("Shopify"),
   /** The Revers.io store the orders are recorded as bought at (a uuid from the merchant's Revers.io account). */
-  storePurchasedAt: z.guid("Paste the store id from your Revers.io account: it looks like 3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b.").optional(),
+  storePurchasedAt: reversioId("store id").optional(),
   /** When an order is imported: as soon as it is created, or once it is fulfilled [ours, default fulfilled]. */
   importTrigger: z.enum(["created", "fulfilled"], { error: "Choose when orders are imported: when created or when fulfilled." }).default("fulfilled"),
   /** The Revers.io model type given to models the app creates for unknown SKUs. */
-  modelTypeId: z.guid("Paste the model type id from your Revers.io catalog: it looks like 3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b.").optional(),
+  modelTypeId: reversioId("model type id (Catalog, model types)").optional(),
   /** Create a Revers.io model (and its brand) for a SKU the catalog does not know, instead of skipping the order. */
   createMissingModels: z.boolean().default(false),
 });
@@ -144,6 +176,20 @@ export const reversioModelSchema = z.looseObject({
 export type ReversioModel = z.infer<typeof reversioModelSchema>;
 export const reversioModelResponseSchema = reversioResponseSchema(reversioModelSchema);
 
+/**
+ * What a model says about the after-sales it allows. Revers.io's Magento module
+ * sends these six with every model it creates [pub]; no document says what each
+ * one means or what an absent one defaults to.
+ */
+export interface ReversioModelFlags {
+  isReturnable: boolean;
+  isRepairable: boolean;
+  isTransportable: boolean;
+  isSerializable: boolean;
+  isOnSiteInterventionPossible: boolean;
+  isCumbersome: boolean;
+}
+
 export interface ReversioCreateModelRequest {
   brandId: string;
   modelTypeId: string;
@@ -151,6 +197,9 @@ export interface ReversioCreateModelRequest {
   sKU: string;
   eANs: string[];
   photoUrl?: string;
+  additionalInformation: ReversioModelFlags;
+  /** The condition the product is sold in; the Magento module sends "New" [pub]. */
+  state: "New";
 }
 
 export const reversioBrandSchema = z.looseObject({ id: z.string(), name: z.string().nullish() });
