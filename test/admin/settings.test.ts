@@ -93,11 +93,11 @@ describe("the form's fields", () => {
 
 describe("saving settings", () => {
   it("answers bad values with a message per field (400), stores nothing", async () => {
-    const { status, result } = await act(SHOP_A, "testfreaks", { intent: "save", apiKey: "pk_wrong", clientId: "has spaces", itemIdSource: "colour", orderIdSource: "name" });
+    const { status, result } = await act(SHOP_A, "testfreaks", { intent: "save", apiKey: "pk wrong", clientId: "has spaces", itemIdSource: "colour", orderIdSource: "name" });
     expect(status).toBe(400);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.fieldErrors).toEqual({
-      apiKey: "The TestFreaks API key starts with sk_: paste the whole key.",
+      apiKey: "A TestFreaks API key has no spaces or line breaks inside: paste the key alone.",
       clientId: "The TestFreaks client id has no spaces (e.g. example.com).",
       itemIdSource: "Choose how products are identified at TestFreaks: by SKU or by variant id.",
     });

@@ -26,10 +26,24 @@ describe("TestFreaks settings", () => {
     expect(messages({})).toEqual(["apiKey: Enter your TestFreaks API key.", "clientId: Enter your TestFreaks client id."]);
   });
 
-  it("given a key that is not a secret sk_ key and a blank client id, then both are explained", () => {
+  it("given a key without the sk_ of the documents' one example, then it is accepted: nothing says every key has it", () => {
+    expect(parse({ apiKey: "tf_live_3kd92JxQ", clientId: "example.com" }).data?.apiKey).toBe("tf_live_3kd92JxQ");
+    expect(parse({ apiKey: "0123456789abcdef0123456789abcdef", clientId: "example.com" }).success).toBe(true);
+  });
+
+  it("given a blank client id, then it is explained", () => {
     expect(messages({ apiKey: "pk_123", clientId: "  " })).toEqual([
-      "apiKey: The TestFreaks API key starts with sk_: paste the whole key.",
       "clientId: Enter your TestFreaks client id (the identifier of your client configuration, e.g. example.com).",
+    ]);
+  });
+
+  it("given a key with a space inside and an absurdly long client id, then each field says what is certainly wrong", () => {
+    expect(messages({ apiKey: "sk_live abc", clientId: "x".repeat(257) })).toEqual([
+      "apiKey: A TestFreaks API key has no spaces or line breaks inside: paste the key alone.",
+      "clientId: That is longer than any TestFreaks client id (over 256 characters): paste the client id alone.",
+    ]);
+    expect(messages({ apiKey: `sk_${"a".repeat(300)}`, clientId: "example.com" })).toEqual([
+      "apiKey: That is longer than any TestFreaks API key (over 256 characters): paste the API key alone.",
     ]);
   });
 

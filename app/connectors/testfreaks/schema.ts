@@ -3,18 +3,26 @@
 import { z } from "zod";
 
 /** The merchant's TestFreaks settings. The CLI's config file and the admin form both parse with this. */
+// Refuse only what is certainly wrong, per field and saying why [ours]: the `sk_` of the
+// documents' one example (`curl -u "sk_token:"`) is no rule a key is known to follow,
+// so no prefix is checked; whitespace inside, or a length no key or id has, is a
+// paste gone wrong.
+const MAX_SETTING_LENGTH = 256;
+const tooLong = (what: string) => ({ error: `That is longer than any TestFreaks ${what} (over ${MAX_SETTING_LENGTH} characters): paste the ${what} alone.`, abort: true });
+
 export const TestfreaksConfig = z.object({
-  // The docs authenticate with `curl -u "sk_token:"`: the secret key starts with sk_.
   apiKey: z
     .string({ error: "Enter your TestFreaks API key." })
     .trim()
     .min(1, { error: "Enter your TestFreaks API key.", abort: true })
-    .startsWith("sk_", { error: "The TestFreaks API key starts with sk_: paste the whole key." }),
+    .max(MAX_SETTING_LENGTH, tooLong("API key"))
+    .regex(/^\S+$/, { error: "A TestFreaks API key has no spaces or line breaks inside: paste the key alone." }),
   // Sent as `client_id` on every call, e.g. "example.com" in the docs.
   clientId: z
     .string({ error: "Enter your TestFreaks client id." })
     .trim()
     .min(1, { error: "Enter your TestFreaks client id (the identifier of your client configuration, e.g. example.com).", abort: true })
+    .max(MAX_SETTING_LENGTH, tooLong("client id"))
     .regex(/^\S+$/, { error: "The TestFreaks client id has no spaces (e.g. example.com)." }),
   itemIdSource: z
     .enum(["sku", "variant_id"], { error: "Choose how products are identified at TestFreaks: by SKU or by variant id." })
