@@ -64,19 +64,36 @@ export const defaultPartnerRates = {
   testfreaks: { perSec: 2, burst: 2 },
 } as const;
 
+const DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
+const WEEKDAY = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
+const MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
+const TIME = "\\d{2}:\\d{2}:\\d{2}";
+/**
+ * The three forms of an HTTP-date (RFC 9110 §5.6.7): IMF-fixdate, the obsolete RFC 850
+ * form, and asctime (which names no zone: it is GMT). Anything else is not a date, however
+ * leniently Date.parse would read it ("x 5" and "May 2" are dates in 2001 to V8, which
+ * would let a garbled header hammer the partner with no wait at all).
+ */
+const HTTP_DATE = [
+  new RegExp(`^${DAY}, \\d{1,2} ${MONTH} \\d{4} ${TIME} GMT$`, "i"),
+  new RegExp(`^${WEEKDAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`, "i"),
+  new RegExp(`^${DAY} ${MONTH} \\d{1,2} ${TIME} \\d{4}$`, "i"),
+];
+
 /**
  * Parses Retry-After as seconds or an HTTP date, bounded to [0, policy.maxRetryAfterMs];
- * null when absent, unreadable or negative. Never throws: a huge number, "Infinity" or a
- * date far in the future is the maximum hold, not an invalid date further on.
+ * null when absent, unreadable or negative (the caller then waits the default). Never
+ * throws: a huge number, "Infinity" or a date far in the future is the maximum hold, not
+ * an invalid date further on; a date already past is no wait.
  */
 export function parseRetryAfter(value: string | null | undefined, now: Date): number | null {
   if (typeof value !== "string") return null;
-  const trimmed = value.trim();
+  const trimmed = value.trim().replace(/\s+/g, " ");
   if (trimmed === "") return null;
   let ms: number;
   if (/^\d+(\.\d+)?$/.test(trimmed)) ms = Math.ceil(Number(trimmed) * 1000);
-  else if (/^[+-]?\d/.test(trimmed)) return null; // "-5", "1e9", "10s": numbers the header does not allow
-  else ms = Date.parse(trimmed) - now.getTime();
+  else if (HTTP_DATE.some((form) => form.test(trimmed))) ms = Date.parse(HTTP_DATE[2]!.test(trimmed) ? `${trimmed} GMT` : trimmed) - now.getTime();
+  else return null; // "-5", "1e9", "10s", "soon", "May 2": not a Retry-After value
   if (Number.isNaN(ms)) return null;
   return boundedWaitMs(Math.max(0, ms));
 }

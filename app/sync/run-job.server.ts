@@ -69,10 +69,34 @@ export function rateLimitedTooLongMessage(partnerName: string): string {
   return `${partnerName} kept rate limiting this shop for more than ${hours} h without accepting an order: gave up. Resync the order to try again.`;
 }
 
-/** Whether the lane has been refused (429, no job accepted since) for longer than the policy's maximum. */
+/** What a job says when Shopify has throttled its product look-up for longer than the policy lets it wait. */
+export const LOOKUP_THROTTLED_TOO_LONG =
+  `Shopify kept rate limiting the product look-up of this order for more than ${Math.round(policy.maxRateLimitedMs / 3_600_000)} h: gave up. Resync the order to try again.`;
+
+/**
+ * Since when every attempt of the job has been rate limited (none since ended otherwise),
+ * if its last one was. A rate-limited attempt spends no retry, so without this a job the
+ * partner refuses while accepting the lane's other orders (which clears the lane's
+ * refusal), or whose product look-up Shopify keeps throttling, would wait forever.
+ */
+async function jobRateLimitedSince(db: PrismaClient, job: ClaimedJob): Promise<Date | null> {
+  const other = await db.syncAttempt.findFirst({ where: { jobId: job.id, outcome: { not: "rate_limited" } }, orderBy: { startedAt: "desc" }, select: { startedAt: true } });
+  const first = await db.syncAttempt.findFirst({
+    where: { jobId: job.id, outcome: "rate_limited", ...(other ? { startedAt: { gt: other.startedAt } } : {}) },
+    orderBy: { startedAt: "asc" },
+    select: { startedAt: true },
+  });
+  return first?.startedAt ?? null;
+}
+
+const pastLimit = (since: Date | null, now: Date) => since !== null && now.getTime() - since.getTime() >= policy.maxRateLimitedMs;
+
+/**
+ * Whether the lane has been refused (429, no job accepted since), or this job rate limited
+ * on every attempt, for longer than the policy's maximum.
+ */
 async function refusedTooLong(deps: RunnerDeps, job: ClaimedJob, now: Date): Promise<boolean> {
-  const since = await laneLimitedSince(deps.db, job.shop, job.partner);
-  return since !== null && now.getTime() - since.getTime() >= policy.maxRateLimitedMs;
+  return pastLimit(await laneLimitedSince(deps.db, job.shop, job.partner), now) || pastLimit(await jobRateLimitedSince(deps.db, job), now);
 }
 
 /** Stable JSON (sorted keys) so that the same request always hashes the same. */
@@ -160,7 +184,10 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
       // Shopify throttling the lookup says nothing about the partner: wait, without holding the partner.
       if (error instanceof PartnerError && error.failureClass === "rate_limited") {
         httpStatus = error.httpStatus;
-        const until = new Date(deps.now().getTime() + Math.max(error.retryAfterMs ?? policy.defaultRateLimitMs, 1000));
+        if (pastLimit(await jobRateLimitedSince(deps.db, job), deps.now())) {
+          return finish("failed", settled("failed", LOOKUP_THROTTLED_TOO_LONG, { attempts: job.attempts + 1 }), LOOKUP_THROTTLED_TOO_LONG);
+        }
+        const until = new Date(deps.now().getTime() + Math.max(boundedWaitMs(error.retryAfterMs), 1000));
         return finish("rate_limited", settled("retrying", error.message, { nextRunAt: until }), error.message);
       }
       throw error;
