@@ -1,4 +1,5 @@
-import type { PrismaClient } from "@prisma/client";
+import { createHash } from "node:crypto";
+import type { Prisma, PrismaClient } from "@prisma/client";
 import { redactSnapshotPii, type OrderSnapshot } from "~/orders/snapshot";
 import { z } from "zod";
 import { SHOPIFY_ACCESS_REFUSED_REASON } from "~/shopify/offline-access.server";
@@ -21,44 +22,155 @@ export const UNINSTALLED_REASON = "The app was uninstalled from this shop";
 /** app/scopes_update: the scopes the merchant has granted now. */
 export const scopesUpdateSchema = z.object({ current: z.array(z.string()) });
 
+type Tx = Prisma.TransactionClient;
+
+const REDACTED_MESSAGE = "[redacted on the customer's request]";
+
+const normalEmail = (email: string) => email.trim().toLowerCase();
+
+/**
+ * What the redaction record keeps instead of the email: a hash of the lowercased
+ * address, bound to the shop (the same address hashes differently in another shop),
+ * so that a later delivery can be recognised without the address being stored.
+ */
+export function redactionEmailHash(shop: string, email: string): string {
+  return createHash("sha256").update(`customers/redact\u0000${shop}\u0000${normalEmail(email)}`).digest("hex");
+}
+
+/** Every email an order snapshot (or an inbox copy of one) holds: the order's and the customer's. */
+function emailsOf(snapshot: Pick<OrderSnapshot, "email" | "customer"> | null): string[] {
+  if (!snapshot) return [];
+  return [snapshot.email, snapshot.customer?.email].filter((e): e is string => typeof e === "string" && e.trim() !== "");
+}
+
+/** PartnerCache keys are lowercased emails (Reverb's remembered advocates); older rows may hold one as typed. */
+async function forgetRemembered(tx: Tx | PrismaClient, shop: string, emails: readonly string[]): Promise<void> {
+  const keys = [...new Set(emails.flatMap((e) => [e, e.trim(), normalEmail(e)]))];
+  if (keys.length > 0) await tx.partnerCache.deleteMany({ where: { shop, key: { in: keys } } });
+}
+
+/** The job rows' copies of what was sent, and the partners' messages (they can quote what we sent: an email in a validation error). */
+async function scrubJobs(tx: Tx | PrismaClient, shop: string, orderIds: readonly string[]): Promise<void> {
+  const jobs = await tx.syncJob.findMany({ where: { shop, orderId: { in: [...orderIds] } }, select: { id: true } });
+  await tx.syncJob.updateMany({ where: { shop, orderId: { in: [...orderIds] } }, data: { lastSentBody: null } });
+  await tx.syncAttempt.updateMany({ where: { shop, jobId: { in: jobs.map((j) => j.id) }, error: { not: null } }, data: { error: REDACTED_MESSAGE } });
+  await tx.syncJob.updateMany({ where: { shop, orderId: { in: [...orderIds] }, lastError: { not: null } }, data: { lastError: REDACTED_MESSAGE } });
+}
+
 /**
  * customers/redact: erase the customer's personal data from our store. Order
  * snapshots keep ids, lines and amounts (sync history stays readable) but lose
  * names, emails, phones and addresses; what we last sent to partners and the
- * remembered remote customer ids go too.
+ * remembered remote customer ids go too. The customer's orders are found by
+ * customer id, by email in any letter case, and by the orders Shopify names;
+ * partner memories are erased for every email those orders carry (an order's
+ * email can differ from the one in the request). A record of the request (the
+ * customer id and a hash of the email, no address) keeps later deliveries of
+ * those orders erased (keepRedacted).
  */
 export async function redactCustomer(db: PrismaClient, shop: string, payload: z.infer<typeof customersRedactSchema>): Promise<number> {
   const { customer, orders_to_redact } = payload;
-  const email = customer.email?.toLowerCase() || null;
-  const or = [
-    ...(customer.id ? [{ customerId: customer.id }] : []),
-    ...(email ? [{ email: { equals: email } }, { email: { equals: customer.email! } }] : []),
-    ...(orders_to_redact.length > 0 ? [{ orderId: { in: orders_to_redact } }] : []),
-  ];
-  if (or.length === 0) return 0;
+  const email = customer.email?.trim() || null;
   return db.$transaction(async (tx) => {
-    const snapshots = await tx.orderSnapshot.findMany({ where: { shop, OR: or } });
+    // Letter case is not part of an address's identity in practice: lower() on both sides, in the database.
+    const byEmail = email
+      ? await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "OrderSnapshot" WHERE "shop" = ${shop} AND lower("email") = lower(${email})`
+      : [];
+    const or = [
+      ...(customer.id ? [{ customerId: customer.id }] : []),
+      ...(byEmail.length > 0 ? [{ id: { in: byEmail.map((r) => r.id) } }] : []),
+      ...(orders_to_redact.length > 0 ? [{ orderId: { in: orders_to_redact } }] : []),
+    ];
+    const snapshots = or.length > 0 ? await tx.orderSnapshot.findMany({ where: { shop, OR: or } }) : [];
+    const emails = new Set<string>(email ? [email] : []);
     for (const row of snapshots) {
-      const redacted = redactSnapshotPii(JSON.parse(row.payload) as OrderSnapshot);
-      await tx.orderSnapshot.update({ where: { id: row.id }, data: { payload: JSON.stringify(redacted), email: null } });
+      const snapshot = JSON.parse(row.payload) as OrderSnapshot;
+      for (const e of [...emailsOf(snapshot), ...(row.email ? [row.email] : [])]) emails.add(e);
+      await tx.orderSnapshot.update({ where: { id: row.id }, data: { payload: JSON.stringify(redactSnapshotPii(snapshot)), email: null } });
     }
     const orderIds = [...new Set([...snapshots.map((s) => s.orderId), ...orders_to_redact])];
     // The inbox keeps each delivery's order as it came: those copies are erased too
     // (fulfillment deliveries carry no personal data).
     const deliveries = await tx.webhookEvent.findMany({ where: { shop, orderId: { in: orderIds }, topic: { startsWith: "orders/" }, payload: { not: null } } });
     for (const row of deliveries) {
-      const redacted = redactSnapshotPii(JSON.parse(row.payload!) as OrderSnapshot);
-      await tx.webhookEvent.update({ where: { id: row.id }, data: { payload: JSON.stringify(redacted) } });
+      const copy = JSON.parse(row.payload!) as OrderSnapshot;
+      for (const e of emailsOf(copy)) emails.add(e);
+      await tx.webhookEvent.update({ where: { id: row.id }, data: { payload: JSON.stringify(redactSnapshotPii(copy)) } });
     }
-    const jobs = await tx.syncJob.findMany({ where: { shop, orderId: { in: orderIds } }, select: { id: true } });
-    await tx.syncJob.updateMany({ where: { shop, orderId: { in: orderIds } }, data: { lastSentBody: null } });
-    // Partner messages can quote what we sent (an email in a validation error).
-    await tx.syncAttempt.updateMany({ where: { shop, jobId: { in: jobs.map((j) => j.id) }, error: { not: null } }, data: { error: "[redacted on the customer's request]" } });
-    await tx.syncJob.updateMany({ where: { shop, orderId: { in: orderIds }, lastError: { not: null } }, data: { lastError: "[redacted on the customer's request]" } });
-    if (email) await tx.partnerCache.deleteMany({ where: { shop, key: { in: [email, customer.email!] } } });
-    await tx.complianceRequest.create({ data: { shop, topic: "customers/redact", customerId: customer.id ?? null, orders: JSON.stringify(orderIds) } });
+    await scrubJobs(tx, shop, orderIds);
+    await forgetRemembered(tx, shop, [...emails]);
+    await tx.complianceRequest.create({
+      data: { shop, topic: "customers/redact", customerId: customer.id ?? null, emailHash: email ? redactionEmailHash(shop, email) : null, orders: JSON.stringify(orderIds) },
+    });
     return snapshots.length;
   });
+}
+
+/**
+ * Whether a customers/redact request covers this order: it named the order, or it
+ * named its customer (by id or email) and the order existed by then. An order the
+ * customer places after the request is new data they gave us, and is kept.
+ */
+async function redactionCovers(tx: Tx | PrismaClient, shop: string, orderId: string, copies: readonly OrderSnapshot[]): Promise<boolean> {
+  const customerIds = [...new Set(copies.map((c) => c.customerId ?? c.customer?.id).filter((id): id is string => !!id))];
+  const hashes = [...new Set(copies.flatMap(emailsOf).map((e) => redactionEmailHash(shop, e)))];
+  const records = await tx.complianceRequest.findMany({
+    where: {
+      shop,
+      topic: "customers/redact",
+      OR: [
+        ...(customerIds.length > 0 ? [{ customerId: { in: customerIds } }] : []),
+        ...(hashes.length > 0 ? [{ emailHash: { in: hashes } }] : []),
+        { orders: { contains: JSON.stringify(orderId) } },
+      ],
+    },
+    select: { orders: true, receivedAt: true },
+  });
+  // An order whose creation time cannot be read counts as older than the request: erased.
+  const created = copies.map((c) => Date.parse(c.createdAt)).filter((t) => !Number.isNaN(t));
+  const createdAt = created.length > 0 ? Math.min(...created) : Number.NEGATIVE_INFINITY;
+  return records.some((r) => (JSON.parse(r.orders ?? "[]") as string[]).includes(orderId) || !(createdAt > r.receivedAt.getTime()));
+}
+
+/**
+ * For the inbox's merge (app/sync/inbox.server.ts): the snapshot to store, erased
+ * again when a customers/redact request covers the order, so that a later delivery
+ * (an edit, a refund, Shopify's retry of an old one) does not bring the personal
+ * data back; the inbox's copies of those deliveries are erased too.
+ */
+export async function keepRedacted(
+  tx: Tx | PrismaClient,
+  shop: string,
+  snapshot: OrderSnapshot,
+  deliveries: readonly { id: string; topic: string; payload: string | null }[],
+): Promise<OrderSnapshot> {
+  const orderRows = deliveries.filter((d) => d.topic.startsWith("orders/") && d.payload !== null);
+  const copies = orderRows.map((d) => JSON.parse(d.payload!) as OrderSnapshot | null).filter((c): c is OrderSnapshot => c !== null);
+  if (copies.every((c) => c.piiRedacted) && snapshot.piiRedacted) return snapshot;
+  if (!(await redactionCovers(tx, shop, snapshot.orderId, [snapshot, ...copies]))) return snapshot;
+  for (const [i, row] of orderRows.entries()) {
+    const copy = copies[i];
+    if (copy && !copy.piiRedacted) await tx.webhookEvent.update({ where: { id: row.id }, data: { payload: JSON.stringify(redactSnapshotPii(copy)) } });
+  }
+  return snapshot.piiRedacted ? snapshot : redactSnapshotPii(snapshot);
+}
+
+/**
+ * After a job settled (app/sync/run-job.server.ts): a customers/redact that arrived
+ * while the job was calling the partner erased the order, and the job's settlement
+ * then wrote back what it sent and what the partner answered (and the connector may
+ * have remembered the customer again). When the order is erased now, those go again.
+ * `emails` are the addresses the job read from the order before the call.
+ */
+export async function eraseAfterJob(db: PrismaClient, shop: string, orderId: string, emails: readonly string[]): Promise<boolean> {
+  const row = await db.orderSnapshot.findUnique({ where: { shop_orderId: { shop, orderId } }, select: { payload: true } });
+  const erased = row === null || (JSON.parse(row.payload) as OrderSnapshot).piiRedacted;
+  if (!erased) return false;
+  await db.$transaction(async (tx) => {
+    await scrubJobs(tx, shop, [orderId]);
+    await forgetRemembered(tx, shop, emails);
+  });
+  return true;
 }
 
 /** shop/redact (48 h after uninstall): everything we hold for the shop goes. */

@@ -11,6 +11,7 @@ import type { PrismaClient } from "@prisma/client";
 import { mergeFulfillment, mergeRefund, type OrderSnapshot, type SnapshotFulfillment, type SnapshotRefund } from "~/orders/snapshot";
 import type { Logger } from "~/logger";
 import { ensureJobs, isUniqueViolation, validateDelivery } from "./ingest.server";
+import { keepRedacted } from "./compliance.server";
 import type { Topic } from "./topics";
 
 /** A validated delivery, as the inbox keeps it. */
@@ -221,6 +222,8 @@ async function mergeOrderOnce(db: PrismaClient, shop: string, orderId: string, n
       current = { ...current, snapshot: next };
     }
 
+    // A customer erased on request stays erased: a later delivery of their order is stored without the personal data.
+    if (current) current = { ...current, snapshot: await keepRedacted(tx, shop, current.snapshot, rows) };
     const changed = current !== null && JSON.stringify(current.snapshot) !== before;
     if (changed && current) {
       const data = snapshotRow(shop, current.snapshot, current.rank);

@@ -8,6 +8,7 @@ import { SHOPIFY_ACCESS_REFUSED_REASON, ShopifyAccessRefused } from "~/shopify/o
 import type { ProductInfo } from "~/orders/canonical";
 import { buildCanonicalOrder } from "~/orders/build";
 import type { OrderSnapshot } from "~/orders/snapshot";
+import { eraseAfterJob } from "./compliance.server";
 import type { Logger } from "~/logger";
 import type { Keyring } from "~/security/secrets.server";
 import { loadPartnerConfig, merchantPausedReason, pausePartner } from "./partner-config.server";
@@ -122,6 +123,8 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
   const started = deps.now();
   const startedMs = Date.now();
   let httpStatus: number | null = null;
+  // The order's emails as the job read them, when the order still held personal data (see finish).
+  let readPii: string[] | null = null;
 
   const finish = async (outcome: AttemptOutcome, settlement: Omit<Settlement, "attemptAt">, error: string | null) => {
     await deps.queue.settle(job, { ...settlement, attemptAt: started });
@@ -129,6 +132,8 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
       data: { shop: job.shop, jobId: job.id, startedAt: started, durationMs: Date.now() - startedMs, httpStatus, outcome, error },
     });
     deps.logger.info("sync attempt", { shop: job.shop, orderId: job.orderId, partner: job.partner, outcome, httpStatus, error });
+    // A customers/redact during the partner call erased the order, and the settlement wrote back what was sent: erase it again.
+    if (readPii) await eraseAfterJob(deps.db, job.shop, job.orderId, readPii);
     return outcome;
   };
   const settled = (status: Settlement["status"], lastError: string | null, extra: Partial<Settlement> = {}) => ({
@@ -172,7 +177,9 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
       const reason = "The order's data is no longer stored (erased on request); resync it from Shopify";
       return finish("skipped", settled("skipped", reason), reason);
     }
-    const order = buildCanonicalOrder(job.shop, JSON.parse(row.payload) as OrderSnapshot);
+    const snapshot = JSON.parse(row.payload) as OrderSnapshot;
+    if (!snapshot.piiRedacted) readPii = [snapshot.email, snapshot.customer?.email].filter((e): e is string => !!e);
+    const order = buildCanonicalOrder(job.shop, snapshot);
     const productIds = [...new Set(order.lineItems.map((l) => l.productId).filter((id): id is string => id !== null))];
     let products = new Map<string, ProductInfo>();
     try {
