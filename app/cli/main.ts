@@ -125,9 +125,15 @@ export async function runCli(argv: string[], io: CliIo, db: PrismaClient): Promi
       }
     }
     case "keys:rotate": {
-      const count = await rotateKeys(db, keyringFrom(io.env));
-      io.out(`Re-encrypted ${count} partner credential set(s) with key ${keyringFrom(io.env).current.id}.`);
-      return 0;
+      const keyring = keyringFrom(io.env);
+      const report = await rotateKeys(db, keyring);
+      io.out(`Re-encrypted ${report.rotated} partner credential set(s) with key ${keyring.current.id}; ${report.alreadyCurrent} already used it.`);
+      for (const { shop, partner } of report.busy) io.err(`${shop} ${partner}: saved again while the rotation ran, left as it is: run keys:rotate once more.`);
+      if (report.unreadable.length === 0) return report.busy.length === 0 ? 0 : 1;
+      io.err(`${report.unreadable.length} partner credential set(s) could not be decrypted and were left as they are:`);
+      for (const { shop, partner, reason } of report.unreadable) io.err(`  ${shop} ${partner}: ${reason}`);
+      io.err("Add the key they were encrypted with to ENCRYPTION_KEYS_PREVIOUS and run keys:rotate again, or have those merchants enter their credentials again.");
+      return 1;
     }
     case undefined:
     case "help":
