@@ -111,4 +111,16 @@ export interface ProductInfo {
   imageUrl: string | null;
   vendor: string | null;
   productType: string | null;
+  /**
+   * Each variant's options by decimal variant id, e.g. { "4011": [{ name: "Size", value: "M" }] }:
+   * the product's attributes, chosen from the merchant's catalogue (never typed by the buyer).
+   * Absent when the look-up did not ask for them; a variant missing from it has none known.
+   */
+  variantOptions?: Record<string, VariantOption[]>;
+}
+
+/** One option of a variant as Shopify names it (Admin GraphQL `selectedOptions`). */
+export interface VariantOption {
+  name: string;
+  value: string;
 }

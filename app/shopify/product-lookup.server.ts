@@ -1,11 +1,11 @@
 // Product details the order webhook does not carry (docs/partners/README.md): Reverb needs a
-// product_url, TestFreaks url / image_url / category, Revers.io a brand (vendor)
-// and a photo. They come from the Admin GraphQL API, one batched `nodes` query
+// product_url, TestFreaks url / image_url / category and the variants' options
+// (docs/partners/testfreaks.md), Revers.io a brand (vendor) and a photo. They come from the Admin GraphQL API, one batched `nodes` query
 // per order, and are cached per shop (the PartnerCache handed in is scoped to
 // the shop and partner "shopify").
 import { z } from "zod";
 import type { Logger } from "~/logger";
-import type { ProductInfo } from "~/orders/canonical";
+import type { ProductInfo, VariantOption } from "~/orders/canonical";
 import { PartnerError, trimMessage } from "~/connectors/errors";
 import type { PartnerCache } from "~/sync/partner-cache.server";
 import { policy } from "~/sync/retry-policy";
@@ -33,8 +33,19 @@ export interface ProductLookupDeps {
 export const PRODUCT_CACHE_KIND = "product";
 export const DEFAULT_PRODUCT_FRESHNESS_MS = 6 * 60 * 60_000;
 export const DEFAULT_MISSING_PRODUCT_FRESHNESS_MS = 15 * 60_000;
-/** Shopify's limit on ids per `nodes` query; an order with more distinct products takes several queries. */
-export const MAX_IDS_PER_QUERY = 250;
+/**
+ * Variants asked for per product (their options go to TestFreaks as the item's
+ * properties): Shopify's long-standing limit per product. A variant past it is
+ * looked up without options, never guessed.
+ */
+export const VARIANTS_PER_PRODUCT = 100;
+/**
+ * Products per `nodes` query. Shopify takes at most 250 ids, and refuses a query whose
+ * requested cost passes 1,000 points (Admin GraphQL rate limits): a product costs 1,
+ * its featured media's image 3, its variants connection 2 + 2 per variant asked
+ * (the variant and its options). An order with more distinct products takes several queries.
+ */
+export const MAX_IDS_PER_QUERY = Math.min(250, Math.floor(1000 / (1 + 3 + 2 + 2 * VARIANTS_PER_PRODUCT)));
 
 const LOOKUP_FAILED = "Shopify product lookup failed";
 
@@ -59,6 +70,15 @@ query ProductsForPartnerSync($ids: [ID!]!) {
           }
         }
       }
+      variants(first: ${VARIANTS_PER_PRODUCT}) {
+        nodes {
+          id
+          selectedOptions {
+            name
+            value
+          }
+        }
+      }
     }
   }
 }`;
@@ -72,6 +92,9 @@ const productNodeSchema = z.object({
   productType: z.string().nullish(),
   featuredMedia: z
     .object({ preview: z.object({ image: z.object({ url: z.string().nullish() }).nullish() }).nullish() })
+    .nullish(),
+  variants: z
+    .object({ nodes: z.array(z.object({ id: z.string(), selectedOptions: z.array(z.object({ name: z.string(), value: z.string() })).nullish() })) })
     .nullish(),
 });
 type ProductNode = z.infer<typeof productNodeSchema>;
@@ -107,8 +130,10 @@ const productInfoSchema = z.object({
   imageUrl: z.string().nullable(),
   vendor: z.string().nullable(),
   productType: z.string().nullable(),
+  variantOptions: z.record(z.string(), z.array(z.object({ name: z.string(), value: z.string() }))).optional(),
 }) satisfies z.ZodType<ProductInfo>;
-const cacheEntrySchema = z.object({ v: z.literal(1), fetchedAt: z.string(), product: productInfoSchema.nullable() });
+// v2: entries carry the variants' options; a v1 entry (without them) is asked for again.
+const cacheEntrySchema = z.object({ v: z.literal(2), fetchedAt: z.string(), product: productInfoSchema.nullable() });
 type CacheEntry = z.infer<typeof cacheEntrySchema>;
 
 const DECIMAL_ID = /^[1-9][0-9]*$/;
@@ -141,7 +166,7 @@ export function createProductLookup({
   };
 
   const remember = async (productId: string, product: ProductInfo | null) => {
-    const entry: CacheEntry = { v: 1, fetchedAt: now().toISOString(), product };
+    const entry: CacheEntry = { v: 2, fetchedAt: now().toISOString(), product };
     await cache.set(PRODUCT_CACHE_KIND, productId, JSON.stringify(entry), product ? freshnessMs : missingFreshnessMs);
   };
 
@@ -230,7 +255,21 @@ function toProductInfo(productId: string, node: ProductNode): ProductInfo {
     imageUrl: text(node.featuredMedia?.preview?.image?.url),
     vendor: text(node.vendor),
     productType: text(node.productType),
+    variantOptions: variantOptionsOf(node),
   };
+}
+
+const VARIANT_GID = /^gid:\/\/shopify\/ProductVariant\/([0-9]+)$/;
+
+/** Options by decimal variant id; options with an empty name or value say nothing and are left out. */
+function variantOptionsOf(node: ProductNode): Record<string, VariantOption[]> {
+  const byVariant: Record<string, VariantOption[]> = {};
+  for (const variant of node.variants?.nodes ?? []) {
+    const id = VARIANT_GID.exec(variant.id)?.[1];
+    if (!id) continue;
+    byVariant[id] = (variant.selectedOptions ?? []).filter((o) => o.name.trim() !== "" && o.value.trim() !== "").map((o) => ({ name: o.name, value: o.value }));
+  }
+  return byVariant;
 }
 
 /**

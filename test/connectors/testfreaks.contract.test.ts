@@ -67,7 +67,17 @@ function requestFor(order: CanonicalOrder): TestfreaksOrderRequest {
 const placed = requestFor(orderFrom("orders-updated.tracking-delivered-usd", (snapshot) => void (snapshot.fulfillments = [])));
 const delivered = requestFor(orderFrom("orders-updated.tracking-delivered-usd"));
 
-describe("push: POST /orders upserts by order.id", () => {
+// Item fields the document does not list: ignored, or refused with a 400 (docs/partners/testfreaks.md
+// "Simulator variants"). The upsert contract holds against both.
+describe.each([
+  { partner: "ignores unknown item fields", rejectUnknownItemFields: false },
+  { partner: "refuses unknown item fields", rejectUnknownItemFields: true },
+])("push: POST /orders upserts by order.id, on a TestFreaks that $partner", ({ rejectUnknownItemFields }) => {
+  beforeEach(async () => {
+    await sim.close();
+    sim = await startTestfreaksSimulator({ rejectUnknownItemFields });
+  });
+
   it("given an order sent when placed, when it is sent again once delivered, then TestFreaks holds one order whose items gained their delivery date", async () => {
     const first = await testfreaksConnector.push(placed, contextFor(config));
     const afterFirst = sim.state.orders[0]?.items.map(({ id, delivery_date, reviewable }) => ({ id, delivery_date, reviewable }));

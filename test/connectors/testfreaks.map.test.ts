@@ -8,6 +8,7 @@ import { buildCanonicalOrder } from "~/orders/build";
 import type { CanonicalOrder, ProductInfo } from "~/orders/canonical";
 import { testfreaksConnector } from "~/connectors/testfreaks";
 import { TestfreaksConfig } from "~/connectors/testfreaks/schema";
+import { variantOptionsOf } from "./testfreaks.catalogue";
 
 const config = TestfreaksConfig.parse({ apiKey: "sk_live_abc", clientId: "example.com" });
 const noProducts: ReadonlyMap<string, ProductInfo> = new Map();
@@ -97,7 +98,7 @@ describe("a delivered order (USD, USPS tracking says delivered)", () => {
     ]);
   });
 
-  it("given the same SKU on two lines (a second T-shirt with a name print, not shipped yet), then TestFreaks gets one item for it", () => {
+  it("given the same SKU on two lines (a second T-shirt with a name print, not shipped yet), then TestFreaks gets one item for it, without the print", () => {
     const twice = orderFrom("orders-updated.tracking-delivered-usd", (snapshot) => {
       const tshirt = snapshot.lineItems[1]!;
       snapshot.lineItems.push({ ...tshirt, id: "5668979998770", quantity: 1, properties: [{ name: "Name on back", value: "Jane" }] });
@@ -114,8 +115,52 @@ describe("a delivered order (USD, USPS tracking says delivered)", () => {
         // the delivered line's date: the customer holds one of these already
         delivery_date: "2021-02-22",
         reviewable: true,
-        properties: { "Name on back": "Jane" },
       },
+    ]);
+  });
+});
+
+describe("properties: the variant's options from the catalogue, never what the buyer typed", () => {
+  // The hoodie's variant as the Admin API look-up answers it (selectedOptions).
+  const hoodie = product("4806450217009", { variantOptions: variantOptionsOf("4806450217009") });
+  const engraved = orderFrom("orders-updated.tracking-delivered-usd", (snapshot) => {
+    snapshot.lineItems[0]!.properties = [
+      { name: "Engraving", value: "For Jane, love always" },
+      { name: "Gift message", value: "Happy birthday! Call me on 07700 900000" },
+      { name: "_is_spiritapp_product", value: "" },
+    ];
+  });
+  const itemsOf = (result: ReturnType<typeof plan>) => (result.kind === "send" ? result.request.order.items : []);
+
+  it("given an engraving and a gift message on the line, and the variant's size and colour from the look-up, then properties hold the size and colour only", () => {
+    const items = itemsOf(plan(engraved, new Map([hoodie])));
+
+    expect(items[0]?.properties).toEqual({ Size: "Youth M (size 10/12)", Color: "Navy" });
+    expect(JSON.stringify(items)).not.toMatch(/Jane, love|birthday|07700|Engraving|Gift message/);
+  });
+
+  it("given a look-up that does not know the variant (or no look-up at all), then no properties are sent, and still nothing the buyer typed", () => {
+    const unknownVariant = product("4806450217009", { variantOptions: { "1": [{ name: "Size", value: "S" }] } });
+
+    for (const products of [new Map([unknownVariant]), noProducts]) {
+      const items = itemsOf(plan(engraved, products));
+      expect(items[0]).not.toHaveProperty("properties");
+      expect(JSON.stringify(items)).not.toMatch(/Jane, love|birthday|07700/);
+    }
+  });
+
+  it("given a product without options (Shopify's Title: Default Title), then no properties are sent", () => {
+    const plain = product("4806450217009", { variantOptions: { "32556228804657": [{ name: "Title", value: "Default Title" }] } });
+
+    expect(itemsOf(plan(engraved, new Map([plain])))[0]).not.toHaveProperty("properties");
+  });
+
+  it("given items keyed by variant id, then each variant's own options go with it", () => {
+    const result = plan(orderFrom("orders-updated.tracking-delivered-usd"), new Map([hoodie]), { ...config, itemIdSource: "variant_id" });
+
+    expect(itemsOf(result).map(({ id, properties }) => ({ id, properties }))).toEqual([
+      { id: "32556228804657", properties: { Size: "Youth M (size 10/12)", Color: "Navy" } },
+      { id: "32556225757233", properties: undefined },
     ]);
   });
 });

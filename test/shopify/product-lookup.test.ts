@@ -3,7 +3,7 @@ import { parse } from "lossless-json";
 import { PartnerError } from "~/connectors/errors";
 import { silentLogger } from "~/logger";
 import { graphqlFromAdmin } from "~/shopify/admin-graphql.server";
-import { createProductLookup, PRODUCT_CACHE_KIND } from "~/shopify/product-lookup.server";
+import { createProductLookup, MAX_IDS_PER_QUERY, PRODUCT_CACHE_KIND, VARIANTS_PER_PRODUCT } from "~/shopify/product-lookup.server";
 import { memoryPartnerCache } from "~/sync/partner-cache.server";
 import type { Knobs } from "../simulators/server";
 import { productsFromFixtures, shopifyThrottledBody, startShopifyAdminStandIn, type ShopifyAdminStandIn } from "../simulators/shopify-admin";
@@ -68,6 +68,7 @@ describe("product lookup: batching", () => {
       imageUrl: "https://cdn.shopify.com/s/files/1/0000/0001/files/the-multi-managed-snowboard.jpg",
       vendor: "Multi-managed Vendor",
       productType: "Demo",
+      variantOptions: {},
     });
   });
 
@@ -80,13 +81,15 @@ describe("product lookup: batching", () => {
     expect(standIn.log).toHaveLength(0);
   });
 
-  it("given more distinct products than Shopify takes in one nodes query, they go out 250 at a time", async () => {
-    const ids = Array.from({ length: 251 }, (_, index) => String(9_000_000_000_000 + index));
+  it("given more distinct products than one query's cost allows (each asks for its variants), they go out MAX_IDS_PER_QUERY at a time", async () => {
+    const ids = Array.from({ length: MAX_IDS_PER_QUERY + 1 }, (_, index) => String(9_000_000_000_000 + index));
     const { lookup, requestedIds } = await given({ products: [] });
 
     await lookup.lookup(ids);
 
-    expect(requestedIds().map((batch) => batch.length)).toEqual([250, 1]);
+    expect(requestedIds().map((batch) => batch.length)).toEqual([MAX_IDS_PER_QUERY, 1]);
+    // Shopify refuses a query whose requested cost passes 1,000 points: ~206 per product asked with 100 variants.
+    expect(MAX_IDS_PER_QUERY * (1 + 3 + 2 + 2 * VARIANTS_PER_PRODUCT)).toBeLessThanOrEqual(1000);
   });
 });
 

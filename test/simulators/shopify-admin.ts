@@ -24,6 +24,8 @@ export interface ProductRecord {
   onlineStoreUrl: string | null;
   /** The featured media's preview image; null when the product has no media. */
   imageUrl: string | null;
+  /** Decimal variant ids and their options, answered as `variants { nodes { id selectedOptions } }`; none when absent. */
+  variants?: { id: string; selectedOptions: { name: string; value: string }[] }[];
 }
 
 export interface ShopRecord {
@@ -112,7 +114,7 @@ function answerAdminRequest(
     } else {
       const invalid = ids.find((id) => !GLOBAL_ID.test(id));
       if (invalid !== undefined) errors.push({ message: `Invalid global id '${invalid}'`, extensions: { code: "argumentLiteralsIncompatible" } });
-      else data.nodes = ids.map((id) => productNode(id, products));
+      else data.nodes = ids.map((id) => productNode(id, products, query));
     }
   }
   if (/\bshop\s*\{/.test(query)) data.shop = shop;
@@ -130,10 +132,16 @@ function answerAdminRequest(
   return { status: 200, body: { ...(errors.length > 0 ? { errors } : { data }), extensions: costExtension(errors.length > 0 ? null : 1) } };
 }
 
-function productNode(gid: string, products: Map<string, ProductRecord>): Record<string, unknown> | null {
+function productNode(gid: string, products: Map<string, ProductRecord>, query: string): Record<string, unknown> | null {
   const [, type, id] = GLOBAL_ID.exec(gid) ?? [];
   const product = type === "Product" && id !== undefined ? products.get(id) : undefined;
   if (!product) return null;
+  // Answered only when selected, and no more than `first` asks for, as Shopify does.
+  const variantsFirst = /\bvariants\s*\(\s*first:\s*(\d+)/.exec(query)?.[1];
+  const variants = (product.variants ?? []).slice(0, Number(variantsFirst ?? 0)).map((variant) => ({
+    id: `gid://shopify/ProductVariant/${variant.id}`,
+    selectedOptions: variant.selectedOptions.map((option) => ({ ...option })),
+  }));
   return {
     id: gid,
     handle: product.handle,
@@ -142,6 +150,7 @@ function productNode(gid: string, products: Map<string, ProductRecord>): Record<
     vendor: product.vendor ?? "",
     productType: product.productType,
     featuredMedia: product.imageUrl ? { preview: { image: { url: product.imageUrl } } } : null,
+    ...(variantsFirst !== undefined ? { variants: { nodes: variants } } : {}),
   };
 }
 

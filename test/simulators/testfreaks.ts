@@ -3,6 +3,8 @@
 // GET /orders/{id}, GET /orders with filters and links.next paging. It checks
 // auth (the key as Basic user with an empty password, or as a Bearer token) and
 // client_id, rejects what the docs call required, and keeps its state in memory.
+// `rejectUnknownItemFields`: the stricter reading of a point the document leaves
+// open (docs/partners/testfreaks.md), a 400 on an item field it does not list.
 // Every route also answers under /v1, the documented base path.
 import { basicAuth, startSimServer, type Knobs, type SimAnswer, type SimRequest, type SimServer } from "./server";
 
@@ -46,6 +48,8 @@ export interface TestfreaksSimOptions {
   knobs?: Partial<Knobs>;
   /** Item ids of the product feed: an item found there is reviewable without product details. */
   productFeed?: Iterable<string>;
+  /** Answer 400 to an item carrying a field the document does not list (default: ignore it, as most APIs do). */
+  rejectUnknownItemFields?: boolean;
   now?: () => Date;
 }
 
@@ -87,7 +91,7 @@ export async function startTestfreaksSimulator(opts: TestfreaksSimOptions = {}):
   };
 
   function upsertOrder(clientId: string, body: unknown): SimAnswer {
-    const problems = validateOrderBody(body);
+    const problems = validateOrderBody(body, { rejectUnknownItemFields: opts.rejectUnknownItemFields ?? false });
     if (problems.length > 0) return { status: 400, body: { errors: problems.map((message) => ({ message })) } };
     const input = (body as { order: OrderInput }).order;
     const at = now().toISOString();
@@ -214,8 +218,11 @@ function presentedKey(header: string | undefined): string | null {
   return basic.user;
 }
 
+/** The item fields the document lists (POST /v1/orders, "Overriding product details"). */
+export const DOCUMENTED_ITEM_FIELDS = ["id", "delivery_date", "reviewable", "family_id", "name", "category", "url", "image_url", "properties"] as const;
+
 /** What the docs require and what the example bodies type; one message per problem. */
-export function validateOrderBody(body: unknown): string[] {
+export function validateOrderBody(body: unknown, { rejectUnknownItemFields = false } = {}): string[] {
   if (!isObject(body) || !isObject(body.order)) return ["order is required."];
   const order = body.order;
   const problems: string[] = [];
@@ -238,6 +245,11 @@ export function validateOrderBody(body: unknown): string[] {
       order.items.forEach((item: unknown, index) => {
         const at = `order.items[${index}]`;
         if (!isObject(item)) return void problems.push(`${at} must be an object.`);
+        if (rejectUnknownItemFields) {
+          for (const field of Object.keys(item)) {
+            if (!(DOCUMENTED_ITEM_FIELDS as readonly string[]).includes(field)) problems.push(`${at}.${field} is not a known item field.`);
+          }
+        }
         if (item.id === undefined || item.id === null || item.id === "") problems.push(`${at}.id is required.`);
         else if (typeof item.id !== "string") problems.push(`${at}.id must be a string.`);
         if (item.delivery_date !== undefined && (typeof item.delivery_date !== "string" || !YMD.test(item.delivery_date))) {

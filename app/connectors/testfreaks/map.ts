@@ -50,17 +50,18 @@ interface ItemDraft {
 
 function mapItems(order: CanonicalOrder, products: ReadonlyMap<string, ProductInfo>, source: TestfreaksConfig["itemIdSource"]): TestfreaksOrderItem[] {
   // TestFreaks keys items by id within an order, so two lines with one SKU (the
-  // same product added twice, e.g. with different line properties) become one item.
+  // same product added twice, e.g. with different engravings) become one item.
   const drafts = new Map<string, ItemDraft>();
   for (const line of order.lineItems) {
     const id = itemIdFor(line, source);
     if (!id) continue; // a custom line (no SKU, variant or product): nothing TestFreaks could collect reviews for
     const reviewable = order.cancelledAt === null && refundedQuantity(order, line.id) < line.quantity;
     const date = deliveryDateFor(line.id, order.fulfillments);
+    const product = line.productId ? products.get(line.productId) : undefined;
     const existing = drafts.get(id);
     if (existing) {
       existing.reviewable ||= reviewable;
-      existing.item.properties = mergeProperties(existing.item.properties, publicProperties(line));
+      existing.item.properties = mergeProperties(existing.item.properties, variantProperties(line, product));
       if (date) {
         existing.allDates.push(date);
         if (reviewable) existing.reviewableDates.push(date);
@@ -68,7 +69,7 @@ function mapItems(order: CanonicalOrder, products: ReadonlyMap<string, ProductIn
       continue;
     }
     drafts.set(id, {
-      item: describeItem(id, line, line.productId ? products.get(line.productId) : undefined),
+      item: describeItem(id, line, product),
       reviewable,
       reviewableDates: date && reviewable ? [date] : [],
       allDates: date ? [date] : [],
@@ -108,14 +109,25 @@ function describeItem(id: string, line: CanonicalLineItem, product: ProductInfo 
     ...(category ? { category } : {}),
     ...(url ? { url } : {}),
     ...(imageUrl ? { image_url: imageUrl } : {}),
-    properties: publicProperties(line),
+    properties: variantProperties(line, product),
   };
 }
 
-// Shopify hides line properties whose name starts with "_" from the buyer (apps
-// keep internal flags there); they are no product attribute to show next to a review.
-function publicProperties(line: CanonicalLineItem): Record<string, string> {
-  return Object.fromEntries(Object.entries(line.properties).filter(([key]) => !key.startsWith("_")));
+/**
+ * `properties` are product attributes "such as color and size" (docs/partners/testfreaks.md):
+ * the ordered variant's options from the merchant's catalogue. Never the line's own
+ * properties: buyers type those (engravings, gift messages), and they are personal data.
+ * A variant the look-up does not know sends none.
+ */
+function variantProperties(line: CanonicalLineItem, product: ProductInfo | undefined): Record<string, string> {
+  const options = line.variantId ? (product?.variantOptions?.[line.variantId] ?? []) : [];
+  const properties: Record<string, string> = {};
+  for (const { name, value } of options) {
+    // Shopify gives a product without options one option, Title = "Default Title": no attribute.
+    if (name === "Title" && value === "Default Title") continue;
+    properties[name] ??= value;
+  }
+  return properties;
 }
 
 function mergeProperties(first: Record<string, string> | undefined, next: Record<string, string>): Record<string, string> {
