@@ -68,6 +68,13 @@ const envSchema = z.object({
   ...rateFields,
   WORKER: z.enum(["on", "off"], { error: "WORKER must be on or off" }).default("on"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  // Minutes between two reconciliations of a shop (orders Shopify changed that no webhook told us of); 0: on demand only.
+  RECONCILE_INTERVAL_MINUTES: z.coerce
+    .number({ error: "RECONCILE_INTERVAL_MINUTES must be a whole number of minutes" })
+    .int({ error: "RECONCILE_INTERVAL_MINUTES must be a whole number of minutes" })
+    .min(0, { error: "RECONCILE_INTERVAL_MINUTES must be 0 (on demand only) or more" })
+    .max(10_080, { error: "RECONCILE_INTERVAL_MINUTES must be at most 10080 (a week)" })
+    .default(60),
 });
 
 export type AppEnv = z.infer<typeof envSchema>;

@@ -13,6 +13,7 @@ import type { Logger } from "~/logger";
 import { ensureJobs, isUniqueViolation, validateDelivery } from "./ingest.server";
 import { keepRedacted } from "./compliance.server";
 import type { Topic } from "./topics";
+import { rulesForSources, type DeliverySource } from "./job-priority";
 
 /** A validated delivery, as the inbox keeps it. */
 export interface Delivery {
@@ -23,6 +24,9 @@ export interface Delivery {
   orderId: string;
   /** The snapshot (order topics) or the fulfillment (fulfillment topics), as JSON text. */
   payload: string;
+  /** Who recorded it, when not Shopify's webhook (a backfill, a reconciliation): its jobs' priority. */
+  source?: DeliverySource;
+  backfillId?: string;
 }
 
 export type AppendOutcome = "accepted" | "duplicate";
@@ -121,7 +125,7 @@ async function appendBatch(db: PrismaClient, deliveries: Delivery[], receivedAt:
     const stored = new Set(known.map(key));
     return deliveries.filter((d, i) => firstOfKey.get(key(d)) === i && !stored.has(key(d)));
   };
-  const row = (d: Delivery) => ({ shop: d.shop, eventId: d.eventId, topic: d.topic, orderId: d.orderId, payload: d.payload, receivedAt });
+  const row = (d: Delivery) => ({ shop: d.shop, eventId: d.eventId, topic: d.topic, orderId: d.orderId, payload: d.payload, receivedAt, source: d.source ?? "webhook", backfillId: d.backfillId ?? null });
   let inserted: Delivery[];
   try {
     inserted = await fresh();
@@ -243,7 +247,11 @@ async function mergeOrderOnce(db: PrismaClient, shop: string, orderId: string, n
     }
     const waitingIds = rows.filter((r) => outcome.get(r.id) === "waiting_for_order").map((r) => r.id);
     if (waitingIds.length > 0) await tx.webhookEvent.updateMany({ where: { id: { in: waitingIds } }, data: { outcome: "waiting_for_order" } });
-    return changed ? ensureJobs(tx, shop, orderId) : 0;
+    if (!changed) return 0;
+    // A backfill's copy queues for its partners only, behind live orders (job-priority.ts).
+    const rules = rulesForSources(rows);
+    const backfill = rules.backfillOnly ? await tx.backfill.findFirst({ where: { id: rules.backfillOnly, shop }, select: { partner: true } }) : null;
+    return ensureJobs(tx, shop, orderId, backfill?.partner ? [backfill.partner] : undefined, rules);
   });
 }
 
@@ -269,17 +277,18 @@ function snapshotRow(shop: string, snapshot: OrderSnapshot, topicRank: number) {
 
 /**
  * Records one delivery as if its webhook had just arrived, merged at once: for
- * tools and tests outside the HTTP path (and, later, reconciliation).
+ * tools and tests outside the HTTP path, backfills and reconciliation (`source`).
  */
 export async function recordDelivery(
   db: PrismaClient,
-  webhook: { shop: string; topic: Topic; eventId: string; body: unknown },
+  webhook: { shop: string; topic: Topic; eventId: string; body: unknown; source?: DeliverySource; backfillId?: string },
   logger: Logger,
   now: () => Date = () => new Date(),
 ): Promise<{ outcome: AppendOutcome; jobs: number } | { outcome: "invalid"; error: string }> {
   const delivery = validateDelivery(webhook.topic, webhook.body);
   if (!delivery.ok) return { outcome: "invalid", error: delivery.error };
-  const [outcome] = await appendBatch(db, [{ shop: webhook.shop, eventId: webhook.eventId, topic: webhook.topic, orderId: delivery.orderId, payload: delivery.payload }], now());
+  const recordedBy = { ...(webhook.source ? { source: webhook.source } : {}), ...(webhook.backfillId ? { backfillId: webhook.backfillId } : {}) };
+  const [outcome] = await appendBatch(db, [{ shop: webhook.shop, eventId: webhook.eventId, topic: webhook.topic, orderId: delivery.orderId, payload: delivery.payload, ...recordedBy }], now());
   return { outcome: outcome!, jobs: await mergeOrder(db, webhook.shop, delivery.orderId, now, logger) };
 }
 

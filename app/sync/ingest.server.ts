@@ -3,6 +3,7 @@ import { extractFulfillment, extractOrderSnapshot, extractRefund } from "~/order
 import { PARTNERS, type PartnerId } from "~/connectors/types";
 import { connectors } from "~/connectors/registry";
 import { merchantPausedReason } from "./partner-config.server";
+import { JOB_PRIORITY, type JobRules } from "./job-priority";
 import { FULFILLMENT_TOPICS, ORDER_TOPICS, REFUND_TOPICS, type Topic } from "./topics";
 
 /** A delivery's body, validated: what the inbox keeps of it, or why it cannot be read. */
@@ -42,9 +43,16 @@ export function isUniqueViolation(error: unknown): boolean {
  * again with a new generation, so a worker busy with the older snapshot does not
  * mark the newer one synced. A partner paused for credentials keeps the job paused.
  */
-export async function ensureJobs(tx: Tx | PrismaClient, shop: string, orderId: string, only?: readonly string[]): Promise<number> {
-  const configs = await tx.partnerConfig.findMany({ where: { shop, partner: { in: [...(only ?? PARTNERS)] } } });
+export async function ensureJobs(tx: Tx | PrismaClient, shop: string, orderId: string, only?: readonly string[], rules: JobRules = {}): Promise<number> {
+  let configs = await tx.partnerConfig.findMany({ where: { shop, partner: { in: [...(only ?? PARTNERS)] } } });
+  if (rules.missingOnly) {
+    const existing = new Set((await tx.syncJob.findMany({ where: { shop, orderId }, select: { partner: true } })).map((job) => job.partner));
+    configs = configs.filter((config) => !existing.has(config.partner));
+  }
   const now = new Date();
+  // Who queued the job decides when it runs (job-priority.ts): a live delivery puts a backfill's job back in front.
+  const priority = rules.priority ?? JOB_PRIORITY.live;
+  const backfill = rules.backfillId ? { backfillId: rules.backfillId } : {};
   for (const config of configs) {
     // A paused partner (by the merchant, or for refused credentials) still gets the
     // job, held: resuming releases it, so no order placed meanwhile is missed.
@@ -53,8 +61,8 @@ export async function ensureJobs(tx: Tx | PrismaClient, shop: string, orderId: s
     const lastError = heldBecause ?? null;
     await tx.syncJob.upsert({
       where: { shop_orderId_partner: { shop, orderId, partner: config.partner } },
-      create: { shop, orderId, partner: config.partner, status, nextRunAt: now, lastError },
-      update: { status, nextRunAt: now, attempts: 0, generation: { increment: 1 }, lastError },
+      create: { shop, orderId, partner: config.partner, status, nextRunAt: now, lastError, priority, ...backfill },
+      update: { status, nextRunAt: now, attempts: 0, generation: { increment: 1 }, lastError, priority, ...backfill },
     });
   }
   return configs.length;

@@ -11,6 +11,7 @@ import type { GraphqlOrder } from "~/shopify/order-graphql.server";
 import { parse } from "lossless-json";
 import { startSimServer, type Knobs, type SimAnswer, type SimRequest, type SimServer } from "./server";
 import { createTokenAuthority, TOKEN_PATH, type OAuthSettings, type TokenAuthority } from "./shopify-oauth";
+import { LOCAL_ORDERS_PATH, startOrderHistory, type OrderHistory } from "./shopify-history";
 
 export interface ProductRecord {
   /** Decimal Shopify product id, exact (may exceed 2^53). */
@@ -32,6 +33,9 @@ export interface ShopRecord {
   name: string;
   currencyCode: string;
   myshopifyDomain: string;
+  /** The owner's login address, and the one the store is contacted at (alert emails go to it). */
+  email: string;
+  contactEmail: string | null;
 }
 
 export interface ShopifyAdminStandIn extends SimServer {
@@ -48,6 +52,8 @@ export interface ShopifyAdminStandIn extends SimServer {
   recordWebhook(body: string): void;
   /** Shopify's token endpoint: the tokens it issued, its settings (lifetimes, refusals) and every grant asked for. */
   oauth: TokenAuthority;
+  /** The store's history (shopify-history.ts): POST /_local/orders, the orders connection, bulk operations. */
+  history: OrderHistory;
 }
 
 export const DEFAULT_SHOP_DOMAIN = "partner-sync-demo.myshopify.com";
@@ -66,6 +72,8 @@ export async function startShopifyAdminStandIn(
     name: "Partner Sync Demo",
     currencyCode: "USD",
     myshopifyDomain: DEFAULT_SHOP_DOMAIN,
+    email: "owner@example.com",
+    contactEmail: "store@example.com",
     ...opts.shop,
   };
   const oauth = createTokenAuthority(opts.oauth);
@@ -74,11 +82,28 @@ export async function startShopifyAdminStandIn(
       // The app's local fetch keeps the shop's host here (app/shopify/local-admin.server.ts).
       const shopHost = typeof req.headers["x-forwarded-host"] === "string" ? req.headers["x-forwarded-host"] : shop.myshopifyDomain;
       if (req.method === "POST" && req.path === TOKEN_PATH) return oauth.answer(shopHost, req.body);
+      if (req.path === LOCAL_ORDERS_PATH || (GRAPHQL_PATH.test(req.path) && tokenAccepted(req, oauth, shopHost))) {
+        const answered = history.answer(req, shopHost);
+        if (answered) return answered;
+      }
       return answerAdminRequest(req, products, shop, orders, oauth, shopHost);
     },
     { port: opts.port, knobs: opts.knobs },
   );
-  return Object.assign(server, { products, shop, orders, oauth, recordWebhook: (body: string) => recordWebhookBody(orders, body) });
+  const history = await startOrderHistory({ orders, toNode: orderNodeFromWebhook });
+  const closeServer = server.close;
+  const close = async () => {
+    await Promise.all([closeServer(), history.close()]);
+  };
+  return Object.assign(server, { products, shop, orders, oauth, history, close, recordWebhook: (body: string) => recordWebhookBody(orders, body) });
+}
+
+/** A token Shopify would take (a stand-in for another app's token is taken too: "unknown"). */
+function tokenAccepted(req: SimRequest, oauth: TokenAuthority, shopHost: string): boolean {
+  const token = req.headers["x-shopify-access-token"];
+  if (typeof token !== "string" || token.trim() === "") return false;
+  const check = oauth.check(shopHost, token);
+  return check === "valid" || check === "unknown";
 }
 
 function answerAdminRequest(
@@ -117,7 +142,11 @@ function answerAdminRequest(
       else data.nodes = ids.map((id) => productNode(id, products, query));
     }
   }
-  if (/\bshop\s*\{/.test(query)) data.shop = shop;
+  // Only the fields the query selects, as Shopify answers (email and contactEmail are the alerts' own query).
+  if (/\bshop\s*\{/.test(query)) {
+    const selected = /\bshop\s*\{([^}]*)\}/.exec(query)?.[1]?.split(/[\s,]+/).filter(Boolean) ?? [];
+    data.shop = Object.fromEntries(Object.entries(shop).filter(([field]) => selected.includes(field)));
+  }
   if (/\border\s*\(/.test(query)) {
     const id = variables.id;
     const [, type, digits] = typeof id === "string" ? (GLOBAL_ID.exec(id) ?? []) : [];
