@@ -32,6 +32,37 @@ const rateFields = {
   TESTFREAKS_RATE_BURST: rateBurst("TESTFREAKS_RATE_BURST", defaultPartnerRates.testfreaks.burst),
 };
 
+// Alerts and retention (app/sync/alerts.server.ts, app/sync/retention.server.ts).
+const EMAIL_ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+const maintenanceFields = {
+  // Failed attempts for one partner within an hour that open an incident (banner + email).
+  ALERT_FAILURE_THRESHOLD: z.coerce
+    .number({ error: "ALERT_FAILURE_THRESHOLD must be a whole number of failed attempts" })
+    .int({ error: "ALERT_FAILURE_THRESHOLD must be a whole number of failed attempts" })
+    .min(1, { error: "ALERT_FAILURE_THRESHOLD must be at least 1" })
+    .max(10_000, { error: "ALERT_FAILURE_THRESHOLD must be at most 10000" })
+    .default(5),
+  // Delivery records, attempt logs, cached look-ups and an idle order's personal data are kept this long.
+  RETENTION_DAYS: z.coerce
+    .number({ error: "RETENTION_DAYS must be a whole number of days" })
+    .int({ error: "RETENTION_DAYS must be a whole number of days" })
+    .min(7, { error: "RETENTION_DAYS must be at least 7 (Shopify retries a webhook for up to 48 h; the sync log needs a week)" })
+    .max(3650, { error: "RETENTION_DAYS must be at most 3650" })
+    .default(90),
+  // Alert emails: smtp://user:password@host:587 (STARTTLS when offered) or smtps://...:465. Unset: no email, the banner only.
+  SMTP_URL: z
+    .string()
+    .refine((value) => /^smtps?:\/\/[^/\s]+/.test(value) && URL.canParse(value), { error: "SMTP_URL must be a URL like smtp://user:password@mail.example.com:587 or smtps://...:465" })
+    .optional(),
+  // The From of alert emails: an address, or "Name <address>".
+  ALERT_EMAIL_FROM: z
+    .string()
+    .refine((value) => EMAIL_ADDRESS.test(value) || /^[^<>]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>$/.test(value.trim()), {
+      error: 'ALERT_EMAIL_FROM must be an email address, or "Partner Sync <alerts@example.com>"',
+    })
+    .optional(),
+};
+
 const envSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -75,6 +106,9 @@ const envSchema = z.object({
     .min(0, { error: "RECONCILE_INTERVAL_MINUTES must be 0 (on demand only) or more" })
     .max(10_080, { error: "RECONCILE_INTERVAL_MINUTES must be at most 10080 (a week)" })
     .default(60),
+  ...maintenanceFields,
+}).superRefine((env, ctx) => {
+  if (env.SMTP_URL && !env.ALERT_EMAIL_FROM) ctx.addIssue({ code: "custom", message: 'ALERT_EMAIL_FROM is required with SMTP_URL: the address alert emails come from, e.g. "Partner Sync <alerts@example.com>"' });
 });
 
 export type AppEnv = z.infer<typeof envSchema>;
@@ -93,6 +127,29 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     throw new ConfigError(`The app cannot start; fix its environment:\n${[...new Set(lines)].join("\n")}`);
   }
   return parsed.data;
+}
+
+export interface MaintenanceSettings {
+  alertFailureThreshold: number;
+  retentionDays: number;
+  /** Null: alert emails are off for the deployment (SMTP_URL unset). */
+  smtp: { url: string; from: string } | null;
+}
+
+/** Alert and retention settings from the raw environment; like partnerRates, never throws (a value readEnv refuses falls back to its default). */
+export function maintenanceSettings(source: Record<string, string | undefined>): MaintenanceSettings {
+  const read = <K extends keyof typeof maintenanceFields>(key: K): z.output<(typeof maintenanceFields)[K]> | undefined => {
+    const raw = source[key];
+    const parsed = maintenanceFields[key].safeParse(raw === "" ? undefined : raw);
+    return (parsed.success ? parsed.data : maintenanceFields[key].safeParse(undefined).data) as z.output<(typeof maintenanceFields)[K]> | undefined;
+  };
+  const url = read("SMTP_URL");
+  const from = read("ALERT_EMAIL_FROM");
+  return {
+    alertFailureThreshold: read("ALERT_FAILURE_THRESHOLD") ?? 5,
+    retentionDays: read("RETENTION_DAYS") ?? 90,
+    smtp: url && from ? { url, from } : null,
+  };
 }
 
 export interface PartnerRate {

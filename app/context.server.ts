@@ -12,6 +12,8 @@ import type { RunnerDeps } from "./sync/run-job.server";
 import { shopifyProductLookup } from "./shopify/products.server";
 import { createOfflineAccess, type OfflineAccess } from "./shopify/offline-access.server";
 import { createInbox, type Inbox } from "./sync/inbox.server";
+import { readShopContact } from "./sync/alerts.server";
+import { graphqlFromAdmin } from "./shopify/admin-graphql.server";
 
 /** Everything the app's routes, worker and CLI share, built once per process from the environment. */
 export interface AppContext {
@@ -47,6 +49,12 @@ export function createAppContext(source: Record<string, string | undefined> = pr
     logger,
     // Read at call time: tests and tools swap the runner's logger and clock after creation.
     products: (shop) => shopifyProductLookup(shopify, offlineAccess, database, shop, runner.logger, runner.now),
+    // Alert emails go to the shop's contact address, read with its offline token.
+    shopContact: async (shop) => {
+      await offlineAccess.ensure(shop);
+      const { admin } = await shopify.unauthenticated.admin(shop);
+      return readShopContact(graphqlFromAdmin(admin, { now: runner.now }));
+    },
   };
   const offlineAccess = createOfflineAccess({
     api: shopify.api,

@@ -12,6 +12,8 @@ import { requireShop } from "~/admin/session.server";
 import { LOCAL_APP_BRIDGE_PATH } from "~/admin/app-bridge";
 import { AdminRouteError, isAuthResponse } from "~/admin/errors";
 import { PARTNER_LABELS, partnerSettingsPath } from "~/admin/partners";
+import { AlertBanners } from "~/admin/alert-banners";
+import { openAlerts } from "~/sync/alerts.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -22,11 +24,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     shop,
     // Local mode: Shopify's CDN is out of reach, so the pages load the stand-in (app/admin/app-bridge.ts).
     appBridgeUrl: ctx.env.SHOPIFY_LOCAL_APP_BRIDGE ? LOCAL_APP_BRIDGE_PATH : undefined,
+    // Open incidents: a banner on every page until each is resolved (app/sync/alerts.server.ts).
+    alerts: (await openAlerts(ctx.db, shop, new Date())).map(({ id, kind, title, message, actionPath, actionLabel, dismissible }) => ({ id, kind, title, message, actionPath, actionLabel, dismissible })),
   };
 }
 
 export default function AdminShell() {
-  const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
+  const { apiKey, appBridgeUrl, alerts } = useLoaderData<typeof loader>();
   // Marks the page interactive: browser tests wait for it before clicking (test/e2e/harness.ts).
   useEffect(() => {
     document.documentElement.dataset.hydrated = "true";
@@ -43,7 +47,10 @@ export default function AdminShell() {
             {partner.name}
           </Link>
         ))}
+        <Link to="/app/alerts">Alerts</Link>
+        <Link to="/app/data-requests">Data requests</Link>
       </ui-nav-menu>
+      <AlertBanners alerts={alerts} />
       <Outlet />
     </AppProvider>
   );

@@ -12,6 +12,7 @@ import { eraseAfterJob } from "./compliance.server";
 import type { Logger } from "~/logger";
 import type { Keyring } from "~/security/secrets.server";
 import { loadPartnerConfig, merchantPausedReason, pausePartner } from "./partner-config.server";
+import { noteAttemptForAlerts, raiseAlert, type ShopContact } from "./alerts.server";
 import { prismaPartnerCache } from "./partner-cache.server";
 import type { ClaimedJob, Settlement, SyncQueue } from "./queue.server";
 import { backoffDelayMs, boundedWaitMs, policy } from "./retry-policy";
@@ -34,6 +35,8 @@ export interface RunnerDeps {
   logger: Logger;
   /** Product details for a shop's orders (Admin GraphQL, cached). */
   products: (shop: string) => ProductLookup;
+  /** The shop's addresses from the Admin API, for alert emails (app/sync/alerts.server.ts). */
+  shopContact?: (shop: string) => Promise<ShopContact>;
 }
 
 /** What a partner call outside a job needs (Test connection, the order page's live reads). */
@@ -131,6 +134,8 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
     await deps.db.syncAttempt.create({
       data: { shop: job.shop, jobId: job.id, startedAt: started, durationMs: Date.now() - startedMs, httpStatus, outcome, error },
     });
+    // Failures may open an incident for the merchant, an accepted request resolves it; never in the job's way.
+    await noteAttemptForAlerts(deps, job, outcome, started).catch((alertError) => deps.logger.error("alert could not be noted", { shop: job.shop, partner: job.partner, error: String(alertError) }));
     deps.logger.info("sync attempt", { shop: job.shop, orderId: job.orderId, partner: job.partner, outcome, httpStatus, error });
     // A customers/redact during the partner call erased the order, and the settlement wrote back what was sent: erase it again.
     if (readPii) await eraseAfterJob(deps.db, job.shop, job.orderId, readPii);
@@ -307,6 +312,8 @@ async function failureSettlement(
     case "credentials": {
       const reason = `${connector.displayName} refused the credentials: ${error.message}`;
       await pausePartner(deps.db, job.shop, connector.id, reason);
+      // The merchant is told (banner, email): nothing reaches the partner until the credentials are fixed.
+      await raiseAlert(deps.db, job.shop, connector.id, "credentials_refused", deps.now());
       return ["paused", { ...base, status: "paused", lastError: reason }, reason];
     }
     case "permanent":

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { runJob, type JobLease, type RunnerDeps } from "./run-job.server";
 import type { ClaimedJob } from "./queue.server";
 import { policy } from "./retry-policy";
+import { startAlertMonitor } from "./alerts.server";
+import { startRetention } from "./retention.server";
 
 export interface Worker {
   /** Claims and runs whatever is due now; resolves when those jobs are settled. For tests and the demo. */
@@ -97,6 +99,15 @@ export function startWorker(deps: RunnerDeps, options: WorkerOptions = {}): Work
   }
 
   const looping = options.loop === false ? Promise.resolve() : loop();
+  // A running worker also tells merchants about incidents (alerts.server.ts) and prunes what
+  // is kept past its retention (retention.server.ts); every worker process may, side by side.
+  const stopMaintenance =
+    options.loop === false
+      ? []
+      : [
+          startAlertMonitor({ ...deps, shopContact: deps.shopContact ?? (() => Promise.reject(new Error("no Admin API client in this process"))) }),
+          startRetention(deps),
+        ];
 
   return {
     id,
@@ -112,6 +123,7 @@ export function startWorker(deps: RunnerDeps, options: WorkerOptions = {}): Work
     async stop() {
       stopped = true;
       clearInterval(renewer);
+      for (const stopOne of stopMaintenance) stopOne();
       unsubscribe();
       wake?.();
       await looping;

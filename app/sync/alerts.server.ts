@@ -1,0 +1,364 @@
+// Incidents the merchant is told about, without having to open the app:
+// - credentials_refused: a partner refused the saved credentials, so its jobs
+//   are paused (run-job.server.ts pauses the partner and raises this);
+// - failures: failed attempts for one partner within an hour reached
+//   ALERT_FAILURE_THRESHOLD (default 5).
+// An open incident shows as a banner on every admin page (app/routes/app.tsx)
+// and is emailed to the shop's contact address. Email rules: an incident is
+// emailed once, never again; it goes at once, alone, when the shop got no
+// alert email in the last 24 h, else it waits for that day's digest, which
+// lists every incident that waited and goes at most once every 24 h. So a
+// partner failing all night sends one email, not one per failure.
+// An email names the shop, the partner, what happened, what to do and at most
+// a few order names: never a secret, a partner's error text (it can quote a
+// customer's address) or a customer's personal data.
+import type { PrismaClient } from "@prisma/client";
+import { maintenanceSettings } from "~/config.server";
+import { connectors } from "~/connectors/registry";
+import { isPartnerId } from "~/connectors/types";
+import type { Logger } from "~/logger";
+import { createSmtpMailer, type Mailer, type OutgoingEmail } from "~/mail.server";
+import type { ShopifyGraphql } from "~/shopify/admin-graphql.server";
+import { isUniqueViolation } from "./ingest.server";
+
+export const ALERT_KINDS = ["credentials_refused", "failures"] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+export type AlertResolution = "credentials_saved" | "partner_accepted" | "merchant_dismissed" | "partner_removed";
+
+/** The window failures are counted in. */
+export const FAILURE_WINDOW_MS = 60 * 60 * 1000;
+/** One alert email (an incident's, or the digest) per shop within this. */
+export const EMAIL_INTERVAL_MS = 24 * 60 * 60 * 1000;
+/** How long the cached contact address is trusted before it is read from Shopify again. */
+const CONTACT_EMAIL_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** Attempt outcomes that count as a failure (not a wait: rate limits, pauses and skips are not the partner failing). */
+const FAILED_OUTCOMES = ["retry", "failed"];
+/** At most this many order names in a failures email. */
+const ORDER_NAMES_SHOWN = 5;
+
+const openKey = (shop: string, partner: string, kind: AlertKind) => `${shop} ${partner} ${kind}`;
+const partnerName = (partner: string) => (isPartnerId(partner) ? connectors[partner].displayName : partner);
+
+/** Opens an incident unless one of this kind is open for the shop and partner; answers whether it opened one. */
+export async function raiseAlert(db: PrismaClient, shop: string, partner: string, kind: AlertKind, now: Date, failures?: number): Promise<boolean> {
+  try {
+    await db.alert.create({ data: { shop, partner, kind, openKey: openKey(shop, partner, kind), openedAt: now, failures: failures ?? null } });
+    return true;
+  } catch (error) {
+    // Open already (raised by an earlier attempt, or by another worker just now).
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+}
+
+export async function resolveAlert(db: PrismaClient, where: { shop: string; partner: string; kind: AlertKind } | { shop: string; id: string }, how: AlertResolution, now: Date): Promise<boolean> {
+  const match = "id" in where ? { shop: where.shop, id: where.id, resolvedAt: null } : { openKey: openKey(where.shop, where.partner, where.kind) };
+  const { count } = await db.alert.updateMany({ where: match, data: { openKey: null, resolvedAt: now, resolvedBy: how } });
+  return count > 0;
+}
+
+/**
+ * Called by the runner after each attempt it records: a failure may open a
+ * failures incident, an accepted request resolves the partner's open one.
+ */
+export async function noteAttemptForAlerts(
+  deps: { db: PrismaClient; env: Record<string, string | undefined> },
+  job: { shop: string; partner: string },
+  outcome: string,
+  now: Date,
+): Promise<void> {
+  if (outcome === "synced" || outcome === "unchanged") {
+    await resolveAlert(deps.db, { shop: job.shop, partner: job.partner, kind: "failures" }, "partner_accepted", now);
+    return;
+  }
+  if (!FAILED_OUTCOMES.includes(outcome)) return;
+  // Failures before the last incident of this kind was resolved were told about already.
+  const hourAgo = new Date(now.getTime() - FAILURE_WINDOW_MS);
+  const lastResolved = await deps.db.alert.findFirst({
+    where: { shop: job.shop, partner: job.partner, kind: "failures", resolvedAt: { gt: hourAgo } },
+    orderBy: { resolvedAt: "desc" },
+    select: { resolvedAt: true },
+  });
+  const since = lastResolved?.resolvedAt ?? hourAgo;
+  const failures = await deps.db.syncAttempt.count({
+    where: { shop: job.shop, startedAt: { gt: since }, outcome: { in: FAILED_OUTCOMES }, job: { shop: job.shop, partner: job.partner } },
+  });
+  if (failures >= maintenanceSettings(deps.env).alertFailureThreshold) await raiseAlert(deps.db, job.shop, job.partner, "failures", now, failures);
+}
+
+/**
+ * Resolves the shop's credentials incidents whose partner runs again (new
+ * credentials saved: the pause is cleared) or is no longer set up.
+ */
+export async function refreshShopAlerts(db: PrismaClient, shop: string, now: Date): Promise<void> {
+  const open = await db.alert.findMany({ where: { shop, resolvedAt: null, kind: "credentials_refused" }, select: { id: true, partner: true } });
+  if (open.length === 0) return;
+  const configs = await db.partnerConfig.findMany({ where: { shop, partner: { in: open.map((a) => a.partner) } }, select: { partner: true, pausedReason: true } });
+  for (const alert of open) {
+    const config = configs.find((c) => c.partner === alert.partner);
+    if (!config) await resolveAlert(db, { shop, id: alert.id }, "partner_removed", now);
+    else if (config.pausedReason === null) await resolveAlert(db, { shop, id: alert.id }, "credentials_saved", now);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// What the merchant reads: the banner and the emails share these sentences.
+
+export interface AlertView {
+  id: string;
+  partner: string;
+  partnerName: string;
+  kind: AlertKind;
+  openedAt: string;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  emailedAt: string | null;
+  title: string;
+  message: string;
+  /** Where the merchant acts on it, inside the app. */
+  actionPath: string;
+  actionLabel: string;
+  /** Only a failures incident can be dismissed: a credentials one ends when the credentials are saved. */
+  dismissible: boolean;
+}
+
+interface AlertRow {
+  id: string;
+  partner: string;
+  kind: string;
+  openedAt: Date;
+  resolvedAt: Date | null;
+  resolvedBy: string | null;
+  emailedAt: Date | null;
+  failures: number | null;
+}
+
+export function describeAlert(row: AlertRow): AlertView {
+  const name = partnerName(row.partner);
+  const kind = (ALERT_KINDS as readonly string[]).includes(row.kind) ? (row.kind as AlertKind) : "failures";
+  const base = {
+    id: row.id,
+    partner: row.partner,
+    partnerName: name,
+    kind,
+    openedAt: row.openedAt.toISOString(),
+    resolvedAt: row.resolvedAt?.toISOString() ?? null,
+    resolvedBy: row.resolvedBy,
+    emailedAt: row.emailedAt?.toISOString() ?? null,
+  };
+  if (kind === "credentials_refused") {
+    return {
+      ...base,
+      title: `${name} refused the saved credentials`,
+      message: `Orders are not being sent to ${name}: they wait in the app and go out once valid credentials are saved.`,
+      actionPath: `/app/partners/${row.partner}`,
+      actionLabel: `Update the ${name} settings`,
+      dismissible: false,
+    };
+  }
+  return {
+    ...base,
+    title: `${name} is failing`,
+    message: `${row.failures ?? "Several"} attempts to send orders to ${name} failed within an hour. The app keeps retrying; the sync log says why each one failed.`,
+    actionPath: `/app/log?partner=${row.partner}&status=failed`,
+    actionLabel: "Open the sync log",
+    dismissible: true,
+  };
+}
+
+/** The shop's open incidents for the banner, after resolving those that ended (credentials saved meanwhile). */
+export async function openAlerts(db: PrismaClient, shop: string, now: Date): Promise<AlertView[]> {
+  await refreshShopAlerts(db, shop, now);
+  const rows = await db.alert.findMany({ where: { shop, resolvedAt: null }, orderBy: { openedAt: "asc" } });
+  return rows.map(describeAlert);
+}
+
+/** Open incidents and those resolved in the last `days`, newest first, for the Alerts page. */
+export async function recentAlerts(db: PrismaClient, shop: string, now: Date, days = 30): Promise<AlertView[]> {
+  await refreshShopAlerts(db, shop, now);
+  const since = new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
+  const rows = await db.alert.findMany({ where: { shop, OR: [{ resolvedAt: null }, { openedAt: { gte: since } }] }, orderBy: { openedAt: "desc" }, take: 100 });
+  return rows.map(describeAlert);
+}
+
+// ---------------------------------------------------------------------------
+// Email
+
+export interface ShopContact {
+  email: string | null;
+  contactEmail: string | null;
+}
+
+export interface AlertMailDeps {
+  db: PrismaClient;
+  env: Record<string, string | undefined>;
+  logger: Logger;
+  /** The shop's addresses from the Admin API (`shop { email contactEmail }`). */
+  shopContact: (shop: string) => Promise<ShopContact>;
+  /** Defaults to SMTP from SMTP_URL; null when the deployment has no SMTP. */
+  mailer?: Mailer | null;
+}
+
+const SHOP_CONTACT_QUERY = "query ShopContact { shop { email contactEmail } }";
+
+/** The shop's addresses through the Admin API (the caller gives the shop's offline-session client). */
+export async function readShopContact(graphql: ShopifyGraphql): Promise<ShopContact> {
+  const answer = (await graphql(SHOP_CONTACT_QUERY, {})) as { data?: { shop?: { email?: unknown; contactEmail?: unknown } | null }; errors?: { message?: string }[] };
+  const shop = answer.data?.shop;
+  if (!shop) throw new Error(`Shopify did not answer the shop's contact email: ${answer.errors?.[0]?.message ?? "no shop in the answer"}`);
+  const text = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value.trim() : null);
+  return { email: text(shop.email), contactEmail: text(shop.contactEmail) };
+}
+
+/** The address alerts go to: the cached one while fresh, else read from Shopify and kept. Null when none is known. */
+export async function shopAlertAddress(deps: Pick<AlertMailDeps, "db" | "logger" | "shopContact">, shop: string, now: Date): Promise<string | null> {
+  const row = await deps.db.shop.findUnique({ where: { shop }, select: { contactEmail: true, contactEmailReadAt: true } });
+  if (row?.contactEmail && row.contactEmailReadAt && now.getTime() - row.contactEmailReadAt.getTime() < CONTACT_EMAIL_TTL_MS) return row.contactEmail;
+  try {
+    const contact = await deps.shopContact(shop);
+    // contactEmail is the address customers and Shopify write to the store at; email is the owner's login.
+    const address = contact.contactEmail?.trim() || contact.email?.trim() || null;
+    await deps.db.shop.updateMany({ where: { shop }, data: { contactEmail: address, contactEmailReadAt: now } });
+    return address;
+  } catch (error) {
+    // Shopify unreachable or the token refused: the last known address will do.
+    deps.logger.warn("shop contact email could not be read from Shopify", { shop, error: error instanceof Error ? error.message : String(error) });
+    return row?.contactEmail ?? null;
+  }
+}
+
+/**
+ * Emails every shop its incidents that are open and not emailed yet, by the
+ * rules at the top of this file. Answers the emails sent.
+ */
+export async function sendAlertEmails(deps: AlertMailDeps, now: Date): Promise<number> {
+  const settings = maintenanceSettings(deps.env);
+  const mailer = deps.mailer === undefined ? (settings.smtp ? createSmtpMailer(settings.smtp) : null) : deps.mailer;
+  if (!mailer) return 0;
+  const ownMailer = deps.mailer === undefined;
+  let sent = 0;
+  try {
+    const waiting = await deps.db.alert.findMany({ where: { emailedAt: null, resolvedAt: null }, select: { shop: true }, distinct: ["shop"], take: 500 });
+    for (const { shop } of waiting) {
+      try {
+        if (await emailShop(deps, mailer, shop, now)) sent++;
+      } catch (error) {
+        deps.logger.error("alert email could not be sent; retried at the next pass", { shop, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  } finally {
+    if (ownMailer) mailer.close();
+  }
+  return sent;
+}
+
+async function emailShop(deps: AlertMailDeps, mailer: Mailer, shop: string, now: Date): Promise<boolean> {
+  const shopRow = await deps.db.shop.findUnique({ where: { shop }, select: { alertEmails: true, uninstalledAt: true } });
+  // The merchant turned email off (the banner still shows), or the app is gone from the shop.
+  if (!shopRow || !shopRow.alertEmails || shopRow.uninstalledAt) return false;
+  const last = await deps.db.alert.findFirst({ where: { shop, emailedAt: { not: null } }, orderBy: { emailedAt: "desc" }, select: { emailedAt: true } });
+  if (last?.emailedAt && now.getTime() - last.emailedAt.getTime() < EMAIL_INTERVAL_MS) return false;
+  const to = await shopAlertAddress(deps, shop, now);
+  if (!to) {
+    deps.logger.warn("alert not emailed: Shopify gave no contact email for the shop", { shop });
+    return false;
+  }
+  const candidates = await deps.db.alert.findMany({ where: { shop, emailedAt: null, resolvedAt: null }, orderBy: { openedAt: "asc" } });
+  // Claimed one by one: a second worker in the same pass gets none of them, so nothing is sent twice.
+  const claimed: typeof candidates = [];
+  for (const alert of candidates) {
+    const { count } = await deps.db.alert.updateMany({ where: { id: alert.id, emailedAt: null }, data: { emailedAt: now } });
+    if (count === 1) claimed.push({ ...alert, emailedAt: now });
+  }
+  if (claimed.length === 0) return false;
+  const orderNames = new Map<string, string[]>();
+  for (const alert of claimed) if (alert.kind === "failures") orderNames.set(alert.id, await failedOrderNames(deps.db, shop, alert.partner, alert.openedAt));
+  const email = composeAlertEmail(
+    { shop, apiKey: deps.env.SHOPIFY_API_KEY ?? "" },
+    claimed.map((alert) => ({ view: describeAlert(alert), orderNames: orderNames.get(alert.id) ?? [] })),
+    to,
+  );
+  try {
+    await mailer.send(email);
+  } catch (error) {
+    // Not sent: the incidents wait for the next pass.
+    await deps.db.alert.updateMany({ where: { id: { in: claimed.map((a) => a.id) }, emailedAt: now }, data: { emailedAt: null } });
+    throw error;
+  }
+  deps.logger.info("alert emailed", { shop, incidents: claimed.length });
+  return true;
+}
+
+/** The names of the orders whose attempts failed in the hour before the incident (the only order data an email carries). */
+async function failedOrderNames(db: PrismaClient, shop: string, partner: string, openedAt: Date): Promise<string[]> {
+  const attempts = await db.syncAttempt.findMany({
+    where: { shop, startedAt: { gt: new Date(openedAt.getTime() - FAILURE_WINDOW_MS), lte: openedAt }, outcome: { in: FAILED_OUTCOMES }, job: { shop, partner } },
+    orderBy: { startedAt: "desc" },
+    select: { job: { select: { orderId: true } } },
+    take: 50,
+  });
+  const orderIds = [...new Set(attempts.map((a) => a.job.orderId))].slice(0, ORDER_NAMES_SHOWN);
+  const snapshots = await db.orderSnapshot.findMany({ where: { shop, orderId: { in: orderIds } }, select: { orderName: true } });
+  return snapshots.map((s) => s.orderName).sort();
+}
+
+/** The embedded app's page in the Shopify admin (the client id is public; it names the app, it is not a secret). */
+function adminLink(shop: string, apiKey: string, path: string): string {
+  return `https://${shop}/admin/apps/${encodeURIComponent(apiKey)}${path}`;
+}
+
+/** One incident's email, or the digest of several. Pure: the tests read what it writes. */
+export function composeAlertEmail(app: { shop: string; apiKey: string }, incidents: { view: AlertView; orderNames: string[] }[], to: string): OutgoingEmail {
+  const paragraph = ({ view, orderNames }: { view: AlertView; orderNames: string[] }) =>
+    [
+      `${view.title} (since ${view.openedAt.slice(0, 16).replace("T", " ")} UTC).`,
+      view.message,
+      ...(orderNames.length > 0 ? [`Orders affected include ${orderNames.join(", ")}.`] : []),
+      `${view.actionLabel}: ${adminLink(app.shop, app.apiKey, view.actionPath)}`,
+    ].join("\n");
+  const single = incidents.length === 1;
+  const subject = single ? `Partner Sync: ${incidents[0]!.view.title} on ${app.shop}` : `Partner Sync: ${incidents.length} problems on ${app.shop}`;
+  const text = [
+    single ? `Partner Sync needs your attention on ${app.shop}.` : `Partner Sync needs your attention on ${app.shop}: ${incidents.length} problems since the last email.`,
+    ...incidents.map(paragraph),
+    "A banner in the app shows each problem until it is resolved. At most one email a day is sent; you can turn these emails off on the app's Alerts page: " +
+      adminLink(app.shop, app.apiKey, "/app/alerts"),
+  ].join("\n\n");
+  return { to, subject, text };
+}
+
+/** The merchant's email switch. */
+export async function setAlertEmails(db: PrismaClient, shop: string, on: boolean): Promise<void> {
+  await db.shop.updateMany({ where: { shop }, data: { alertEmails: on } });
+}
+
+export async function alertEmailSettings(db: PrismaClient, env: Record<string, string | undefined>, shop: string): Promise<{ on: boolean; address: string | null; deploymentCanEmail: boolean }> {
+  const row = await db.shop.findUnique({ where: { shop }, select: { alertEmails: true, contactEmail: true } });
+  return { on: row?.alertEmails ?? true, address: row?.contactEmail ?? null, deploymentCanEmail: maintenanceSettings(env).smtp !== null };
+}
+
+/**
+ * The worker's periodic pass: credentials incidents that ended are resolved,
+ * waiting emails are sent. Answers the stop function.
+ */
+export function startAlertMonitor(deps: Omit<AlertMailDeps, "mailer"> & { now: () => Date }, intervalMs = 60_000): () => void {
+  let running = false;
+  const pass = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const now = deps.now();
+      const shops = await deps.db.alert.findMany({ where: { resolvedAt: null, kind: "credentials_refused" }, select: { shop: true }, distinct: ["shop"], take: 1000 });
+      for (const { shop } of shops) await refreshShopAlerts(deps.db, shop, now);
+      await sendAlertEmails(deps, now);
+    } catch (error) {
+      deps.logger.error("alert pass failed; retried at the next one", { error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void pass(), intervalMs);
+  timer.unref();
+  void pass();
+  return () => clearInterval(timer);
+}
