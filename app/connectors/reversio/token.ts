@@ -16,7 +16,6 @@ export type ReversioCredentials = Pick<ReversioConfig, "subscriptionKey" | "secr
 
 /** Where the secret value travels on GET /token. */
 export type ReversioSecretForm = "header" | "query";
-export const REVERSIO_SECRET_FORMS: readonly ReversioSecretForm[] = ["header", "query"];
 /** The form tried first for a shop that has no remembered form: the one the public portal documents. */
 export const DEFAULT_SECRET_FORM: ReversioSecretForm = "header";
 
