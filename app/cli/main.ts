@@ -11,6 +11,7 @@ import { installShopLocally } from "~/shopify/install.server";
 import { NotFoundError, resyncOrder, syncStatus } from "~/sync/status.server";
 import { renderTable } from "./table";
 import { rotateKeys } from "./rotate-keys";
+import { backfillCommand, cancelBackfillCommand, historyStatusLines, reconcileCommand } from "./backfill";
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -22,6 +23,9 @@ const USAGE = `Usage: npm run cli -- <command>
   partner:configure <shop> <${PARTNERS.join("|")}> --file <settings.json>
   sync:status <shop> [--order <shopify order id>] [--json]
   sync:resync <shop> <orderId> [--partner <${PARTNERS.join("|")}>] [--force]
+  sync:backfill <shop> --since <YYYY-MM-DD> [--partner <${PARTNERS.join("|")}>] [--detach]
+  sync:backfill-cancel <shop>
+  sync:reconcile <shop> [--detach]
   keys:rotate
 
 Environment: DATABASE_URL (default file:./prisma/dev.sqlite); ENCRYPTION_KEY for partner:configure and keys:rotate.`;
@@ -59,6 +63,8 @@ export async function runCli(argv: string[], io: CliIo, db: PrismaClient): Promi
       force: { type: "boolean", default: false },
       token: { type: "string" },
       scopes: { type: "string" },
+      since: { type: "string" },
+      detach: { type: "boolean", default: false },
     },
   });
 
@@ -101,6 +107,7 @@ export async function runCli(argv: string[], io: CliIo, db: PrismaClient): Promi
       if (values.json) io.out(JSON.stringify(rows, null, 2));
       else if (rows.length === 0) io.out(`No sync jobs for ${shop}${values.order ? ` and order ${values.order}` : ""}.`);
       else io.out(renderTable(rows, ["orderId", "orderName", "partner", "status", "attempts", "lastError", "remoteId", "updatedAt"]));
+      if (!values.json && !values.order) for (const line of await historyStatusLines(db, shop)) io.out(line);
       return 0;
     }
     case "sync:resync": {
@@ -124,6 +131,12 @@ export async function runCli(argv: string[], io: CliIo, db: PrismaClient): Promi
         throw error;
       }
     }
+    case "sync:backfill":
+      return backfillCommand(db, io, shopArg(positionals[0]), { since: values.since, partner: values.partner, detach: values.detach });
+    case "sync:backfill-cancel":
+      return cancelBackfillCommand(db, io, shopArg(positionals[0]));
+    case "sync:reconcile":
+      return reconcileCommand(db, io, shopArg(positionals[0]), { detach: values.detach });
     case "keys:rotate": {
       const keyring = keyringFrom(io.env);
       const report = await rotateKeys(db, keyring);
