@@ -9,6 +9,7 @@ import { prepareDatabase } from "./app/db.server";
 import { ConfigError } from "./app/config.server";
 import { startWorker } from "./app/sync/worker.server";
 import { startInboxSweeper } from "./app/sync/inbox.server";
+import { startContextHistoryTasks } from "./app/sync/backfill-runner.server";
 import { webhookEndpoint } from "./app/sync/webhook-endpoint.server";
 
 async function main() {
@@ -26,12 +27,15 @@ async function main() {
   app.all("*", createRequestHandler({ build: await import(buildPath) }));
   const server = app.listen(ctx.env.PORT, () => ctx.logger.info("app listening", { port: ctx.env.PORT, worker: ctx.env.WORKER }));
   const worker = ctx.env.WORKER === "on" ? startWorker(ctx.runner, { concurrency: ctx.env.WORKER_CONCURRENCY }) : null;
+  // Backfills (resumed where they were) and the shops' scheduled reconciliations run beside the worker.
+  const history = ctx.env.WORKER === "on" ? startContextHistoryTasks(ctx) : null;
   const stopSweeper = startInboxSweeper(ctx.inbox);
 
   const shutdown = async (signal: string) => {
     ctx.logger.info("shutting down", { signal });
     server.close();
     stopSweeper();
+    await history?.stop();
     await worker?.stop();
     // pg-boss's pool and its LISTEN connection (Postgres); nothing on SQLite.
     await ctx.runner.queue.close();

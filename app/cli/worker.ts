@@ -4,6 +4,7 @@ import { prepareDatabase } from "~/db.server";
 import { ConfigError } from "~/config.server";
 import { startWorker } from "~/sync/worker.server";
 import { startInboxSweeper } from "~/sync/inbox.server";
+import { startContextHistoryTasks } from "~/sync/backfill-runner.server";
 
 try {
   const ctx = appContext();
@@ -11,9 +12,12 @@ try {
   const worker = startWorker(ctx.runner, { concurrency: ctx.env.WORKER_CONCURRENCY });
   // Deliveries a web process appended but did not merge (it stopped in between).
   const stopSweeper = startInboxSweeper(ctx.inbox);
+  // Backfills (resumed where they were) and the shops' scheduled reconciliations.
+  const history = startContextHistoryTasks(ctx);
   ctx.logger.info("worker started", { id: worker.id });
   const stop = async () => {
     stopSweeper();
+    await history.stop();
     await worker.stop();
     await ctx.runner.queue.close();
     await ctx.db.$disconnect();
