@@ -36,6 +36,7 @@ export function buildCanonicalOrder(shop: string, snapshot: OrderSnapshot): Cano
     shopCurrency: snapshot.currency,
     presentmentCurrency: snapshot.presentmentCurrency,
     subtotal: moneyPair(snapshot.subtotal),
+    taxesIncluded: snapshot.taxesIncluded ?? null,
     totalShipping: moneyPair(snapshot.totalShipping),
     total: moneyPair(snapshot.total),
     discountCodes: [...snapshot.discountCodes],
@@ -98,6 +99,7 @@ function buildLineItem(line: SnapshotLineItem): CanonicalLineItem {
       shop: discountedUnitPrice(line, "shop"),
       presentment: discountedUnitPrice(line, "presentment"),
     },
+    taxLines: (line.taxLines ?? []).map((tax) => ({ rate: tax.rate, amount: moneyPair(tax.amount) })),
     properties: lineProperties(line.properties),
     requiresShipping: line.requiresShipping,
   };

@@ -51,9 +51,17 @@ export interface CanonicalLineItem {
   unitPrice: MoneyPair;
   /** Unit price after this line's discount allocations, taxes as charged. */
   unitPriceAfterDiscounts: MoneyPair;
+  /** The line's taxes, each for the whole line (all units); included in the prices when the order's taxesIncluded. */
+  taxLines: CanonicalTaxLine[];
   /** Variant options and line properties, e.g. { Size: "M" }. */
   properties: Record<string, string>;
   requiresShipping: boolean;
+}
+
+export interface CanonicalTaxLine {
+  /** Decimal string, "0.2" for 20 %; null when Shopify sent none. */
+  rate: string | null;
+  amount: MoneyPair;
 }
 
 export interface CanonicalFulfillment {
@@ -89,8 +97,13 @@ export interface CanonicalOrder {
   billingAddress: CanonicalAddress | null;
   shopCurrency: string;
   presentmentCurrency: string;
-  /** Sum of line prices before discounts and taxes (Shopify total_line_items_price). */
+  /** Sum of line prices before discounts (Shopify total_line_items_price): tax included when taxesIncluded. */
   subtotal: MoneyPair;
+  /**
+   * Shopify's taxes_included: line prices and the subtotal include tax (most EU and UK
+   * shops). Null for an order stored before the app kept it: not known.
+   */
+  taxesIncluded: boolean | null;
   totalShipping: MoneyPair;
   total: MoneyPair;
   discountCodes: string[];

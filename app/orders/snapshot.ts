@@ -65,8 +65,16 @@ export interface SnapshotLineItem {
   price: SnapshotMoneySet;
   /** Each allocation is for the whole line (all units). */
   discountAllocations: SnapshotMoneySet[];
+  /** The line's taxes, each for the whole line (Shopify tax_lines); absent in snapshots stored before they were kept. */
+  taxLines?: SnapshotTaxLine[];
   properties: SnapshotNameValue[];
   requiresShipping: boolean;
+}
+
+export interface SnapshotTaxLine {
+  /** The rate as a decimal string ("0.2" for 20 %); null when Shopify sent none. */
+  rate: string | null;
+  amount: SnapshotMoneySet;
 }
 
 export interface SnapshotFulfillment {
@@ -109,8 +117,10 @@ export interface OrderSnapshot {
   /** Shop currency. */
   currency: string;
   presentmentCurrency: string;
-  /** total_line_items_price: line prices before discounts and taxes. */
+  /** total_line_items_price: line prices before discounts (tax included when taxesIncluded). */
   subtotal: SnapshotMoneySet;
+  /** Shopify's taxes_included: the shop's prices include tax; absent in snapshots stored before it was kept. */
+  taxesIncluded?: boolean;
   totalShipping: SnapshotMoneySet;
   total: SnapshotMoneySet;
   discountCodes: string[];
@@ -394,6 +404,7 @@ const lineItemInput = z
     price: amount,
     price_set: moneySetInput,
     discount_allocations: listOf(z.object({ amount, amount_set: moneySetInput })),
+    tax_lines: listOf(z.object({ price: amount, price_set: moneySetInput, rate: z.union([z.number(), z.string()]).nullish() })),
     properties: nameValueList,
     // Shopify always sends it; when absent, assume a physical product (the
     // conservative choice for returns).
@@ -421,6 +432,7 @@ export const shopifyOrderWebhookSchema = z
     presentment_currency: currencyCode.nullish(),
     total_line_items_price: amount.nullish(),
     total_line_items_price_set: moneySetInput,
+    taxes_included: z.boolean().nullish(),
     total_shipping_price_set: moneySetInput,
     total_price: amount.nullish(),
     total_price_set: moneySetInput,
@@ -461,6 +473,10 @@ export const shopifyOrderWebhookSchema = z
         discountAllocations: line.discount_allocations.map((allocation) =>
           moneyOrFallback(allocation.amount_set, allocation.amount, currency),
         ),
+        taxLines: line.tax_lines.map((tax) => ({
+          rate: tax.rate === null || tax.rate === undefined ? null : String(tax.rate),
+          amount: moneyOrFallback(tax.price_set, tax.price, currency),
+        })),
         properties: line.properties,
         requiresShipping: line.requires_shipping ?? true,
       }),
@@ -491,6 +507,7 @@ export const shopifyOrderWebhookSchema = z
       currency,
       presentmentCurrency: raw.presentment_currency ?? currency,
       subtotal: requiredMoney(raw.total_line_items_price_set, raw.total_line_items_price, "total_line_items_price"),
+      taxesIncluded: raw.taxes_included ?? false,
       totalShipping,
       total: requiredMoney(raw.total_price_set, raw.total_price, "total_price"),
       discountCodes: raw.discount_codes.map((discount) => discount.code),
