@@ -45,6 +45,11 @@ export interface JobView {
   attemptLog: AttemptView[];
   /** More attempts exist than ATTEMPTS_SHOWN. */
   attemptLogTruncated: boolean;
+  /**
+   * Where the partner's create call stands while no remote id is stored (SyncJob.createState):
+   * sending / accepted_without_id ask the merchant to look the order up or mark it handled.
+   */
+  createState: string | null;
 }
 
 export interface PartnerOrderView {
@@ -137,6 +142,7 @@ export async function loadOrderDetail(db: PrismaClient, shop: string, orderId: s
               error: a.error,
             })),
             attemptLogTruncated: attempts.length > ATTEMPTS_SHOWN,
+            createState: job.remoteId === null ? job.createState : null,
           }
         : null,
     };

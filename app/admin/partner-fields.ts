@@ -62,6 +62,15 @@ export const PARTNER_FIELDS: Record<PartnerId, readonly FieldSpec[]> = {
       monospace: true,
       helpText: "For multi-level programs: the note attribute holding the referral level. Empty means reverb_level.",
     },
+    {
+      key: "subtotalIncludesTax",
+      label: "Send prices and subtotal with tax included",
+      kind: "checkbox",
+      section: "settings",
+      defaultValue: false,
+      helpText:
+        "Reverb's subtotal is before discounts and taxes, so where your prices include tax the app takes it out. Turn this on only if your Reverb programme computes commissions on tax-inclusive amounts.",
+    },
   ],
   reversio: [
     { key: "subscriptionKey", label: "Subscription key", kind: "secret", section: "credentials", helpText: "Revers.io portal → API → your subscription." },

@@ -11,7 +11,6 @@ import { testfreaksConnector } from "~/connectors/testfreaks";
 import type { TestfreaksConfig } from "~/connectors/testfreaks/schema";
 import type { AnyConnector, ClientDeps } from "~/connectors/types";
 import { loadPartnerConfig } from "~/sync/partner-config.server";
-import { maskEmail } from "./mask.server";
 import type { PartnerCallDeps } from "~/sync/run-job.server";
 
 /** Live reads are for a page view: a partner slower than this is reported, not waited for. */
@@ -48,7 +47,7 @@ type NoRead = Exclude<PartnerRead<never>, { status: "ok" }>;
 type Loaded<Config> = { config: Config; remoteId: string | null; clientDeps: ClientDeps } | { failure: NoRead };
 
 /** The partner's settings and the order's remote id, or why there is nothing to ask. */
-async function prepare<Config>(deps: PartnerReadDeps, shop: string, orderId: string, connector: AnyConnector): Promise<Loaded<Config>> {
+export async function prepare<Config>(deps: PartnerReadDeps, shop: string, orderId: string, connector: AnyConnector): Promise<Loaded<Config>> {
   let stored;
   try {
     stored = await loadPartnerConfig(deps.db, deps.keyring, shop, connector);
@@ -119,32 +118,8 @@ export async function reverbReferralForOrder(deps: PartnerReadDeps, shop: string
 
 export type CreditResult = { ok: true; message: string } | { ok: false; field?: "referrerEmail"; message: string };
 
-/**
- * Credits the Reverb advocate with this email for the order (docs/partners/reverb.md
- * "Referrals. Use:"): the order must be in Reverb already, since the referral
- * names the order by its Reverb uuid and the referred customer comes from it.
- */
-export async function creditReferrerForOrder(deps: PartnerReadDeps, shop: string, orderId: string, referrerEmail: string): Promise<CreditResult> {
-  const loaded = await prepare<ReverbConfig>(deps, shop, orderId, reverbConnector);
-  if ("failure" in loaded) return { ok: false, message: loaded.failure.message };
-  if (!loaded.remoteId) return { ok: false, message: "This order is not in Reverb yet. Sync it first, then credit the referrer." };
-  try {
-    const client = createReverbClient(loaded.clientDeps, loaded.config);
-    const result = await client.creditReferrer({ referrerEmail, orderUuid: loaded.remoteId });
-    switch (result.status) {
-      case "credited":
-        deps.logger.info("reverb referrer credited by the merchant", { shop, orderId, referrer: maskEmail(referrerEmail) });
-        return { ok: true, message: `The referrer ${referrerEmail} was credited for this order in Reverb.` };
-      case "referrer_not_found":
-        return { ok: false, field: "referrerEmail", message: "Reverb has no advocate with this email. Check the address, or add the advocate in Reverb first." };
-      case "order_not_found":
-        return { ok: false, message: "Reverb no longer has this order. Resync it, then try again." };
-    }
-  } catch (error) {
-    deps.logger.warn("reverb referrer credit failed", { shop, orderId, error: error instanceof Error ? error.message : String(error) });
-    return { ok: false, message: describePartnerFailure("Reverb", error) };
-  }
-}
+// Crediting a referrer lives with the order page's other Reverb writes.
+export { creditReferrerForOrder } from "./reverb-order.server";
 
 /** TestFreaks' record of the order: which items it will invite reviews for. */
 export async function testfreaksViewOfOrder(deps: PartnerReadDeps, shop: string, orderId: string): Promise<PartnerRead<TestfreaksOrderView>> {

@@ -27,4 +27,5 @@ export const OUTCOME_LABELS: Record<string, string> = {
   failed: "Failed",
   skipped: "Skipped",
   paused: "Paused (credentials)",
+  waiting_for_merchant: "Waiting for you",
 };

@@ -30,9 +30,32 @@ export interface PushContext<Config> {
   remoteId: string | null;
   /** The previous attempt ended without a clear answer (timeout, dropped connection). */
   previousOutcomeUncertain: boolean;
+  /**
+   * For a partner whose create call must never be repeated (app/sync/create-once.server.ts):
+   * where that call stands while `remoteId` is null; null when it was never sent, or was refused.
+   * Absent outside the worker (a connector's own tests): read as null.
+   */
+  createRecord?: CreateRecord | null;
+  /**
+   * Sends the call that creates the order at the partner, at most once: the job records
+   * durably that it is sending just before the request leaves. When the outcome is unknown
+   * (no answer, or a 2xx that could not be read) it throws CreateOutcomeUnknown and the job
+   * waits for the merchant; a refusal that was read clears the record and is rethrown.
+   * Absent outside the worker: the connector sends directly and reads the outcome the same way.
+   */
+  sendCreate?<T>(partnerName: string, what: string, send: () => Promise<T>): Promise<T>;
   /** Per shop and partner remote-id memory (customer uuids, model ids, tokens). */
   cache: PartnerCache;
   deps: ClientDeps;
+}
+
+/** SyncJob.createState: sending | accepted_without_id | handled (prisma/schema.prisma). */
+export type CreateState = "sending" | "accepted_without_id" | "handled";
+
+export interface CreateRecord {
+  state: CreateState;
+  /** When the create call was sent, if known. */
+  sentAt: Date | null;
 }
 
 export interface PushResult {

@@ -35,6 +35,7 @@ import { OUTCOME_LABELS, StatusBadge } from "~/admin/status-badge";
 import { loadOrderDetail, type OrderStatusView, type PartnerOrderView } from "~/admin/order-detail.server";
 import { creditReferrerForOrder, reverbReferralForOrder, testfreaksViewOfOrder, type PartnerRead, type ReferralView, type TestfreaksOrderView } from "~/admin/partner-views.server";
 import { resyncFromShopify } from "~/admin/resync.server";
+import { linkReverbOrder, markReverbOrderHandled } from "~/admin/reverb-order.server";
 import { PARTNERS, type PartnerId } from "~/connectors/types";
 import { graphqlFromAdmin } from "~/shopify/admin-graphql.server";
 
@@ -71,11 +72,23 @@ const actionSchema = z.discriminatedUnion("intent", [
       .max(254, { error: "That email address is too long" })
       .pipe(z.email({ error: "Enter an email address like name@example.com" })),
   }),
+  // An order Reverb may hold without the app knowing its id (docs/partners/reverb.md): never posted again.
+  z.object({
+    intent: z.literal("reverb-link"),
+    reverbOrderUuid: z
+      .string({ error: "Paste the order's id from Reverb" })
+      .trim()
+      .min(1, { error: "Paste the order's id from Reverb" })
+      .max(100, { error: "That is too long for a Reverb id: paste only the id" })
+      .refine((value) => !/\s/.test(value), { error: "A Reverb id has no spaces: paste only the id" }),
+  }),
+  z.object({ intent: z.literal("reverb-handled") }),
 ]);
 
 export type OrderActionResult =
   | { intent: "resync"; ok: boolean; message: string }
-  | { intent: "credit"; ok: boolean; message: string; fieldErrors: { referrerEmail?: string } };
+  | { intent: "credit"; ok: boolean; message: string; fieldErrors: { referrerEmail?: string } }
+  | { intent: "reverb-link" | "reverb-handled"; ok: boolean; message: string; fieldErrors: { reverbOrderUuid?: string } };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { shop, ctx, admin } = await requireShop(request);
@@ -86,6 +99,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const emailIssue = parsed.error.issues.find((issue) => issue.path[0] === "referrerEmail");
     if (form.intent === "credit" && emailIssue) {
       return data<OrderActionResult>({ intent: "credit", ok: false, message: emailIssue.message, fieldErrors: { referrerEmail: emailIssue.message } }, { status: 400 });
+    }
+    const uuidIssue = parsed.error.issues.find((issue) => issue.path[0] === "reverbOrderUuid");
+    if (form.intent === "reverb-link" && uuidIssue) {
+      return data<OrderActionResult>({ intent: "reverb-link", ok: false, message: uuidIssue.message, fieldErrors: { reverbOrderUuid: uuidIssue.message } }, { status: 400 });
     }
     return data<OrderActionResult>({ intent: "resync", ok: false, message: "That action is not available on this page." }, { status: 400 });
   }
@@ -99,6 +116,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
     });
     if (!result.ok && result.reason === "not_found") throw notFound();
     return data<OrderActionResult>({ intent: "resync", ok: result.ok, message: result.message }, { status: result.ok ? 200 : 409 });
+  }
+
+  if (parsed.data.intent === "reverb-link" || parsed.data.intent === "reverb-handled") {
+    const deps = { ...ctx.runner, logger: ctx.logger };
+    const result =
+      parsed.data.intent === "reverb-link" ? await linkReverbOrder(deps, shop, orderId, parsed.data.reverbOrderUuid) : await markReverbOrderHandled(deps, shop, orderId);
+    return data<OrderActionResult>(
+      { intent: parsed.data.intent, ok: result.ok, message: result.message, fieldErrors: !result.ok && result.field ? { reverbOrderUuid: result.message } : {} },
+      { status: result.ok ? 200 : 400 },
+    );
   }
 
   const result = await creditReferrerForOrder({ ...ctx.runner, logger: ctx.logger }, shop, orderId, parsed.data.referrerEmail);
@@ -324,6 +351,7 @@ function PartnerSection({ view, resyncing, busy, onResync, live }: { view: Partn
                 <p>{job.lastError}</p>
               </Banner>
             )}
+            {view.partner === "reverb" && (job.createState === "sending" || job.createState === "accepted_without_id") && <ReverbUnknownOrderForm />}
             <BlockStack gap="200">
               <Text as="h3" variant="headingSm">
                 Attempts
@@ -491,6 +519,67 @@ function CreditReferrerForm() {
         </InlineStack>
       </FormLayout>
     </fetcher.Form>
+  );
+}
+
+/**
+ * An order Reverb may hold without the app knowing its id: the merchant pastes the
+ * id from Reverb's dashboard (the app reads it back before storing it), or marks the
+ * order handled. Neither posts the order again (docs/partners/reverb.md).
+ */
+function ReverbUnknownOrderForm() {
+  const fetcher = useFetcher<typeof action>();
+  const [uuid, setUuid] = useState("");
+  const result = fetcher.data as OrderActionResult | undefined;
+  const answer = result?.intent === "reverb-link" || result?.intent === "reverb-handled" ? result : undefined;
+  const submitting = fetcher.state !== "idle" ? ((fetcher.formData?.get("intent") as string | null) ?? "") : null;
+
+  useEffect(() => {
+    if (answer?.ok) showToast(answer.message);
+  }, [answer]);
+
+  return (
+    <Box background="bg-surface-secondary" padding="400" borderRadius="200">
+      <BlockStack gap="300">
+        <Text as="h3" variant="headingSm">
+          Is this order in Reverb?
+        </Text>
+        <Text as="p">
+          Open Reverb's dashboard and look for this order. If it is there, paste its id: the app checks it with Reverb and sends later changes as updates of
+          it. If Reverb needs nothing more for it, mark it handled. The app never posts it again by itself, which could create a second order.
+        </Text>
+        {answer && !answer.ok && !answer.fieldErrors.reverbOrderUuid && (
+          <Banner tone="critical">
+            <p>{answer.message}</p>
+          </Banner>
+        )}
+        <fetcher.Form method="post" noValidate>
+          <input type="hidden" name="intent" value="reverb-link" />
+          <FormLayout>
+            <TextField
+              label="The order's id in Reverb"
+              name="reverbOrderUuid"
+              value={uuid}
+              onChange={setUuid}
+              autoComplete="off"
+              monospaced
+              error={answer?.fieldErrors.reverbOrderUuid}
+            />
+            <InlineStack gap="200">
+              <Button submit loading={submitting === "reverb-link"} disabled={submitting !== null && submitting !== "reverb-link"}>
+                Look it up and link it
+              </Button>
+            </InlineStack>
+          </FormLayout>
+        </fetcher.Form>
+        <fetcher.Form method="post">
+          <input type="hidden" name="intent" value="reverb-handled" />
+          <Button submit variant="plain" loading={submitting === "reverb-handled"} disabled={submitting !== null && submitting !== "reverb-handled"}>
+            Mark it handled (the app sends nothing to Reverb for it)
+          </Button>
+        </fetcher.Form>
+      </BlockStack>
+    </Box>
   );
 }
 

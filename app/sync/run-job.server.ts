@@ -18,6 +18,7 @@ import type { ClaimedJob, Settlement, SyncQueue } from "./queue.server";
 import { backoffDelayMs, boundedWaitMs, policy } from "./retry-policy";
 import { partnerRates, type PartnerRate } from "~/config.server";
 import { laneAccepted, laneLimitedSince, lowerLaneRate, takeToken } from "./rate-limit.server";
+import { CreateOutcomeUnknown, createOnceGuard, createRecordOf } from "./create-once.server";
 
 export interface ProductLookup {
   lookup(productIds: string[]): Promise<Map<string, ProductInfo>>;
@@ -42,7 +43,7 @@ export interface RunnerDeps {
 /** What a partner call outside a job needs (Test connection, the order page's live reads). */
 export type PartnerCallDeps = Pick<RunnerDeps, "db" | "keyring" | "env" | "fetch" | "now" | "logger">;
 
-export type AttemptOutcome = "synced" | "unchanged" | "retry" | "rate_limited" | "failed" | "skipped" | "paused" | "lease_lost";
+export type AttemptOutcome = "synced" | "unchanged" | "retry" | "rate_limited" | "failed" | "skipped" | "paused" | "waiting_for_merchant" | "lease_lost";
 
 /** Whether the worker still holds the job's lease; renewal sets `lost` when another worker may have taken it. */
 export interface JobLease {
@@ -172,8 +173,12 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
         const reason = rateLimitedTooLongMessage(connector.displayName);
         return finish("failed", settled("failed", reason, { attempts: job.attempts + 1 }), reason);
       }
-      // The partner asked us to slow down: wait without spending an attempt.
-      await deps.queue.postpone(job, stored.holdUntil);
+      // The partner asked us to slow down: wait without spending an attempt. A hold longer than
+      // any Retry-After may ask for (stored before holds were bounded: a date years away) is cut
+      // to the longest hold, on the row too, so that it cannot keep the partner's jobs for years.
+      const longest = new Date(started.getTime() + policy.maxRetryAfterMs);
+      if (stored.holdUntil > longest) await deps.db.partnerConfig.updateMany({ where: { shop: job.shop, partner: job.partner, holdUntil: { gt: longest } }, data: { holdUntil: longest } });
+      await deps.queue.postpone(job, stored.holdUntil > longest ? longest : stored.holdUntil);
       return "rate_limited";
     }
 
@@ -217,6 +222,10 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
     // Every partner call of the job goes through here: none starts once the lease is lost,
     // and each takes a token from the lane's bucket (shared by every process) first.
     const rate = laneRate(deps.env, job.partner);
+    // A create call that must never be repeated is recorded on the row just before it leaves.
+    const guard = createOnceGuard(deps.db, job, deps.now);
+    const createRow = await deps.db.syncJob.findUnique({ where: { id: job.id }, select: { createState: true, createSentAt: true, remoteId: true } });
+    const remoteId = createRow?.remoteId ?? job.remoteId;
     let wrote = false;
     const leasedFetch: typeof fetch = async (input, init) => {
       let waited = 0;
@@ -237,18 +246,24 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
       }
       const method = (init?.method ?? "GET").toUpperCase();
       if (method !== "GET" && method !== "HEAD") wrote = true;
-      return deps.fetch(input, init);
+      return guard.send(method, () => deps.fetch(input, init));
     };
     const clientDeps: ClientDeps = { fetch: leasedFetch, now: deps.now, logger: deps.logger, baseUrl: connector.baseUrl(stored.config, deps.env) };
     const result = await connector.push(plan.request, {
       shop: job.shop,
       config: stored.config,
-      remoteId: job.remoteId,
+      remoteId,
       previousOutcomeUncertain: job.uncertain,
+      createRecord: remoteId === null ? createRecordOf(createRow) : null,
+      sendCreate: (partnerName, what, send) => guard.sendCreate(partnerName, what, send),
       cache: prismaPartnerCache(deps.db, job.shop, connector.id, deps.now),
       deps: clientDeps,
     });
     httpStatus = result.httpStatus;
+    if (guard.sent && result.remoteId !== null) {
+      // The partner's id, stored before anything else: from now on the order is only ever updated.
+      await deps.db.syncJob.updateMany({ where: { id: job.id }, data: { remoteId: result.remoteId, createState: null, createSentAt: null } });
+    }
     await laneAccepted(deps.db, job.shop, job.partner);
     return finish(
       "synced",
@@ -273,6 +288,11 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
       return "rate_limited";
     }
     if (error instanceof PartnerError) httpStatus = error.httpStatus;
+    if (error instanceof CreateOutcomeUnknown) {
+      // The partner may hold the order: never sent again by itself; the merchant links it or marks it handled.
+      await deps.db.syncJob.updateMany({ where: { id: job.id, remoteId: null, createState: { not: "handled" } }, data: { createState: error.state } });
+      return finish("waiting_for_merchant", settled("paused", error.message, { uncertain: false }), error.message);
+    }
     return finish(...(await failureSettlement(deps, job, connector, error, started)));
   }
 }

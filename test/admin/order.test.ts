@@ -128,8 +128,11 @@ describe("Reverb's referral and crediting a referrer", () => {
       message: "Reverb has no advocate with this email. Check the address, or add the advocate in Reverb first.",
     });
     await advocate("ada@example.com");
-    await creditReferrerForOrder(deps, SHOP, ORDER, "ada@example.com");
-    expect(await creditReferrerForOrder(deps, SHOP, ORDER, "ada@example.com")).toEqual({ ok: false, message: expect.stringMatching(/^Reverb did not accept the request: .*already connected to a referral/) });
+    reverb.knobs.failNext = { count: 1, status: 400, body: { response: { code: "400", message: "Invalid field: the campaign is closed" } } };
+    expect(await creditReferrerForOrder(deps, SHOP, ORDER, "ada@example.com")).toEqual({ ok: false, message: expect.stringMatching(/^Reverb did not accept the request: .*the campaign is closed/) });
+    // Refused, so nothing holds the order: the next try credits; a second one sends nothing (test/sync/reverb-create-once.test.ts).
+    expect(await creditReferrerForOrder(deps, SHOP, ORDER, "ada@example.com")).toMatchObject({ ok: true });
+    expect(await creditReferrerForOrder(deps, SHOP, ORDER, "ada@example.com")).toEqual({ ok: true, message: "A referrer is already credited for this order in Reverb: nothing was sent again." });
   });
 
   it("says so, without throwing, when Reverb is not set up, has no such order yet, or is down", async () => {

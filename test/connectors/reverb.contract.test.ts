@@ -2,7 +2,7 @@
 // holds to the partner's pages: real HTTP on loopback, real Shopify payloads.
 import { afterEach, describe, expect, it } from "vitest";
 import { loadFixture } from "../fixtures/shopify/index";
-import { startReverbSimulator, REVERB_SIM_DEFAULTS, type ReverbSimOptions, type ReverbSimulator } from "../simulators/reverb";
+import { startReverbSimulator, REVERB_ORDER_ANSWERS, REVERB_SIM_DEFAULTS, type ReverbSimOptions, type ReverbSimulator } from "../simulators/reverb";
 import { parseJsonLossless } from "~/orders/json";
 import { extractOrderSnapshot, type OrderSnapshot } from "~/orders/snapshot";
 import { buildCanonicalOrder } from "~/orders/build";
@@ -12,6 +12,7 @@ import { PartnerError, SyncSkipped } from "~/connectors/errors";
 import { createReverbClient, reverbConnector, type ReverbConfig, type ReverbPlanRequest } from "~/connectors/reverb";
 import { reverbConfigSchema, type ReverbOrderRequest } from "~/connectors/reverb/schema";
 import { memoryPartnerCache } from "~/sync/partner-cache.server";
+import { CreateOutcomeUnknown } from "~/sync/create-once.server";
 import { silentLogger, type Logger } from "~/logger";
 
 const config: ReverbConfig = reverbConfigSchema.parse(REVERB_SIM_DEFAULTS);
@@ -21,12 +22,12 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((sim) => sim.close()));
 });
 
-async function given(options: ReverbSimOptions = {}, settings: ReverbConfig = config) {
+async function given(options: ReverbSimOptions = {}, settings: ReverbConfig = config, fetch: typeof globalThis.fetch = globalThis.fetch) {
   const sim = await startReverbSimulator(options);
   running.push(sim);
   const warnings: { message: string; fields?: Record<string, unknown> }[] = [];
   const logger: Logger = { ...silentLogger, warn: (message, fields) => warnings.push({ message, fields }) };
-  const deps: ClientDeps = { fetch: globalThis.fetch, now: () => new Date(), logger, baseUrl: `${sim.url}/api/v1` };
+  const deps: ClientDeps = { fetch, now: () => new Date(), logger, baseUrl: `${sim.url}/api/v1` };
   const cache = memoryPartnerCache();
   const push = (request: ReverbPlanRequest, context: Partial<PushContext<ReverbConfig>> = {}) =>
     reverbConnector.push(request, { shop: "test-shop.myshopify.com", config: settings, remoteId: null, previousOutcomeUncertain: false, cache, deps, ...context });
@@ -143,13 +144,38 @@ describe("pushing orders to Reverb", () => {
     expect(sim.log).toHaveLength(0);
   });
 
-  it("posts again after an uncertain attempt (no lookup by number exists) and warns the operator", async () => {
-    const { sim, push, warnings } = await given();
+  it.each(["sending", "accepted_without_id"] as const)("never posts an order whose earlier POST is %s: it waits for the merchant without a call", async (state) => {
+    const { sim, push } = await given();
 
-    const result = await push(planFor("orders-create.discount-code-cad"), { previousOutcomeUncertain: true });
+    const outcome = push(planFor("orders-create.discount-code-cad"), { previousOutcomeUncertain: true, createRecord: { state, sentAt: new Date("2026-11-23T10:00:00Z") } });
 
-    expect(sim.state.orders.get(result.remoteId!)?.order_number).toBe("#1001");
-    expect(warnings).toEqual([{ message: expect.stringContaining("a duplicate is possible"), fields: { shop: "test-shop.myshopify.com", orderNumber: "#1001" } }]);
+    await expect(outcome).rejects.toBeInstanceOf(CreateOutcomeUnknown);
+    await expect(outcome).rejects.toMatchObject({ state, message: expect.stringContaining("look it up in Reverb by its id, or mark it handled") });
+    expect(sim.log).toHaveLength(0);
+  });
+
+  it("an order the merchant marked handled is skipped, never posted", async () => {
+    const { sim, push } = await given();
+
+    const outcome = push(planFor("orders-create.discount-code-cad"), { createRecord: { state: "handled", sentAt: null } });
+
+    await expect(outcome).rejects.toBeInstanceOf(SyncSkipped);
+    expect(sim.log).toHaveLength(0);
+  });
+
+  it("a POST whose answer is lost after Reverb applied it is uncertain: it waits for the merchant, and Reverb holds one order", async () => {
+    // The connection breaks once the request has reached Reverb: the simulator applied it.
+    const dropAfterPost: typeof fetch = async (input, init) => {
+      const response = await globalThis.fetch(input, init);
+      if (init?.method === "POST" && String(input).endsWith("/orders")) throw new TypeError("fetch failed", { cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }) });
+      return response;
+    };
+    const { sim, push } = await given({}, config, dropAfterPost);
+
+    const outcome = push(planFor("orders-create.discount-code-cad"));
+
+    await expect(outcome).rejects.toMatchObject({ name: "CreateOutcomeUnknown", state: "sending" });
+    expect(sim.state.orders.size).toBe(1);
   });
 
   it("forgets a remembered customer that Reverb no longer knows, so that a resync creates it again", async () => {
@@ -322,16 +348,122 @@ describe("crediting a referrer by hand", () => {
     expect(result).toEqual({ status: "referrer_not_found", message: "Reverb has no advocate with the email nobody@example.com" });
     expect(calls("POST", "/referrals")).toHaveLength(0);
   });
+});
 
-  it("a second credit for the same order is refused with the partner's message", async () => {
-    const { push, client } = await given();
+describe("what Reverb's pages leave open: the connector against every reading (docs/partners/reverb.md)", () => {
+  const readable = REVERB_ORDER_ANSWERS.filter((answer) => answer !== "empty" && answer !== "not_json");
+
+  it.each(readable)("POST answered with the order's id as %s: the id is kept, and the refund goes out as a PUT on it", async (orderAnswer) => {
+    const { sim, push, client, calls } = await given({ orderAnswer });
+
+    const created = await push(planFor("orders-create.discount-code-cad"));
+    const refunded = planFor("orders-create.discount-code-cad", (snapshot) => {
+      snapshot.refunds = [{ id: "1000000001", createdAt: "2024-02-03T10:00:00Z", lineItems: [{ lineItemId: "13672131363072", quantity: 1 }] }];
+    });
+    await push(refunded, { remoteId: created.remoteId });
+
+    const [uuid] = sim.state.orders.keys();
+    expect(created.remoteId).toBe(uuid);
+    expect(calls("POST", "/orders")).toHaveLength(1);
+    expect(calls("PUT", `/orders/${uuid}`)).toHaveLength(1);
+    expect(sim.state.orders.get(uuid!)).toMatchObject({ subtotal: "5506.35", updates: 1 });
+    // GET reads the same shapes (amounts as numbers, a null customer_uuid included).
+    expect(await client.getOrder(uuid!)).toMatchObject({ order_uuid: uuid, order_number: "#1001", subtotal: "5506.35" });
+  });
+
+  it.each(["empty", "not_json"] as const)("a 200 with %s body: the order exists at Reverb, so it waits for the merchant and is never posted again", async (orderAnswer) => {
+    const { sim, push, calls } = await given({ orderAnswer });
+
+    const first = push(planFor("orders-create.discount-code-cad"));
+    await expect(first).rejects.toMatchObject({ name: "CreateOutcomeUnknown", state: "accepted_without_id", message: expect.stringContaining("Reverb accepted order #1001 but did not say its id") });
+    // The worker stores that state (app/sync/run-job.server.ts); the next attempt, a resync or a later webhook, finds it.
+    const again = push(planFor("orders-create.discount-code-cad"), { createRecord: { state: "accepted_without_id", sentAt: new Date() } });
+    await expect(again).rejects.toBeInstanceOf(CreateOutcomeUnknown);
+
+    expect(calls("POST", "/orders")).toHaveLength(1);
+    expect(sim.state.orders.size).toBe(1);
+  });
+
+  it("a 200 carrying a refusal in its envelope is a refusal (nothing created): the POST may be retried", async () => {
+    const { sim, push } = await given({ errorsAs: "envelope" });
+    await push(planFor("orders-create.discount-code-cad"));
+    sim.knobs.failNext = { count: 1, status: 200, body: { response: { code: "500", message: "Internal error, try again" } } };
+
+    const error = await rejectionOf(push(planFor("orders-create.gbp-presentment")));
+
+    expect(error).toMatchObject({ failureClass: "permanent", httpStatus: 200 });
+    expect(error.uncertain).toBe(false);
+  });
+
+  it("referral records go with the first POST only: edits, refunds and the cancellation never credit the referrer again, even where Reverb appends them", async () => {
+    const { sim, push, client, calls } = await given({ referralsOnPut: "append" });
+    const advocateUuid = await client.createCustomer({ website_uuid: config.websiteUuid, email: "advocate@example.com", first_name: "Ada", last_name: "Vocate" });
+    const referred = (snapshot: OrderSnapshot) => {
+      snapshot.noteAttributes.push({ name: "reverb_referrer_email", value: "advocate@example.com" });
+      snapshot.cancelledAt = null;
+      snapshot.cancelReason = null;
+      snapshot.refunds = [];
+    };
+    const created = await push(planFor("orders-cancelled.refunded-cad", referred));
+
+    // Then an edit and the real cancellation, as later webhooks bring them.
+    await push(planFor("orders-cancelled.refunded-cad", (snapshot) => (referred(snapshot), snapshot.lineItems.splice(1))), { remoteId: created.remoteId });
+    await push(planFor("orders-cancelled.refunded-cad", (snapshot) => snapshot.noteAttributes.push({ name: "reverb_referrer_email", value: "advocate@example.com" })), { remoteId: created.remoteId });
+
+    expect(calls("POST", "/orders").map((entry) => (entry.body as { referral_records?: unknown }).referral_records)).toEqual([
+      [{ campaign_uuid: config.campaignUuid, level: "1", referrer_email: "advocate@example.com" }],
+    ]);
+    expect(calls("PUT", `/orders/${created.remoteId}`).map((entry) => Object.keys(entry.body as object))).toEqual([
+      expect.not.arrayContaining(["referral_records"]),
+      expect.not.arrayContaining(["referral_records"]),
+    ]);
+    expect(await client.getReferralsForCustomer(advocateUuid)).toHaveLength(1);
+    expect(sim.state.orders.get(created.remoteId!)).toMatchObject({ subtotal: "0.00", updates: 2 });
+  });
+});
+
+describe("crediting a referrer once", () => {
+  it("a second credit for the same order posts nothing and says it is already credited", async () => {
+    const { sim, push, client, calls } = await given();
     await client.createCustomer({ website_uuid: config.websiteUuid, email: "advocate@example.com", first_name: "Ada", last_name: "Vocate" });
     const order = await push(planFor("orders-create.discount-code-cad"));
     await client.creditReferrer({ referrerEmail: "advocate@example.com", orderUuid: order.remoteId! });
 
-    const error = await rejectionOf(client.creditReferrer({ referrerEmail: "advocate@example.com", orderUuid: order.remoteId! }));
+    const second = await client.creditReferrer({ referrerEmail: "advocate@example.com", orderUuid: order.remoteId! });
 
-    expect(error).toMatchObject({ failureClass: "permanent", httpStatus: 400 });
-    expect(error.message).toContain("already connected to a referral record");
+    expect(second).toMatchObject({ status: "already_credited", referral: { referred_order_uuid: order.remoteId } });
+    expect(calls("POST", "/referrals")).toHaveLength(1);
+    expect(sim.state.referrals.size).toBe(1);
+  });
+
+  it("an order whose first POST carried the referral is already credited: nothing is posted", async () => {
+    const { push, client, calls } = await given();
+    await client.createCustomer({ website_uuid: config.websiteUuid, email: "advocate@example.com", first_name: "Ada", last_name: "Vocate" });
+    const order = await push(planFor("orders-create.gbp-presentment", (snapshot) => snapshot.noteAttributes.push({ name: "reverb_referrer_email", value: "advocate@example.com" })));
+
+    expect(await client.creditReferrer({ referrerEmail: "advocate@example.com", orderUuid: order.remoteId! })).toMatchObject({ status: "already_credited" });
+    expect(calls("POST", "/referrals")).toHaveLength(0);
+  });
+
+  it("sends referrer_order_uuid, the referrer's own order, for a referred purchase", async () => {
+    const { sim, push, client, calls } = await given();
+    // The referrer (jane.doe@example.com) bought before; the referred buyer is jane.doe+shopifytest@example.com.
+    const referrersOrder = await push(planFor("orders-create.gbp-presentment"));
+    const referredOrder = await push(planFor("orders-create.discount-code-cad"));
+
+    const result = await client.creditReferrer({ referrerEmail: "jane.doe@example.com", orderUuid: referredOrder.remoteId!, referrerOrderUuid: referrersOrder.remoteId! });
+
+    expect(result.status).toBe("credited");
+    expect(calls("POST", "/referrals")[0]!.body).toMatchObject({ referrer_order_uuid: referrersOrder.remoteId, referred_order_uuid: referredOrder.remoteId });
+    expect([...sim.state.referrals.values()][0]).toMatchObject({ referrer_order_uuid: referrersOrder.remoteId });
+  });
+
+  it("with a null customer_uuid in Reverb's order, the referred customer is found by the order's email", async () => {
+    const { sim, push, client } = await given({ orderAnswer: "numbers" });
+    const advocateUuid = await client.createCustomer({ website_uuid: config.websiteUuid, email: "advocate@example.com", first_name: "Ada", last_name: "Vocate" });
+    const order = await push(planFor("orders-create.discount-code-cad"));
+
+    expect(await client.creditReferrer({ referrerEmail: "advocate@example.com", orderUuid: order.remoteId! })).toMatchObject({ status: "credited" });
+    expect([...sim.state.referrals.values()][0]).toMatchObject({ referrer_advocate_uuid: advocateUuid, referred_customer_uuid: sim.state.orders.get(order.remoteId!)!.customer_uuid });
   });
 });

@@ -268,16 +268,38 @@ describe("Reverb settings", () => {
     expect(config.referrerLevelAttribute).toBe("reverb_level");
   });
 
-  it("says which value is wrong, in words", () => {
-    const result = reverbConfigSchema.safeParse({ consumerKey: " ", websiteUuid: "XXXX-XXXX", campaignUuid: CAMPAIGN });
+  it("says which value is wrong, in words, field by field", () => {
+    const result = reverbConfigSchema.safeParse({ consumerKey: " ", websiteUuid: "XXXX-XXXX", campaignUuid: `${CAMPAIGN} ${CAMPAIGN}` });
 
     expect(result.success).toBe(false);
     const messages = Object.fromEntries((result.error?.issues ?? []).map((issue) => [issue.path.join("."), issue.message]));
     expect(messages).toEqual({
       consumerKey: expect.stringContaining("Consumer key is required"),
       consumerSecret: "Consumer secret is required",
-      websiteUuid: expect.stringContaining("Website UUID must be a UUID"),
+      websiteUuid: "Website UUID is the documentation's placeholder (XXXX-…): paste your own id (Reverb admin → Website settings)",
+      campaignUuid: "Campaign UUID contains spaces or line breaks: paste only the id (Reverb admin → Campaigns)",
     });
+  });
+
+  // Reverb prints ids as 8-4-4-4-12 and as 4-4-4-4-4 and promises no shape: only what is certainly no id is refused.
+  it.each([
+    ["an 8-4-4-4-12 uuid with no RFC 4122 version", "6f1c2b9e-4d0a-0c1e-0b7a-2f5e8d3c1a00"],
+    ["the pages' 4-4-4-4-4 shape", "A1B2-C3D4-E5F6-0718-293A"],
+    ["upper case with braces", "{6F1C2B9E-4D0A-4C1E-9B7A-2F5E8D3C1A00}"],
+    ["a plain number", "482913"],
+    ["surrounding spaces (trimmed)", `  ${WEBSITE}  `],
+  ])("accepts %s", (_what, value) => {
+    expect(reverbConfigSchema.safeParse({ ...config, websiteUuid: value, campaignUuid: value }).success).toBe(true);
+  });
+
+  it.each([
+    ["empty", "", "Website UUID is required (Reverb admin → Website settings)"],
+    ["blank", "   ", "Website UUID is required (Reverb admin → Website settings)"],
+    ["absurdly long", "a".repeat(101), "Website UUID is too long for an id (more than 100 characters): paste only the id (Reverb admin → Website settings)"],
+    ["a URL", "https://app.reverb.example/websites/6f1c2b9e", "Website UUID contains / ? # % or \\, which no id has: paste only the id, not a URL (Reverb admin → Website settings)"],
+  ])("refuses %s, saying why", (_what, value, message) => {
+    const result = reverbConfigSchema.safeParse({ ...config, websiteUuid: value });
+    expect(result.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([["websiteUuid", message]]);
   });
 
   it("marks the consumer key and secret as secrets and reads the base URL override", () => {

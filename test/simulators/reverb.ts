@@ -7,6 +7,12 @@
 // envelope's two documented forms (code as string / number, data.order as object
 // / one-element array) so that a client proves it reads both. Every route also
 // answers under /api/v1, the documented base path.
+//
+// Where the pages leave the answer open, variants let a test run the client against
+// each reading instead of ours (docs/partners/reverb.md "What the pages leave open"):
+// the order's id as `uuid` or `id`, ids and amounts as numbers with a null customer,
+// an empty or non-JSON body after a 200 to the POST (the order is created all the
+// same), and referral records appended (crediting again) rather than replaced on PUT.
 import { randomUUID } from "node:crypto";
 import { basicAuth, startSimServer, type Knobs, type SimAnswer, type SimRequest, type SimServer } from "./server";
 
@@ -26,6 +32,18 @@ export const REVERB_SIM_DEFAULTS = {
 } as const;
 
 export type ReverbEnvelopeForm = { code: "string" | "number"; order: "object" | "array" };
+
+/**
+ * How orders are presented, and how POST /orders answers: `order_uuid` (the page's GET
+ * example), `uuid` or `id` instead; `numbers`: ids, amounts and quantities as JSON
+ * numbers (ids are then whole numbers) and a null customer_uuid; `empty` / `not_json`:
+ * the POST creates the order but its 200 carries an empty / a non-JSON body.
+ */
+export const REVERB_ORDER_ANSWERS = ["order_uuid", "uuid", "id", "numbers", "empty", "not_json"] as const;
+export type ReverbOrderAnswer = (typeof REVERB_ORDER_ANSWERS)[number];
+
+/** What a PUT does with referral_records: replace the order's (and credit each referrer once), or append them and credit again. */
+export type ReverbReferralsOnPut = "replace" | "append";
 /** "alternate" cycles through the four forms answer by answer; a fixed form pins one. */
 export type ReverbEnvelopeVariant = "alternate" | ReverbEnvelopeForm;
 
@@ -71,6 +89,8 @@ export interface SimReverbReferral {
   referrer_advocate_uuid: string;
   referred_customer_uuid: string | null;
   referred_order_uuid: string | null;
+  /** The referrer's own order, when the referral named one (referrer_order_uuid). */
+  referrer_order_uuid: string | null;
   level: number;
   short_code: string;
   reward_earned: string;
@@ -100,6 +120,8 @@ export interface ReverbSimOptions {
    * pages print no error answer, and a client must cope with both.
    */
   errorsAs?: "http" | "envelope";
+  orderAnswer?: ReverbOrderAnswer;
+  referralsOnPut?: ReverbReferralsOnPut;
   now?: () => Date;
   port?: number;
 }
@@ -108,7 +130,7 @@ export type ReverbSimulator = SimServer & {
   state: ReverbSimState;
   credentials: ReverbSimCredentials[];
   /** Changeable between calls, e.g. to switch the envelope form mid-test. */
-  options: { envelopeVariant: ReverbEnvelopeVariant; errorsAs: "http" | "envelope" };
+  options: { envelopeVariant: ReverbEnvelopeVariant; errorsAs: "http" | "envelope"; orderAnswer: ReverbOrderAnswer; referralsOnPut: ReverbReferralsOnPut };
 };
 
 const OK_MESSAGE = "OK: The request was successful. See response body for additional data.";
@@ -126,7 +148,13 @@ export async function startReverbSimulator(opts: ReverbSimOptions = {}): Promise
   const credentials = opts.credentials ?? [
     { consumerKey: REVERB_SIM_DEFAULTS.consumerKey, consumerSecret: REVERB_SIM_DEFAULTS.consumerSecret, websiteUuid: REVERB_SIM_DEFAULTS.websiteUuid },
   ];
-  const options = { envelopeVariant: opts.envelopeVariant ?? ("alternate" as ReverbEnvelopeVariant), errorsAs: opts.errorsAs ?? ("http" as const) };
+  const options = {
+    envelopeVariant: opts.envelopeVariant ?? ("alternate" as ReverbEnvelopeVariant),
+    errorsAs: opts.errorsAs ?? ("http" as const),
+    orderAnswer: opts.orderAnswer ?? ("order_uuid" as ReverbOrderAnswer),
+    referralsOnPut: opts.referralsOnPut ?? ("replace" as ReverbReferralsOnPut),
+  };
+  let nextNumericId = 7001;
   const now = opts.now ?? (() => new Date());
   let answered = 0;
 
@@ -226,7 +254,8 @@ export async function startReverbSimulator(opts: ReverbSimOptions = {}): Promise
       const problem = customerProblem(input.customer_uuid) ?? subtotalProblem(input.subtotal) ?? itemsProblem(input.order_items) ?? referralRecordsProblem(input.referral_records);
       if (problem) return fail(400, problem);
       const order: SimReverbOrder = {
-        order_uuid: randomUUID(),
+        // With numeric ids the order's id is a whole number (kept as its decimal text).
+        order_uuid: options.orderAnswer === "numbers" ? String(nextNumericId++) : randomUUID(),
         website_uuid: website,
         customer_uuid: String(input.customer_uuid),
         order_number: String(input.order_number),
@@ -239,6 +268,9 @@ export async function startReverbSimulator(opts: ReverbSimOptions = {}): Promise
       };
       state.orders.set(order.order_uuid, order);
       recordReferrals(order);
+      // The order exists now, whatever the answer says.
+      if (options.orderAnswer === "empty") return { status: 200 };
+      if (options.orderAnswer === "not_json") return { status: 200, raw: "<html><body>OK</body></html>" };
       return ok({ order: presentOrder(order) });
     }
 
@@ -263,9 +295,16 @@ export async function startReverbSimulator(opts: ReverbSimOptions = {}): Promise
       if (input.subtotal !== undefined) order.subtotal = String(input.subtotal);
       if (input.coupon_used !== undefined) order.coupon_used = optionalText(input.coupon_used);
       if (items !== undefined) order.order_items = (items as Record<string, unknown>[]).map(toItem);
-      if (input.referral_records !== undefined) order.referral_records = toReferralRecords(input.referral_records);
       order.updates += 1;
-      recordReferrals(order);
+      if (input.referral_records !== undefined && options.referralsOnPut === "append") {
+        // Each record sent credits its referrer again, even on a cancellation.
+        const appended = toReferralRecords(input.referral_records);
+        order.referral_records.push(...appended);
+        recordReferrals(order, appended, true);
+      } else {
+        if (input.referral_records !== undefined) order.referral_records = toReferralRecords(input.referral_records);
+        recordReferrals(order);
+      }
       return ok(undefined, "OK: The request was successful.");
     }
 
@@ -305,6 +344,12 @@ export async function startReverbSimulator(opts: ReverbSimOptions = {}): Promise
         else if (text(input.referred_order_number)) order = state.ordersNumbered(website, String(input.referred_order_number))[0];
         else return fail(400, "Missing required field: referred_order_uuid or referred_order_number");
         if (!order || order.website_uuid !== website) return fail(400, "Invalid field: the referred order does not exist");
+        if (text(input.referrer_order_uuid)) {
+          const own = state.orders.get(String(input.referrer_order_uuid));
+          if (!own || own.website_uuid !== website || own.customer_uuid !== referrer.uuid) {
+            return fail(400, `Invalid field: referrer_order_uuid ${String(input.referrer_order_uuid)} is not an order of the referrer`);
+          }
+        }
         // "Need to use an order that has not been connected to a referral record" (the page's example).
         if ([...state.referrals.values()].some((r) => r.referred_order_uuid === order!.order_uuid)) {
           return fail(400, `Invalid field: order ${order.order_number} is already connected to a referral record`);
@@ -316,6 +361,7 @@ export async function startReverbSimulator(opts: ReverbSimOptions = {}): Promise
         referrer_advocate_uuid: referrer.uuid,
         referred_customer_uuid: text(input.referred_customer_uuid) ? String(input.referred_customer_uuid) : null,
         referred_order_uuid: order?.order_uuid ?? null,
+        referrer_order_uuid: text(input.referrer_order_uuid) ? String(input.referrer_order_uuid) : null,
         level: Number(input.referred_level ?? input.level ?? 1),
         incentive_used: order?.coupon_used ?? null,
       });
@@ -328,24 +374,31 @@ export async function startReverbSimulator(opts: ReverbSimOptions = {}): Promise
       return customer && customer.website_uuid === website ? null : `Invalid field: no customer ${String(uuid)} (create the customer before the order)`;
     }
 
-    function recordReferrals(order: SimReverbOrder) {
-      for (const record of order.referral_records) {
+    /** Credits each record's referrer for the order: once per referrer, or (`again`) every time a record is sent. */
+    function recordReferrals(order: SimReverbOrder, records = order.referral_records, again = false) {
+      for (const record of records) {
         const referrer = state.findCustomerByEmail(website, record.referrer_email);
         const known = [...state.referrals.values()].some((r) => r.referred_order_uuid === order.order_uuid && r.referrer_advocate_uuid === referrer?.uuid);
-        if (!referrer || known) continue;
+        if (!referrer || (known && !again)) continue;
         addReferral({
           campaign_uuid: record.campaign_uuid,
           reward_action_type: 1,
           referrer_advocate_uuid: referrer.uuid,
           referred_customer_uuid: order.customer_uuid,
           referred_order_uuid: order.order_uuid,
+          referrer_order_uuid: null,
           level: Number(record.level) || 1,
           incentive_used: order.coupon_used,
         });
       }
     }
 
-    function addReferral(fields: Pick<SimReverbReferral, "campaign_uuid" | "reward_action_type" | "referrer_advocate_uuid" | "referred_customer_uuid" | "referred_order_uuid" | "level" | "incentive_used">) {
+    function addReferral(
+      fields: Pick<
+        SimReverbReferral,
+        "campaign_uuid" | "reward_action_type" | "referrer_advocate_uuid" | "referred_customer_uuid" | "referred_order_uuid" | "referrer_order_uuid" | "level" | "incentive_used"
+      >,
+    ) {
       const referral: SimReverbReferral = {
         uuid: randomUUID(),
         website_uuid: website,
@@ -372,17 +425,19 @@ export async function startReverbSimulator(opts: ReverbSimOptions = {}): Promise
 
   function presentOrder(order: SimReverbOrder) {
     const customer = state.customers.get(order.customer_uuid);
+    const numbers = options.orderAnswer === "numbers";
+    const idField = options.orderAnswer === "uuid" || options.orderAnswer === "id" ? options.orderAnswer : "order_uuid";
     return {
-      order_uuid: order.order_uuid,
+      [idField]: numbers ? Number(order.order_uuid) : order.order_uuid,
       order_date: order.order_date,
       order_number: order.order_number,
       coupon_used: order.coupon_used,
-      subtotal: order.subtotal,
-      customer_uuid: order.customer_uuid,
+      subtotal: numbers ? Number(order.subtotal) : order.subtotal,
+      customer_uuid: numbers ? null : order.customer_uuid,
       customer_email: customer?.email ?? null,
       customer_first_name: customer?.first_name ?? null,
       customer_last_name: customer?.last_name ?? null,
-      order_items: order.order_items,
+      order_items: numbers ? order.order_items.map((item) => ({ ...item, price: Number(item.price), quantity: Number(item.quantity) })) : order.order_items,
     };
   }
 }

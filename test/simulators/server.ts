@@ -43,6 +43,8 @@ export interface SimAnswer {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Sent as is instead of the JSON of `body` (an answer that is not JSON). */
+  raw?: string;
 }
 
 export type SimHandler = (req: SimRequest) => SimAnswer | Promise<SimAnswer>;
@@ -134,7 +136,7 @@ export async function startSimServer(handler: SimHandler, options: SimServerOpti
     const send = (answer: SimAnswer, raw?: string) => {
       entry.status = answer.status;
       if (res.destroyed || req.socket.destroyed) entry.clientGone = true;
-      const text = raw ?? (answer.body === undefined ? "" : JSON.stringify(answer.body));
+      const text = raw ?? answer.raw ?? (answer.body === undefined ? "" : JSON.stringify(answer.body));
       res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
       res.end(text);
     };

@@ -8,6 +8,7 @@ import {
   reverbCustomerDataSchema,
   reverbEnvelopeSchema,
   reverbOrderDataSchema,
+  readOrderId,
   type ReverbConfig,
   type ReverbCustomer,
   type ReverbCustomerRequest,
@@ -32,6 +33,12 @@ export interface ReverbTransport {
   callUnlessNotFound(req: JsonRequest, what: string): Promise<ReverbAnswer | null>;
   /** Reads `data` with a schema; an unexpected shape is a malformed answer (the call may have applied). */
   read<Schema extends z.ZodType>(schema: Schema, answer: ReverbAnswer, what: string): z.output<Schema>;
+  /**
+   * A call whose 2xx must never be mistaken for a failure (the order's POST): any 2xx
+   * answers its raw body, readable or not; only a refusal Reverb stated (an error
+   * status, or an envelope with an error code or `status: false`) throws.
+   */
+  callAccepting(req: JsonRequest, what: string): Promise<{ body: unknown; httpStatus: number; readable: boolean }>;
 }
 
 type EnvelopeResult = { ok: true; data: unknown } | { ok: false; code: number | null; message: string };
@@ -85,6 +92,26 @@ export function createReverbTransport(deps: ClientDeps, config: Pick<ReverbConfi
       return { data: envelope.data, httpStatus: response.status };
     },
     callUnlessNotFound,
+    async callAccepting(req, what) {
+      let response;
+      try {
+        response = await send(req);
+      } catch (error) {
+        // requestJson throws for a 2xx whose body is not JSON: Reverb accepted it all the same.
+        if (error instanceof PartnerError && error.httpStatus !== null && error.httpStatus >= 200 && error.httpStatus < 300) {
+          return { body: null, httpStatus: error.httpStatus, readable: false };
+        }
+        throw error;
+      }
+      const parsed = reverbEnvelopeSchema.safeParse(response.body);
+      if (parsed.success) {
+        const envelope = openEnvelope(response.body, response.status, what);
+        // Only a failure Reverb states is one: an error code (4xx/5xx), or `status: false`.
+        const stated = !envelope.ok && (envelope.code === null ? "status" in parsed.data : envelope.code >= 400);
+        if (!envelope.ok && stated) throw envelopeFailure(response.status, envelope.code, envelope.message);
+      }
+      return { body: response.body, httpStatus: response.status, readable: response.body !== null };
+    },
     read(schema, answer, what) {
       const parsed = schema.safeParse(answer.data);
       if (!parsed.success) throw partnerMalformed(REVERB, answer.httpStatus, `${what}: ${JSON.stringify(answer.data) ?? "no data"}`);
@@ -123,9 +150,17 @@ export function createReverbClient(deps: ClientDeps, config: ReverbConfig) {
     return transport.read(reverbCustomerDataSchema, answer, "customer creation").customer.uuid;
   }
 
-  async function createOrder(body: ReverbOrderRequest): Promise<{ orderUuid: string; httpStatus: number }> {
-    const answer = await transport.call({ method: "POST", path: "/orders", body }, "order creation");
-    return { orderUuid: transport.read(reverbOrderDataSchema, answer, "order creation").order_uuid, httpStatus: answer.httpStatus };
+  /**
+   * POST /orders. Any 2xx means Reverb holds the order (docs/partners/reverb.md): the
+   * answer's id is read leniently, and `orderUuid` is null when none can be read.
+   * `answer` describes the body for the merchant when there is no id.
+   */
+  async function createOrder(body: ReverbOrderRequest): Promise<{ orderUuid: string | null; httpStatus: number; answer: string }> {
+    const accepted = await transport.callAccepting({ method: "POST", path: "/orders", body }, "order creation");
+    const orderUuid = readOrderId(accepted.body);
+    // Described by its shape, never quoted: the answer carries the customer's name and email.
+    const answer = accepted.readable ? "an answer without order_uuid, uuid or id" : "an empty or non-JSON body";
+    return { orderUuid, httpStatus: accepted.httpStatus, answer: `HTTP ${accepted.httpStatus} with ${answer}` };
   }
 
   /** Every field is optional on PUT [doc]; the item list is sent as `order_items` (docs/partners/reverb.md). */

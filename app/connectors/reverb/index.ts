@@ -2,9 +2,12 @@
 // the worker expects (app/connectors/types.ts).
 import type { Connector, PushContext, VerifyResult } from "../types";
 import { PartnerError, SyncSkipped } from "../errors";
+import { CreateOutcomeUnknown, sendCreateUnrecorded, waitingMessage } from "~/sync/create-once.server";
 import { createReverbClient, type ReverbClient } from "./client";
 import { planReverbOrder, type ReverbPlanRequest } from "./map";
 import { reverbConfigSchema, type ReverbConfig, type ReverbCustomerRequest, type ReverbOrderRequest } from "./schema";
+
+const REVERB_NAME = "Reverb";
 
 export const REVERB_DEFAULT_BASE_URL = "https://reverbapi.trackstreet.com/api/v1";
 
@@ -23,6 +26,15 @@ export const reverbConnector: Connector<ReverbConfig, ReverbPlanRequest> = {
   plan: planReverbOrder,
 
   async push(request, ctx) {
+    const what = `Order ${request.order.order_number}`;
+    const record = ctx.remoteId === null ? (ctx.createRecord ?? null) : null;
+    if (record) {
+      // The POST went out before and its outcome is unknown, or the merchant marked the
+      // order handled: Reverb may hold it, and a second POST is a second order (and a
+      // second commission). Only the merchant can settle it (docs/partners/reverb.md).
+      if (record.state === "handled") throw new SyncSkipped(waitingMessage(REVERB_NAME, what, record));
+      throw new CreateOutcomeUnknown(record.state, waitingMessage(REVERB_NAME, what, record));
+    }
     // Reverb has no cancel call and nothing to credit on an order that never
     // stood: one it does not know yet is not created cancelled or emptied.
     if (ctx.remoteId === null && (request.cancelled || request.order.order_items.length === 0)) {
@@ -34,28 +46,29 @@ export const reverbConnector: Connector<ReverbConfig, ReverbPlanRequest> = {
     }
     const client = createReverbClient(ctx.deps, ctx.config);
     const customer = await ensureCustomer(client, ctx, request.customer);
-    const { website_uuid, ...orderFields } = request.order;
+    const { website_uuid, referral_records, ...orderFields } = request.order;
     const body: ReverbOrderRequest = { website_uuid, customer_uuid: customer.uuid, ...orderFields };
 
     try {
       if (ctx.remoteId !== null) {
-        // Every later change (edit, refund, cancel) is an update of the order we created (docs/partners/reverb.md).
+        // Every later change (edit, refund, cancel) is an update of the order we created
+        // (docs/partners/reverb.md), without referral_records: they belong to the first POST
+        // only, since Reverb may append them and credit the advocate again.
         const { httpStatus } = await client.updateOrder(ctx.remoteId, body);
         return { remoteId: ctx.remoteId, httpStatus, sent: body };
       }
-      if (ctx.previousOutcomeUncertain) {
-        // Known risk: the last POST may have been applied without us reading the
-        // uuid, and Reverb documents no way to find an order by its number (only
-        // GET /orders/{order_uuid}), nor what it does with a repeated order_number.
-        // Holding the order back would leave it out of Reverb for good, so we post
-        // again and say so in the log for an operator to check for a duplicate.
-        ctx.deps.logger.warn("reverb: re-posting an order whose previous attempt had no clear answer; a duplicate is possible", {
-          shop: ctx.shop,
-          orderNumber: body.order_number,
-        });
+      const created: ReverbOrderRequest = { ...body, ...(referral_records ? { referral_records } : {}) };
+      // Sent at most once: the job records that the POST is leaving before it does, and an
+      // unknown outcome waits for the merchant instead of posting again (app/sync/create-once.server.ts).
+      const sendCreate = ctx.sendCreate ?? sendCreateUnrecorded;
+      const { orderUuid, httpStatus, answer } = await sendCreate(REVERB_NAME, what, () => client.createOrder(created));
+      if (orderUuid === null) {
+        throw new CreateOutcomeUnknown(
+          "accepted_without_id",
+          `Reverb accepted ${what.toLowerCase()} but did not say its id (${answer}). The app does not post it again, which would create a second order: on this order's page, look it up by its Reverb id, or mark it handled.`,
+        );
       }
-      const { orderUuid, httpStatus } = await client.createOrder(body);
-      return { remoteId: orderUuid, httpStatus, sent: body };
+      return { remoteId: orderUuid, httpStatus, sent: created };
     } catch (error) {
       // A refused order with a remembered advocate may mean the advocate was
       // removed in Reverb: forget it so that the merchant's resync looks it up again.

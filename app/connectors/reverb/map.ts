@@ -2,7 +2,7 @@
 // for this order. Decisions are docs/partners/reverb.md "Reverb, Mapping decisions" [ours]
 // unless a comment cites the partner's page.
 import type { SyncPlan } from "../types";
-import { formatAmount, fromMinorUnits, scaleOf, toMinorUnits } from "~/orders/money";
+import { fromMinorUnits, isDecimalString, scaleOf, toMinorUnits } from "~/orders/money";
 import type { CanonicalLineItem, CanonicalOrder, ProductInfo } from "~/orders/canonical";
 import type { ReverbConfig, ReverbCustomerRequest, ReverbOrderItem, ReverbOrderRequest, ReverbReferralRecord } from "./schema";
 
@@ -35,6 +35,11 @@ export function planReverbOrder(
   }
 
   const refunded = refundedQuantities(order);
+  // "before discounts and taxes" (reverb-orders.txt, docs/partners/reverb.md): where the
+  // shop's prices include tax, the tax comes out of prices and subtotal, unless the
+  // merchant's programme counts commissions on tax-inclusive amounts.
+  const withoutTax = order.taxesIncluded === true && config.subtotalIncludesTax !== true;
+  const scale = moneyScale(order);
   const items: ReverbOrderItem[] = [];
   const withoutUrl = new Map<string, string>(); // product id -> how the merchant recognises it
   for (const line of productLines) {
@@ -50,7 +55,7 @@ export function planReverbOrder(
     items.push({
       product_id: line.productId,
       // Before discounts, like the order's subtotal ("before discounts and taxes", reverb-orders.txt).
-      price: formatAmount(line.unitPrice.shop.amount),
+      price: fromMinorUnits(unitPriceSent(line, scale, withoutTax), scale),
       quantity: String(quantity),
       product_title: line.title,
       product_url: productUrl,
@@ -75,7 +80,7 @@ export function planReverbOrder(
         website_uuid: config.websiteUuid,
         order_number: order.name,
         // Reverb has no cancel call: a cancelled order is an update to 0.00 (docs/partners/reverb.md).
-        subtotal: cancelled ? "0.00" : netSubtotal(order, refunded),
+        subtotal: cancelled ? "0.00" : netSubtotal(order, refunded, scale, withoutTax),
         order_items: items,
         ...(order.discountCodes.length > 0 ? { coupon_used: order.discountCodes.join(",") } : {}),
         ...(referral ? { referral_records: [referral] } : {}),
@@ -126,17 +131,67 @@ function refundedQuantities(order: CanonicalOrder): Map<string, number> {
   return quantities;
 }
 
+/** The decimals every amount sent for this order carries (at least two). */
+function moneyScale(order: CanonicalOrder): number {
+  return scaleOf(
+    order.subtotal.shop.amount,
+    ...order.lineItems.flatMap((line) => [line.unitPrice.shop.amount, ...line.taxLines.map((tax) => tax.amount.shop.amount)]),
+  );
+}
+
+/** "0.2" -> [2n, 10n]; null when the rate is not a plain non-negative decimal. */
+function rateFraction(rate: string | null): [bigint, bigint] | null {
+  if (rate === null || !isDecimalString(rate) || rate.startsWith("-")) return null;
+  const [whole = "0", fraction = ""] = rate.split(".");
+  return [BigInt(whole + fraction), 10n ** BigInt(fraction.length)];
+}
+
 /**
- * The subtotal before discounts and taxes, less what the refunded units were
- * worth on the same terms (unit price before discounts), in the shop currency.
+ * The tax inside one unit's price (minor units), for a tax-inclusive line. From the
+ * rates when Shopify sent them all: price - price / (1 + sum of rates), the tax on
+ * the price before discounts, which is what the subtotal is. Else the line's tax
+ * amounts spread over its units (those are on the discounted price: a little low).
  */
-function netSubtotal(order: CanonicalOrder, refunded: ReadonlyMap<string, number>): string {
-  const subtotal = order.subtotal.shop.amount;
-  const scale = scaleOf(subtotal, ...order.lineItems.map((line) => line.unitPrice.shop.amount));
-  let net = toMinorUnits(subtotal, scale);
+export function includedTaxPerUnit(line: CanonicalLineItem, scale: number): bigint {
+  if (line.taxLines.length === 0) return 0n;
+  const price = toMinorUnits(line.unitPrice.shop.amount, scale);
+  const rates = line.taxLines.map((tax) => rateFraction(tax.rate));
+  if (rates.every((rate): rate is [bigint, bigint] => rate !== null)) {
+    // Sum of rates as one fraction over the largest denominator (all are powers of ten).
+    const denominator = rates.reduce((max, [, d]) => (d > max ? d : max), 1n);
+    const numerator = rates.reduce((sum, [n, d]) => sum + n * (denominator / d), 0n);
+    if (numerator === 0n) return 0n;
+    return price - roundHalfUp(price * denominator, denominator + numerator);
+  }
+  if (line.quantity <= 0) return 0n;
+  const lineTax = line.taxLines.reduce((sum, tax) => sum + toMinorUnits(tax.amount.shop.amount, scale), 0n);
+  return roundHalfUp(lineTax, BigInt(line.quantity));
+}
+
+function roundHalfUp(numerator: bigint, denominator: bigint): bigint {
+  const negative = numerator < 0n;
+  const magnitude = negative ? -numerator : numerator;
+  const quotient = (magnitude * 2n + denominator) / (denominator * 2n);
+  return negative ? -quotient : quotient;
+}
+
+/** The unit price sent: before discounts, and without its tax when `withoutTax`. */
+function unitPriceSent(line: CanonicalLineItem, scale: number, withoutTax: boolean): bigint {
+  const price = toMinorUnits(line.unitPrice.shop.amount, scale);
+  return withoutTax ? price - includedTaxPerUnit(line, scale) : price;
+}
+
+/**
+ * The subtotal before discounts (and without the tax it includes, when
+ * `withoutTax`), less what the refunded units were worth on the same terms,
+ * in the shop currency.
+ */
+function netSubtotal(order: CanonicalOrder, refunded: ReadonlyMap<string, number>, scale: number, withoutTax: boolean): string {
+  let net = toMinorUnits(order.subtotal.shop.amount, scale);
   for (const line of order.lineItems) {
-    const quantity = Math.min(line.quantity, refunded.get(line.id) ?? 0);
-    net -= BigInt(quantity) * toMinorUnits(line.unitPrice.shop.amount, scale);
+    const refundedUnits = Math.min(line.quantity, refunded.get(line.id) ?? 0);
+    net -= BigInt(refundedUnits) * toMinorUnits(line.unitPrice.shop.amount, scale);
+    if (withoutTax) net -= BigInt(line.quantity - refundedUnits) * includedTaxPerUnit(line, scale);
   }
   return fromMinorUnits(net > 0n ? net : 0n, scale);
 }

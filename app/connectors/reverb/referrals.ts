@@ -19,6 +19,8 @@ export type CreditReferrerInput = {
   level?: number;
   /** Defaults to the campaign in the merchant's settings. */
   campaignUuid?: string;
+  /** An order the referrer made, sent as referrer_order_uuid (the page requires it for a referred purchase). */
+  referrerOrderUuid?: string;
 } & (
   | { orderUuid: string; referredCustomerUuid?: string }
   // With only the number we cannot read the order, and the page requires the
@@ -28,6 +30,8 @@ export type CreditReferrerInput = {
 
 export type CreditReferrerResult =
   | { status: "credited"; referrerAdvocateUuid: string; sent: ReverbReferralRequest }
+  /** Reverb already holds a referral for this order (from its first POST, a first click, or its dashboard): nothing was posted. */
+  | { status: "already_credited"; referral: ReverbReferral }
   | { status: "referrer_not_found"; message: string }
   | { status: "order_not_found"; message: string };
 
@@ -72,7 +76,15 @@ export function reverbReferralFunctions(transport: ReverbTransport, config: Pick
     if (referredCustomerUuid === undefined && "orderUuid" in input) {
       const order = await lookups.getOrder(input.orderUuid);
       if (!order) return { status: "order_not_found", message: `Reverb has no order ${input.orderUuid}` };
-      referredCustomerUuid = order.customer_uuid;
+      // An answer with a null customer_uuid still names the buyer by email.
+      referredCustomerUuid = order.customer_uuid ?? (order.customer_email ? (await lookups.findCustomer(order.customer_email))?.uuid : undefined);
+    }
+
+    // One referral per order: a second click, or a record its first POST already
+    // made, must not credit anyone twice (Reverb lists referrals by customer only).
+    if (referredCustomerUuid !== undefined && "orderUuid" in input) {
+      const existing = (await getReferralsForCustomer(referredCustomerUuid)).find((referral) => referral.referred_order_uuid === input.orderUuid);
+      if (existing) return { status: "already_credited", referral: existing };
     }
 
     const body: ReverbReferralRequest = {
@@ -83,6 +95,7 @@ export function reverbReferralFunctions(transport: ReverbTransport, config: Pick
       ...(referredCustomerUuid ? { referred_customer_uuid: referredCustomerUuid } : {}),
       // The page accepts the order by uuid, or by our order number when the uuid is not known.
       ...("orderUuid" in input ? { referred_order_uuid: input.orderUuid } : { referred_order_number: input.orderNumber }),
+      ...(input.referrerOrderUuid ? { referrer_order_uuid: input.referrerOrderUuid } : {}),
       // The field list names it referred_level ("required if ... a referred purchase", default 1).
       referred_level: input.level ?? 1,
     };

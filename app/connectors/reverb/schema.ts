@@ -3,13 +3,19 @@
 // docs/partners/reverb.md "Reverb" for what the pages leave out).
 import { z } from "zod";
 
-// TrackStreet shows uuids in the 8-4-4-4-12 form without promising an RFC 4122
-// version nibble, so accept any hex uuid (z.guid), not only v1-v8 (z.uuid).
+// Reverb's pages print its ids in two shapes (8-4-4-4-12 for orders, 4-4-4-4-4 for
+// referrals and websites) and promise none: refuse only what is certainly not an id,
+// and say which rule a value breaks (docs/partners/reverb.md "Settings").
+const REVERB_ID_MAX = 100;
 const reverbUuid = (what: string, where: string) =>
   z
-    .string({ error: `${what} is required` })
+    .string({ error: `${what} is required (${where})` })
     .trim()
-    .pipe(z.guid({ error: `${what} must be a UUID like 1b4e28ba-2fa1-11d2-883f-0016d3cca427 (${where})` }));
+    .min(1, { error: `${what} is required (${where})` })
+    .max(REVERB_ID_MAX, { error: `${what} is too long for an id (more than ${REVERB_ID_MAX} characters): paste only the id (${where})` })
+    .refine((value) => !/\s/.test(value), { error: `${what} contains spaces or line breaks: paste only the id (${where})` })
+    .refine((value) => !/^[xX-]+$/.test(value), { error: `${what} is the documentation's placeholder (XXXX-…): paste your own id (${where})` })
+    .refine((value) => !/[/?#%\\]/.test(value), { error: `${what} contains / ? # % or \\, which no id has: paste only the id, not a URL (${where})` });
 
 const secret = (what: string) =>
   z.string({ error: `${what} is required` }).trim().min(1, { error: `${what} is required (Reverb admin → Website settings → API)` });
@@ -27,6 +33,12 @@ export const reverbConfigSchema = z.object({
   referrerEmailAttribute: attributeName("reverb_referrer_email"),
   /** Optional note attribute holding the referral level of a multi-level program. */
   referrerLevelAttribute: attributeName("reverb_level"),
+  /**
+   * The page defines the subtotal as "before discounts and taxes" (docs/partners/reverb.md):
+   * for a shop whose prices include tax we take the tax out. A merchant whose Reverb
+   * programme computes commissions on tax-inclusive amounts turns this on. Absent: off.
+   */
+  subtotalIncludesTax: z.boolean().optional(),
 });
 export type ReverbConfig = z.infer<typeof reverbConfigSchema>;
 export type ReverbConfigInput = z.input<typeof reverbConfigSchema>;
@@ -86,6 +98,8 @@ export interface ReverbReferralRequest {
   referred_customer_uuid?: string;
   referred_order_uuid?: string;
   referred_order_number?: string;
+  /** "required if conversion action was a referred purchase" (docs/partners/reverb.md): an order the referrer made. */
+  referrer_order_uuid?: string;
   referred_level?: number;
   qualified_amount?: number;
   share_code?: string;
@@ -123,30 +137,77 @@ export type ReverbCustomer = z.infer<typeof reverbCustomerSchema>;
 
 export const reverbCustomerDataSchema = z.object({ customer: reverbCustomerSchema });
 
+/** A value the pages print as a string that may come as a number: read as text, null when absent. */
+const lenientText = z
+  .union([z.string(), z.number(), z.null()])
+  .optional()
+  .transform((value) => (value === null || value === undefined ? null : String(value)));
+
+/** Reverb's order as GET /orders/{order_uuid} answers it; every field read leniently. */
 export const reverbOrderSchema = z.looseObject({
-  // GET prints `order_uuid`; the POST example is cut off before the field: accept `uuid` too.
-  order_uuid: z.string().min(1).optional(),
-  uuid: z.string().min(1).optional(),
-  order_number: z.union([z.string(), z.number()]).optional(),
-  subtotal: z.string().optional(),
-  customer_uuid: z.string().optional(),
-  coupon_used: z.string().nullish(),
-  order_items: z.array(z.looseObject({})).optional(),
+  order_number: lenientText,
+  subtotal: lenientText,
+  customer_uuid: lenientText,
+  customer_email: lenientText,
+  coupon_used: lenientText,
+  order_items: z.array(z.looseObject({})).nullish(),
 });
 export type ReverbOrder = z.infer<typeof reverbOrderSchema> & { order_uuid: string };
 
+/** The id fields an order may carry, the documented one first (docs/partners/reverb.md). */
+const ORDER_ID_FIELDS = ["order_uuid", "uuid", "id"] as const;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** An id as text: a non-empty string, or a whole number JSON could carry exactly (a rounded id would name another order). */
+function idText(value: unknown): string | null {
+  if (typeof value === "string") return value.trim() === "" ? null : value.trim();
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return String(value);
+  return null;
+}
+
+/**
+ * The order record inside an answer: the envelope's `data.order` (an object or a
+ * one-element array [doc]), the same without the envelope, or an order at the top.
+ * Null when there is none, or when an array holds several (which one is ours?).
+ */
+export function findOrderRecord(body: unknown): Record<string, unknown> | null {
+  let node: unknown = body;
+  if (isPlainObject(node) && isPlainObject(node.response)) node = node.response;
+  if (isPlainObject(node) && "data" in node && !ORDER_ID_FIELDS.some((field) => field in (node as object))) node = node.data;
+  if (isPlainObject(node) && "order" in node) node = node.order;
+  if (Array.isArray(node)) node = node.length === 1 ? node[0] : null;
+  return isPlainObject(node) ? node : null;
+}
+
+/**
+ * The order's id, read leniently: `order_uuid`, else `uuid`, else `id`; text or a
+ * whole number; null when no field holds one (then the order exists at Reverb
+ * without our knowing its id: never POST it again).
+ */
+export function readOrderId(body: unknown): string | null {
+  const order = findOrderRecord(body);
+  if (!order) return null;
+  for (const field of ORDER_ID_FIELDS) {
+    const id = idText(order[field]);
+    if (id !== null) return id;
+  }
+  return null;
+}
+
 /** `data.order` is an object in some answers and a one-element array in others [doc]. */
-export const reverbOrderDataSchema = z
-  .object({ order: z.union([reverbOrderSchema, z.array(reverbOrderSchema).length(1)]) })
-  .transform((data, ctx) => {
-    const order = Array.isArray(data.order) ? data.order[0]! : data.order;
-    const orderUuid = order.order_uuid ?? order.uuid;
-    if (!orderUuid) {
-      ctx.addIssue({ code: "custom", message: "the order carries no order_uuid" });
-      return z.NEVER;
-    }
-    return { ...order, order_uuid: orderUuid } as ReverbOrder;
-  });
+export const reverbOrderDataSchema = z.unknown().transform((data, ctx) => {
+  const record = findOrderRecord(data);
+  const orderUuid = readOrderId(data);
+  const parsed = record ? reverbOrderSchema.safeParse(record) : null;
+  if (!parsed?.success || orderUuid === null) {
+    ctx.addIssue({ code: "custom", message: "the answer carries no order with an id" });
+    return z.NEVER;
+  }
+  return { ...parsed.data, order_uuid: orderUuid } as ReverbOrder;
+});
 
 export const reverbReferralSchema = z.looseObject({
   uuid: z.string().min(1),
