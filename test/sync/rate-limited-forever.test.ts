@@ -66,3 +66,17 @@ it("fails a job the partner refuses every time for longer than the maximum, even
   expect([ended.status, ended.lastError]).toEqual(["failed", rateLimitedTooLongMessage("TestFreaks")]);
   expect(tf.log.filter((r) => r.method === "POST")).toHaveLength(hours + 1);
 });
+
+it("cuts a hold stored years ahead (before holds were bounded) to the longest hold, and then syncs", async () => {
+  await p.send("orders/updated", loadFixture("orders-updated.tracking-delivered-usd"));
+  await h.ctx.db.partnerConfig.updateMany({ where: { shop: SHOP, partner: "testfreaks" }, data: { holdUntil: new Date("9999-12-31T23:59:59Z") } });
+
+  await worker.runDue();
+
+  const longest = clock.now().getTime() + policy.maxRetryAfterMs;
+  expect((await job()).nextRunAt.getTime()).toBe(longest);
+  expect((await h.ctx.db.partnerConfig.findFirstOrThrow({ where: { shop: SHOP, partner: "testfreaks" } })).holdUntil!.getTime()).toBe(longest);
+  clock.advance(policy.maxRetryAfterMs);
+  await worker.runDue();
+  expect((await job()).status).toBe("synced");
+});
