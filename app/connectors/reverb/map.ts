@@ -35,7 +35,7 @@ export function planReverbOrder(
   }
 
   const refunded = refundedQuantities(order);
-  // "before discounts and taxes" (reverb-orders.txt, docs/partners/reverb.md): where the
+  // "before discounts and taxes" (docs/partners/reverb.md "Tax"): where the
   // shop's prices include tax, the tax comes out of prices and subtotal, unless the
   // merchant's programme counts commissions on tax-inclusive amounts.
   const withoutTax = order.taxesIncluded === true && config.subtotalIncludesTax !== true;
