@@ -17,6 +17,7 @@ import { retryFailedForPartner } from "~/admin/resync.server";
 import { PARTNERS } from "~/connectors/types";
 import { graphqlFromAdmin } from "~/shopify/admin-graphql.server";
 import type { ActivityPoint } from "~/admin/activity-chart";
+import { BackfillCard, ReconcileCard } from "~/admin/backfill-card";
 
 const CHART_HEIGHT = 280;
 
@@ -116,6 +117,12 @@ export default function Dashboard() {
             </Card>
           </Layout.Section>
         </Layout>
+        {!dashboard.firstRun && (
+          <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+            <BackfillCard />
+            <ReconcileCard />
+          </InlineGrid>
+        )}
       </BlockStack>
     </Page>
   );

@@ -17,6 +17,7 @@ import { partnerLabel } from "~/admin/partners";
 import { settingsAction, settingsView, type SettingsActionResult, type SettingsDeps, type SettingsView } from "~/admin/partner-settings.server";
 import { notFound, requireShop } from "~/admin/session.server";
 import { ModelMappingSection, SettingsField, VerifyBanner } from "~/admin/settings-components";
+import { BackfillCard } from "~/admin/backfill-card";
 
 function connectorFor(partner: string | undefined): AnyConnector {
   if (!partner || !isPartnerId(partner)) throw notFound();
@@ -176,6 +177,11 @@ function PartnerSettings({ view, name, purpose }: { view: SettingsView; name: st
               )}
             </BlockStack>
           </Layout.Section>
+          {view.configured && (
+            <Layout.AnnotatedSection id="backfill" title="Past orders" description={`Send ${name} the orders placed before it was set up.`}>
+              <BackfillCard partner={view.partner} partnerName={name} />
+            </Layout.AnnotatedSection>
+          )}
           {view.mappings && (
             // Full width: the table needs room for SKUs and model ids.
             <Layout.Section>
