@@ -1,7 +1,7 @@
 // The banner every admin page shows while an incident is open (app/sync/alerts.server.ts):
 // what happened, where to fix it, and, for a failures incident, a way to dismiss it.
 import { useFetcher } from "@remix-run/react";
-import { Banner, BlockStack, Box } from "@shopify/polaris";
+import { Banner, BlockStack, Page } from "@shopify/polaris";
 import type { AlertView } from "~/sync/alerts.server";
 
 export function AlertBanners({ alerts }: { alerts: Pick<AlertView, "id" | "title" | "message" | "actionPath" | "actionLabel" | "dismissible" | "kind">[] }) {
@@ -10,7 +10,8 @@ export function AlertBanners({ alerts }: { alerts: Pick<AlertView, "id" | "title
   const shown = alerts.filter((alert) => alert.id !== dismissing);
   if (shown.length === 0) return null;
   return (
-    <Box paddingBlockStart="400" paddingInline="400">
+    // A Page without a title: the banners take the width of the page below them.
+    <Page>
       <BlockStack gap="200">
         {shown.map((alert) => (
           <Banner
@@ -25,6 +26,6 @@ export function AlertBanners({ alerts }: { alerts: Pick<AlertView, "id" | "title
           </Banner>
         ))}
       </BlockStack>
-    </Box>
+    </Page>
   );
 }

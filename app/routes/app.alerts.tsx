@@ -69,14 +69,9 @@ export default function Alerts() {
               {page.alerts.map((alert, index) => (
                 <IndexTable.Row id={alert.id} key={alert.id} position={index}>
                   <IndexTable.Cell>
-                    <BlockStack gap="100">
-                      <Text as="span" fontWeight="semibold">
-                        {alert.title}
-                      </Text>
-                      <Text as="span" tone="subdued">
-                        {alert.message}
-                      </Text>
-                    </BlockStack>
+                    <Text as="span" fontWeight="semibold">
+                      {alert.title}
+                    </Text>
                   </IndexTable.Cell>
                   <IndexTable.Cell>{alert.partnerName}</IndexTable.Cell>
                   <IndexTable.Cell>{alert.openedText}</IndexTable.Cell>

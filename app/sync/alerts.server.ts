@@ -11,7 +11,7 @@
 // partner failing all night sends one email, not one per failure.
 // An email names the shop, the partner, what happened, what to do and at most
 // a few order names: never a secret, a partner's error text (it can quote a
-// customer's address) or a customer's personal data.
+// customer's address) or a customer's personal data (docs/alerts-and-retention.md).
 import type { PrismaClient } from "@prisma/client";
 import { maintenanceSettings } from "~/config.server";
 import { connectors } from "~/connectors/registry";
@@ -68,7 +68,9 @@ export async function noteAttemptForAlerts(
   now: Date,
 ): Promise<void> {
   if (outcome === "synced" || outcome === "unchanged") {
-    await resolveAlert(deps.db, { shop: job.shop, partner: job.partner, kind: "failures" }, "partner_accepted", now);
+    // A read first: this runs after every accepted job, and an open incident is rare (no write on the hot path).
+    const open = await deps.db.alert.findUnique({ where: { openKey: openKey(job.shop, job.partner, "failures") }, select: { id: true } });
+    if (open) await resolveAlert(deps.db, { shop: job.shop, id: open.id }, "partner_accepted", now);
     return;
   }
   if (!FAILED_OUTCOMES.includes(outcome)) return;

@@ -18,6 +18,7 @@
 //   again. An order a job still works on (pending, retrying, paused) keeps its
 //   data until the job settles.
 // Deletes go in batches, shop by shop, so a pass never holds a long lock.
+// docs/alerts-and-retention.md says the same for operators.
 import type { PrismaClient } from "@prisma/client";
 import { maintenanceSettings } from "~/config.server";
 import type { Logger } from "~/logger";
