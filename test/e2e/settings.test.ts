@@ -163,8 +163,8 @@ describe("partner settings in the browser", () => {
       await page.getByLabel("Consumer secret").fill("cs_1");
       await page.getByLabel("Website UUID").fill("my website");
       await page.getByRole("button", { name: "Save", exact: true }).click();
-      const text = await expectText(page, "Website UUID must be a UUID");
-      expect(text).toContain("Campaign UUID must be a UUID");
+      const text = await expectText(page, "Website UUID contains spaces or line breaks: paste only the id");
+      expect(text).toContain("Campaign UUID is required");
       expect(text).toContain("Some settings need your attention.");
       expect(await e2e.db.partnerConfig.count({ where: { shop: SHOP_C, partner: "reverb" } })).toBe(0);
       await e2e.screenshot(page, "settings-reverb-field-messages");
