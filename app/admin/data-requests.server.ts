@@ -8,7 +8,8 @@
 // - per order, its stored snapshot (the customer's data as Shopify sent it,
 //   unmasked: the export is the customer's own data), its sync jobs with the
 //   request last sent to each partner (secrets were never stored in it) and
-//   the partner's id for it, and its attempt history;
+//   the partner's id for it, and its attempt history, and the deliveries of it
+//   the inbox still keeps (app/sync/retention.server.ts prunes them);
 // - the partner ids remembered for the customer's emails (Reverb's customer id).
 // Every query is scoped by the shop.
 import type { PrismaClient } from "@prisma/client";
@@ -84,6 +85,8 @@ export interface DataRequestExport {
     snapshot: unknown;
     storedSince: string;
     lastChanged: string;
+    /** Shopify's deliveries of the order the app still keeps, as it keeps them. */
+    deliveries: { topic: string; receivedAt: string; payload: unknown }[];
     partners: {
       partner: string;
       status: string;
@@ -108,6 +111,7 @@ export async function dataRequestExport(db: PrismaClient, shop: string, requestI
   const orderIds = snapshots.map((s) => s.orderId);
   const jobs = orderIds.length > 0 ? await db.syncJob.findMany({ where: { shop, orderId: { in: orderIds } }, orderBy: { partner: "asc" } }) : [];
   const attempts = jobs.length > 0 ? await db.syncAttempt.findMany({ where: { shop, jobId: { in: jobs.map((j) => j.id) } }, orderBy: { startedAt: "asc" } }) : [];
+  const deliveries = orderIds.length > 0 ? await db.webhookEvent.findMany({ where: { shop, orderId: { in: orderIds } }, orderBy: { receivedAt: "asc" }, select: { orderId: true, topic: true, receivedAt: true, payload: true } }) : [];
   const emails = [...new Set(snapshots.flatMap((s) => (s.email ? [s.email, s.email.trim().toLowerCase()] : [])))];
   const remembered = emails.length > 0 ? await db.partnerCache.findMany({ where: { shop, key: { in: emails } }, orderBy: [{ partner: "asc" }, { kind: "asc" }] }) : [];
   return {
@@ -122,6 +126,7 @@ export async function dataRequestExport(db: PrismaClient, shop: string, requestI
       snapshot: parseJson(snapshot.payload),
       storedSince: snapshot.createdAt.toISOString(),
       lastChanged: snapshot.updatedAt.toISOString(),
+      deliveries: deliveries.filter((d) => d.orderId === snapshot.orderId).map((d) => ({ topic: d.topic, receivedAt: d.receivedAt.toISOString(), payload: parseJson(d.payload) })),
       partners: jobs
         .filter((job) => job.orderId === snapshot.orderId)
         .map((job) => ({

@@ -64,6 +64,7 @@ describe("data requests", () => {
     expect(order!.snapshot).toMatchObject({ email: "jane.doe+shopifytest@example.com", customer: { id: CUSTOMER } });
     expect(order!.partners).toMatchObject([{ partner: "testfreaks", status: "synced", lastSent: { order: { customer: { email: "jane.doe+shopifytest@example.com" } } } }]);
     expect(order!.partners[0]!.attempts.map((a) => a.outcome)).toEqual(["synced"]);
+    expect(order!.deliveries).toMatchObject([{ topic: "orders/create", payload: { orderName: "#1001", email: "jane.doe+shopifytest@example.com" } }]);
     expect(exported.rememberedPartnerIds).toMatchObject([{ partner: "reverb", kind: "customer", value: "advocate-uuid-1" }]);
     // The other customer's order (#23301, jane.doe@example.com) is not in it.
     expect(text).not.toContain("#23301");
