@@ -28,18 +28,21 @@ export function historyOrders(count: number, options: HistoryOptions): string[] 
   for (let i = 0; i < count; i++) {
     const order = { ...fixtures[i % fixtures.length]! };
     const id = String(firstId + BigInt(i));
-    const created = new Date(options.from.getTime() + i * spacing);
+    // Whole seconds, as Shopify writes them (its Admin API answers the same instant).
+    const created = new Date(Math.floor((options.from.getTime() + i * spacing) / 1000) * 1000);
     order.id = new LosslessNumber(id);
     order.admin_graphql_api_id = `gid://shopify/Order/${id}`;
     order.name = `#${prefix}${1001 + i}`;
     order.order_number = new LosslessNumber(String(1001 + i));
-    order.created_at = created.toISOString();
-    order.processed_at = created.toISOString();
-    order.updated_at = new Date(created.getTime() + 60_000).toISOString();
+    order.created_at = shopifyTime(created);
+    order.processed_at = shopifyTime(created);
+    order.updated_at = shopifyTime(new Date(created.getTime() + 60_000));
     bodies.push(stringify(order)!);
   }
   return bodies;
 }
+
+const shopifyTime = (at: Date) => at.toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** Posts bodies to the stand-in's /_local/orders in batches. */
 export async function postHistory(adminUrl: string, bodies: string[], batch = 1000): Promise<void> {
