@@ -417,17 +417,21 @@ export function orderNodeFromWebhook(text: string): AdminOrderNode {
       })),
     ),
     fulfillments: list(raw.fulfillments).map(fulfillmentNode),
-    refunds: list(raw.refunds).map((refund) => ({
-      id: gidOf(refund, "Refund"),
-      createdAt: utc(refund.created_at)!,
-      refundLineItems: page(
-        list(refund.refund_line_items).map((line) => {
-          const nested = line.line_item as Raw | undefined;
-          const lineGid = str(nested?.admin_graphql_api_id) ?? `gid://shopify/LineItem/${String(line.line_item_id)}`;
-          return { quantity: num(line.quantity), lineItem: { id: lineGid } };
-        }),
-      ),
-    })),
+    refunds: list(raw.refunds).map(refundNode),
+  };
+}
+
+function refundNode(refund: Raw) {
+  return {
+    id: gidOf(refund, "Refund"),
+    createdAt: utc(refund.created_at)!,
+    refundLineItems: page(
+      list(refund.refund_line_items).map((line) => {
+        const nested = line.line_item as Raw | undefined;
+        const lineGid = str(nested?.admin_graphql_api_id) ?? `gid://shopify/LineItem/${String(line.line_item_id)}`;
+        return { quantity: num(line.quantity), lineItem: { id: lineGid } };
+      }),
+    ),
   };
 }
 
@@ -438,6 +442,15 @@ export function orderNodeFromWebhook(text: string): AdminOrderNode {
  */
 export function recordWebhookBody(orders: Map<string, AdminOrderNode>, text: string): void {
   const raw = parseExact(text);
+  if (raw.order_id !== undefined && raw.refund_line_items !== undefined) {
+    // A refunds/create body: the order holds the refund from then on, and is updated at that time.
+    const order = orders.get(String(raw.order_id));
+    if (!order) return;
+    const refund = refundNode(raw);
+    order.refunds = [...order.refunds.filter((held) => held.id !== refund.id), refund];
+    if (refund.createdAt > order.updatedAt) order.updatedAt = refund.createdAt;
+    return;
+  }
   if (raw.order_id !== undefined) {
     const order = orders.get(String(raw.order_id));
     if (!order) return;

@@ -130,6 +130,15 @@ describe("refunds/create", () => {
     expect(tfItems().filter((item) => !item.reviewable)).toHaveLength(1);
   });
 
+  it("the Admin API stand-in holds a refund it was told of, as Shopify does (a resync or reconciliation reads it)", () => {
+    admin.recordWebhook(loadFixture("orders-create.discount-code-cad"));
+    admin.recordWebhook(loadFixture(REFUND));
+    const held = admin.orders.get(ORDER_ID)!;
+    expect(held.refunds.map((r) => r.id)).toEqual(["gid://shopify/Refund/829190242433"]);
+    expect(held.fulfillments).toEqual([]);
+    expect(held.updatedAt).toBe("2024-03-09T09:46:16Z");
+  });
+
   it("an older orders/* delivery merged after the refund does not drop it", async () => {
     const order = loadFixture("orders-create.discount-code-cad");
     await send("orders/create", order);
