@@ -200,6 +200,15 @@ const SMOKE_EMAIL = "partner-sync-smoke@example.com";
 const SMOKE_TITLE = "Partner Sync smoke test (not a real order)";
 const SMOKE_SKU = "PARTNER-SYNC-SMOKE";
 
+/** Which field carries Reverb's order id: `order_uuid`, a string, is what the app assumes (docs/partners/reverb.md); it reads `uuid`, `id` and numbers too. */
+function expectOrderId(f: Findings, order: unknown, needed: boolean) {
+  const field = ["order_uuid", "uuid", "id"].find((k) => at(order, k) !== undefined && at(order, k) !== null);
+  const value = field ? at(order, field) : undefined;
+  if (field === "order_uuid" && typeof value === "string") return f.add("✓", "order id field: order_uuid ✓ (assumed)");
+  if (field) return f.add("~", `order id field: ${field}${typeof value === "string" ? "" : `, a ${kind(value)}`} ~ (assumed order_uuid, a string)`);
+  f.add(needed ? "✗" : "~", `order id field: none ${needed ? "✗" : "~"} (assumed order_uuid)`);
+}
+
 async function reverbRoundTrip(run: SmokeRun, deps: ClientDeps, config: ReverbConfig, stamp: string) {
   const client = createReverbClient(deps, config);
   const customer = await run.step("Find the test customer (GET /customers/{website}/{email})", async (f) => {
@@ -230,10 +239,7 @@ async function reverbRoundTrip(run: SmokeRun, deps: ClientDeps, config: ReverbCo
     expectKind(f, "response.code", at(answer, "response", "code"), "string", { alsoRead: ["number"] });
     const data = at(answer, "response", "data", "order");
     expectKind(f, "data.order", data, "object", { alsoRead: ["one-element array"] });
-    const fields = ["order_uuid", "uuid", "id"].filter((k) => at(single(data), k) !== undefined);
-    if (fields[0] === "order_uuid") f.add("✓", "order id field: order_uuid ✓ (assumed)");
-    else if (fields.length > 0) f.add("~", `order id field: ${fields[0]} ~ (assumed order_uuid)`);
-    else f.add("✗", "order id field: none ✗ (assumed order_uuid)");
+    expectOrderId(f, single(data), true);
     for (const key of ["subtotal", "order_number", "customer_uuid"] as const) {
       if (at(single(data), key) !== undefined) expectValue(f, key, at(single(data), key), order[key]);
     }
@@ -252,8 +258,7 @@ async function reverbRoundTrip(run: SmokeRun, deps: ClientDeps, config: ReverbCo
     const read = await client.getOrder(orderUuid);
     const data = single(at(run.last("GET", "/orders/")?.body, "response", "data", "order"));
     if (!read) f.add("✗", "the app found no order under the id Reverb gave ✗");
-    if (at(data, "order_uuid") !== undefined) f.add("✓", "order id field: order_uuid ✓ (assumed)");
-    else f.add("~", `order id field: ${["uuid", "id"].find((k) => at(data, k) !== undefined) ?? "none"} ~ (assumed order_uuid)`);
+    expectOrderId(f, data, false);
     expectValue(f, "order_number", at(data, "order_number"), orderNumber);
     expectKind(f, "subtotal", at(data, "subtotal"), "string", { alsoRead: ["number"] });
     expectValue(f, "subtotal", at(data, "subtotal"), "0.00");

@@ -78,6 +78,28 @@ describe("partner:smoke against a test environment", () => {
     expect(reverb.state.customers.size).toBe(1);
   });
 
+  it("Reverb answering the order's id as `uuid`, and amounts as numbers: each printed as a difference the app copes with", async () => {
+    reverb.options.orderAnswer = "uuid";
+    expect(await smoke("reverb")).toBe(0);
+    expect(printed()).toContain("   order id field: uuid ~ (assumed order_uuid, a string)");
+
+    out = [];
+    reverb.options.orderAnswer = "numbers";
+    expect(await smoke("reverb")).toBe(0);
+    expect(printed()).toMatch(/^ {3}subtotal: number ~ \(assumed string; the app reads this too\)$/m);
+    expect(printed()).toContain("   order id field: order_uuid, a number ~ (assumed order_uuid, a string)");
+  });
+
+  it("Reverb accepting the order with an empty body: the app cannot read its id, says what it would do, exits 1", async () => {
+    reverb.options.orderAnswer = "empty";
+
+    expect(await smoke("reverb")).toBe(1);
+
+    expect(printed()).toContain("   order id field: none ✗ (assumed order_uuid)");
+    expect(printed()).toContain("   the app could not read the order's id: the job would wait for the merchant (never a second POST) ✗");
+    expect(reverb.state.orders.size).toBe(1);
+  });
+
   it("TestFreaks: upserts a test order that invites no one, then reads it back", async () => {
     expect(await smoke("testfreaks")).toBe(0);
 
@@ -96,6 +118,16 @@ describe("partner:smoke against a test environment", () => {
 
     expect(printed()).toContain("the app's client failed: TestFreaks answered 200: items[0]: unknown field properties ✗");
     expect(printed()).toMatch(/^Result: TestFreaks answered something the app cannot use/m);
+  });
+
+  it("Revers.io taking the secret only as ?secret=: both token calls printed, the one that worked marked, never the secret", async () => {
+    reversio.setSecretForms(["query"]);
+
+    expect(await smoke("reversio")).toBe(0);
+
+    expect(printed()).toMatch(/token \(secret as Ocp-Apim-Secret-Value header\): HTTP 40\d ~/);
+    expect(printed()).toContain("token (secret as ?secret= query): HTTP 200 ✓");
+    expect(printed() + err.join("\n")).not.toContain(REVERSIO_SIM_KEYS.secretValue);
   });
 
   it("Revers.io: a token, a read, then a test import read back", async () => {
