@@ -187,6 +187,7 @@ export async function redactShop(db: PrismaClient, shop: string): Promise<void> 
     db.partnerConfig.deleteMany({ where: { shop } }),
     db.session.deleteMany({ where: { shop } }),
     db.complianceRequest.deleteMany({ where: { shop } }),
+    db.alert.deleteMany({ where: { shop } }),
     db.shop.deleteMany({ where: { shop } }),
     db.complianceRequest.create({ data: { shop, topic: "shop/redact" } }),
   ]);

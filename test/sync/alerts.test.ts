@@ -173,6 +173,15 @@ describe("how often the merchant is emailed", () => {
     expect(smtp.received.map((m) => m.subject)).toEqual([`Partner Sync: Reverb refused the saved credentials on ${SHOP}`]);
   });
 
+  it("shop/redact erases the shop's incidents and its kept contact address with everything else", async () => {
+    await raiseAlert(p.h.ctx.db, SHOP, "testfreaks", "failures", clock.now(), 5);
+    expect(await sendEmails()).toBe(1);
+    const body = loadFixture("shop-redact.sample").replace("{shop}.myshopify.com", SHOP);
+    expect((await p.send("shop/redact", body)).status).toBe(200);
+    expect(await p.h.ctx.db.alert.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await p.h.ctx.db.shop.findUnique({ where: { shop: SHOP } })).toBeNull();
+  });
+
   it("two raises at once open one incident", async () => {
     const opened = await Promise.all([1, 2, 3].map(() => raiseAlert(p.h.ctx.db, SHOP, "reverb", "failures", clock.now(), 5)));
     expect(opened.filter(Boolean)).toHaveLength(1);
