@@ -430,6 +430,6 @@ export async function partnerSmoke(deps: SmokeDeps, shop: string, partner: Partn
   }
   const failed = run.steps.some((s) => s.findings.failed);
   const differences = run.steps.reduce((n, s) => n + s.findings.lines.filter((l) => l.mark === "~").length, 0);
-  deps.out(failed ? `Result: ${connector.displayName} answered something the app cannot use (✗ above).` : `Result: ${connector.displayName} answered as the app assumes${differences > 0 ? `, with ${differences} difference(s) it copes with (~)` : ""}.`);
+  deps.out(failed ? `Result: ✗ above: a call to ${connector.displayName} failed, or it answered something the app cannot use.` : `Result: ${connector.displayName} answered as the app assumes${differences > 0 ? `, with ${differences} difference(s) it copes with (~)` : ""}.`);
   return failed ? 1 : 0;
 }
