@@ -34,6 +34,8 @@ export class CreateOutcomeUnknown extends Error {
   constructor(
     readonly state: Exclude<CreateState, "handled">,
     message: string,
+    /** The partner's answer status when one was read (a 2xx without an id). */
+    readonly httpStatus: number | null = null,
   ) {
     super(message);
   }
@@ -86,7 +88,7 @@ export function createOnceGuard(db: PrismaClient, job: { id: string; leaseOwner:
         if (!marked) throw error;
         if (error instanceof PartnerError && error.uncertain && isSuccess(error.httpStatus)) {
           // A 2xx whose body could not be read: the partner accepted the order.
-          throw new CreateOutcomeUnknown("accepted_without_id", acceptedWithoutIdMessage(partnerName, what, error.message));
+          throw new CreateOutcomeUnknown("accepted_without_id", acceptedWithoutIdMessage(partnerName, what, error.message), error.httpStatus);
         }
         if (error instanceof PartnerError && !error.uncertain) {
           // An answer read as a refusal (an error status, or a failure inside the envelope): not applied.
@@ -201,7 +203,7 @@ export async function sendCreateUnrecorded<T>(partnerName: string, what: string,
     return await send();
   } catch (error) {
     if (error instanceof PartnerError && error.uncertain && isSuccess(error.httpStatus)) {
-      throw new CreateOutcomeUnknown("accepted_without_id", acceptedWithoutIdMessage(partnerName, what, error.message));
+      throw new CreateOutcomeUnknown("accepted_without_id", acceptedWithoutIdMessage(partnerName, what, error.message), error.httpStatus);
     }
     if (error instanceof PartnerError && !error.uncertain) throw error;
     throw new CreateOutcomeUnknown("sending", noAnswerMessage(partnerName, what, error instanceof Error ? error.message : String(error)));

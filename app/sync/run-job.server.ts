@@ -289,6 +289,7 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
     }
     if (error instanceof PartnerError) httpStatus = error.httpStatus;
     if (error instanceof CreateOutcomeUnknown) {
+      httpStatus = error.httpStatus;
       // The partner may hold the order: never sent again by itself; the merchant links it or marks it handled.
       await deps.db.syncJob.updateMany({ where: { id: job.id, remoteId: null, createState: { not: "handled" } }, data: { createState: error.state } });
       return finish("waiting_for_merchant", settled("paused", error.message, { uncertain: false }), error.message);

@@ -183,6 +183,7 @@ describe("the merchant settles an order Reverb accepted without saying its id", 
     const waiting = await job();
     expect([waiting.status, waiting.createState]).toEqual(["paused", "accepted_without_id"]);
     expect(waiting.lastError).toContain("Reverb accepted order #1001 but did not say its id");
+    expect((await h.ctx.db.syncAttempt.findMany({ where: { jobId: waiting.id } })).map((a) => [a.outcome, a.httpStatus])).toEqual([["waiting_for_merchant", 200]]);
     return [...reverb.state.orders.keys()][0]!;
   }
 

@@ -66,6 +66,7 @@ export const reverbConnector: Connector<ReverbConfig, ReverbPlanRequest> = {
         throw new CreateOutcomeUnknown(
           "accepted_without_id",
           `Reverb accepted ${what.toLowerCase()} but did not say its id (${answer}). The app does not post it again, which would create a second order: on this order's page, look it up by its Reverb id, or mark it handled.`,
+          httpStatus,
         );
       }
       return { remoteId: orderUuid, httpStatus, sent: created };
