@@ -67,7 +67,8 @@ export async function noteAttemptForAlerts(
   outcome: string,
   now: Date,
 ): Promise<void> {
-  if (outcome === "synced" || outcome === "unchanged") {
+  // "unchanged" made no call: it says nothing of whether the partner works again.
+  if (outcome === "synced") {
     // A read first: this runs after every accepted job, and an open incident is rare (no write on the hot path).
     const open = await deps.db.alert.findUnique({ where: { openKey: openKey(job.shop, job.partner, "failures") }, select: { id: true } });
     if (open) await resolveAlert(deps.db, { shop: job.shop, id: open.id }, "partner_accepted", now);
@@ -273,6 +274,14 @@ async function emailShop(deps: AlertMailDeps, mailer: Mailer, shop: string, now:
     if (count === 1) claimed.push({ ...alert, emailedAt: now });
   }
   if (claimed.length === 0) return false;
+  // Another worker claimed other incidents of the shop at the same moment: both give theirs back
+  // and the next pass sends one email, rather than two going out together.
+  const claimedIds = claimed.map((a) => a.id);
+  const concurrent = await deps.db.alert.count({ where: { shop, id: { notIn: claimedIds }, emailedAt: { gt: new Date(now.getTime() - EMAIL_INTERVAL_MS) } } });
+  if (concurrent > 0) {
+    await deps.db.alert.updateMany({ where: { id: { in: claimedIds }, emailedAt: now }, data: { emailedAt: null } });
+    return false;
+  }
   const orderNames = new Map<string, string[]>();
   for (const alert of claimed) if (alert.kind === "failures") orderNames.set(alert.id, await failedOrderNames(deps.db, shop, alert.partner, alert.openedAt));
   const email = composeAlertEmail(
@@ -284,7 +293,7 @@ async function emailShop(deps: AlertMailDeps, mailer: Mailer, shop: string, now:
     await mailer.send(email);
   } catch (error) {
     // Not sent: the incidents wait for the next pass.
-    await deps.db.alert.updateMany({ where: { id: { in: claimed.map((a) => a.id) }, emailedAt: now }, data: { emailedAt: null } });
+    await deps.db.alert.updateMany({ where: { id: { in: claimedIds }, emailedAt: now }, data: { emailedAt: null } });
     throw error;
   }
   deps.logger.info("alert emailed", { shop, incidents: claimed.length });

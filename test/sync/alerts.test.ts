@@ -182,6 +182,15 @@ describe("how often the merchant is emailed", () => {
     expect(await p.h.ctx.db.shop.findUnique({ where: { shop: SHOP } })).toBeNull();
   });
 
+  it("two workers' passes at once send one email between them", async () => {
+    await raiseAlert(p.h.ctx.db, SHOP, "testfreaks", "failures", clock.now(), 5);
+    await raiseAlert(p.h.ctx.db, SHOP, "reverb", "failures", clock.now(), 6);
+    await Promise.all([sendEmails(), sendEmails()]);
+    await sendEmails();
+    expect(smtp.received).toHaveLength(1);
+    expect(await p.h.ctx.db.alert.count({ where: { shop: SHOP, emailedAt: null } })).toBe(0);
+  });
+
   it("two raises at once open one incident", async () => {
     const opened = await Promise.all([1, 2, 3].map(() => raiseAlert(p.h.ctx.db, SHOP, "reverb", "failures", clock.now(), 5)));
     expect(opened.filter(Boolean)).toHaveLength(1);
