@@ -124,7 +124,9 @@ export async function linkReverbOrder(deps: PartnerReadDeps, shop: string, order
     return { ok: false, message: describePartnerFailure("Reverb", error) };
   }
   if (!found) return { ok: false, field: "reverbOrderUuid", message: `Reverb has no order ${orderUuid}. Copy the order's id from Reverb's dashboard.` };
-  if (found.order_number !== null && found.order_number !== snapshot.orderName) {
+  // Compared without a leading "#" or spaces: Reverb may keep the number as a bare number.
+  const bare = (number: string) => number.trim().replace(/^#/, "");
+  if (found.order_number !== null && bare(found.order_number) !== bare(snapshot.orderName)) {
     return { ok: false, field: "reverbOrderUuid", message: `Reverb's order ${orderUuid} is order ${found.order_number}, not ${snapshot.orderName}. Copy the id of ${snapshot.orderName}.` };
   }
   const linked = await linkCreatedOrder(deps.db, shop, orderId, reverbConnector.id, found.order_uuid, deps.now());
