@@ -26,7 +26,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function progressLine(view: BackfillView): string {
   const percent = `${Math.floor(view.progress * 100)}%`;
   const eta = formatEta(view.etaSeconds);
-  return `[${percent.padStart(4)}] ${view.summary}${eta ? ` About ${eta.replace(/^about /, "")} left.` : ""}`;
+  const left = eta ? ` ${eta.charAt(0).toUpperCase()}${eta.slice(1)} left.` : "";
+  return `[${percent.padStart(4)}] ${view.summary}${left}`;
 }
 
 export async function backfillCommand(db: PrismaClient, io: HistoryCliIo, shop: string, options: { since?: string; partner?: string; detach?: boolean }): Promise<number> {

@@ -20,7 +20,7 @@ import type { Logger } from "~/logger";
 import type { ShopifyGraphql } from "~/shopify/admin-graphql.server";
 import { BulkFileError, cancelExport, readExport, readOrdersExport, startOrdersExport, webhookBodyOfExportedOrder, type BulkOperationState } from "~/shopify/bulk-orders.server";
 import { ShopifyAccessRefused } from "~/shopify/offline-access.server";
-import { recordDelivery } from "./inbox.server";
+import { recordDeliveries } from "./inbox.server";
 import { ensureJobs } from "./ingest.server";
 import { JOB_PRIORITY } from "./job-priority";
 
@@ -44,12 +44,15 @@ export interface BackfillDeps {
   retryMs?: number;
   /** Told after jobs were queued, so idle workers look now. */
   queued?: () => void;
+  /** Orders recorded per batch (BATCH_ORDERS). */
+  batchSize?: number;
 }
 
 const DEFAULTS = { pollMs: 2_000, leaseMs: 60_000, retryMs: 30_000 };
-/** A checkpoint after this many orders, or this long, whichever first. */
-const CHECKPOINT_ORDERS = 200;
-const CHECKPOINT_MS = 1_000;
+/** Orders recorded together (one append, one merge transaction, one checkpoint). */
+const BATCH_ORDERS = 50;
+/** How often, while reading, the backfill's jobs are counted for the progress bar. */
+const COUNT_JOBS_MS = 2_000;
 
 type BackfillRow = NonNullable<Awaited<ReturnType<PrismaClient["backfill"]["findUnique"]>>>;
 
@@ -233,29 +236,37 @@ async function readOrders(
   const operation = await readExport(await shopify(), row.bulkOperationId!);
   if (!operation) throw new PartnerError(`Shopify no longer knows the export ${row.bulkOperationId}: start a new backfill`, "permanent", null);
   const counts = { linesRead: row.linesRead, ordersRead: row.ordersRead, unchanged: row.unchanged, invalid: row.invalid, queued: row.queued };
-  let sinceCheckpoint = 0;
-  let lastCheckpoint = Date.now();
-  const checkpoint = async () => {
+  let lastCounted = Date.now();
+  const batchSize = deps.batchSize ?? BATCH_ORDERS;
+  let batch: { node: unknown; linesAfter: number }[] = [];
+  /** Records the batch in two commits, then checkpoints: a restart re-reads at most one batch. */
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const outcomes = await recordExportedOrders(db, row, batch.map((order) => order.node), logger, now);
+    for (const outcome of outcomes) {
+      if (outcome.kind === "queued") counts.queued += outcome.jobs;
+      else counts[outcome.kind] += 1;
+    }
+    counts.ordersRead += batch.length;
+    counts.linesRead = batch.at(-1)!.linesAfter;
+    batch = [];
     await write("reading", { ...counts });
-    if (sinceCheckpoint > 0) deps.queued?.();
-    sinceCheckpoint = 0;
-    lastCheckpoint = Date.now();
+    deps.queued?.();
+    // The partners' answers so far, for the progress bar (not on every batch: it counts the backfill's jobs).
+    if (Date.now() - lastCounted >= COUNT_JOBS_MS) {
+      await refreshJobCounts(db, row.shop, row.id);
+      lastCounted = Date.now();
+    }
   };
   // No url: the query matched no order.
   if (operation.url) {
-    const only = row.partner ? [row.partner] : undefined;
-    for await (const { node, linesAfter } of readOrdersExport(operation.url, { skipLines: row.linesRead, fetch: deps.fetch })) {
-      const outcome = await recordExportedOrder(db, row, node, only, logger, now);
-      counts[outcome.kind] += outcome.kind === "queued" ? outcome.jobs : 1;
-      counts.ordersRead += 1;
-      counts.linesRead = linesAfter;
-      sinceCheckpoint += 1;
-      if (sinceCheckpoint >= CHECKPOINT_ORDERS || Date.now() - lastCheckpoint >= CHECKPOINT_MS) await checkpoint();
-      if (stopping()) {
-        await checkpoint();
-        return false;
-      }
+    for await (const order of readOrdersExport(operation.url, { skipLines: row.linesRead, fetch: deps.fetch })) {
+      batch.push(order);
+      if (batch.length < batchSize) continue;
+      await flush();
+      if (stopping()) return false;
     }
+    await flush();
   }
   await write("reading", { ...counts, status: "syncing" });
   deps.queued?.();
@@ -265,31 +276,44 @@ async function readOrders(
 
 type RecordOutcome = { kind: "queued"; jobs: number } | { kind: "unchanged" | "invalid" };
 
-async function recordExportedOrder(db: PrismaClient, row: BackfillRow, node: unknown, only: string[] | undefined, logger: Logger, now: () => Date): Promise<RecordOutcome> {
-  const exported = webhookBodyOfExportedOrder(node);
-  if (!exported.ok) {
-    logger.warn("backfill: an order of Shopify's export could not be read", { shop: row.shop, backfillId: row.id, order: exported.name, error: exported.error });
-    return { kind: "invalid" };
+async function recordExportedOrders(db: PrismaClient, row: BackfillRow, nodes: unknown[], logger: Logger, now: () => Date): Promise<RecordOutcome[]> {
+  const exported = nodes.map((node) => webhookBodyOfExportedOrder(node));
+  const readable = exported.flatMap((order) => (order.ok ? [order] : []));
+  for (const order of exported) {
+    if (!order.ok) logger.warn("backfill: an order of Shopify's export could not be read", { shop: row.shop, backfillId: row.id, order: order.name, error: order.error });
   }
   // The same id for the same state of the order: a second backfill (or a resumed one) finds it a duplicate.
-  const eventId = `backfill:${exported.orderId}:${String(exported.body.updated_at)}`;
   // Recorded with the lowest rank at equal updated_at (orders/create): a copy of a state the app already
   // holds never replaces what a webhook brought; a newer state replaces it whatever its topic.
-  const recorded = await recordDelivery(db, { shop: row.shop, topic: "orders/create", eventId, body: exported.body, source: "backfill", backfillId: row.id }, logger, now);
-  if (recorded.outcome === "invalid") {
-    logger.warn("backfill: an order of Shopify's export was refused", { shop: row.shop, backfillId: row.id, order: exported.name, error: recorded.error });
-    return { kind: "invalid" };
+  const recorded = await recordDeliveries(
+    db,
+    readable.map((order) => ({ shop: row.shop, topic: "orders/create" as const, eventId: `backfill:${order.orderId}:${String(order.body.updated_at)}`, body: order.body, source: "backfill" as const, backfillId: row.id })),
+    logger,
+    now,
+  );
+  const only = row.partner ? [row.partner] : undefined;
+  const outcomes: RecordOutcome[] = [];
+  let next = 0;
+  for (const order of exported) {
+    if (!order.ok) {
+      outcomes.push({ kind: "invalid" });
+      continue;
+    }
+    const result = recorded[next++]!;
+    if (result.outcome === "invalid") {
+      logger.warn("backfill: an order of Shopify's export was refused", { shop: row.shop, backfillId: row.id, order: order.name, error: result.error });
+      outcomes.push({ kind: "invalid" });
+    } else if (result.jobs > 0) {
+      outcomes.push({ kind: "queued", jobs: result.jobs });
+    } else {
+      // Held already in this state: a partner set up after the order arrived has no job for it yet.
+      const added = await ensureJobs(db, row.shop, order.orderId, only, { missingOnly: true, priority: JOB_PRIORITY.backfill, backfillId: row.id });
+      // Read again after a restart: its jobs were queued by this backfill before the last checkpoint.
+      const mine = added > 0 || result.outcome !== "duplicate" ? 0 : await db.syncJob.count({ where: { shop: row.shop, orderId: order.orderId, backfillId: row.id } });
+      outcomes.push(added > 0 ? { kind: "queued", jobs: added } : mine > 0 ? { kind: "queued", jobs: mine } : { kind: "unchanged" });
+    }
   }
-  if (recorded.jobs > 0) return { kind: "queued", jobs: recorded.jobs };
-  // Held already in this state: a partner set up after the order arrived has no job for it yet.
-  const added = await ensureJobs(db, row.shop, exported.orderId, only, { missingOnly: true, priority: JOB_PRIORITY.backfill, backfillId: row.id });
-  if (added > 0) return { kind: "queued", jobs: added };
-  if (recorded.outcome === "duplicate") {
-    // Read again after a restart: its jobs were queued by this backfill before the last checkpoint.
-    const mine = await db.syncJob.count({ where: { shop: row.shop, orderId: exported.orderId, backfillId: row.id } });
-    if (mine > 0) return { kind: "queued", jobs: mine };
-  }
-  return { kind: "unchanged" };
+  return outcomes;
 }
 
 // ---------------------------------------------------------------------------

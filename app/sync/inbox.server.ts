@@ -7,7 +7,7 @@
 // deliveries of one order can neither lose one nor let an older one win, in
 // whatever order they arrived. A fulfillment whose order is not known yet waits
 // in the inbox until the order arrives.
-import type { PrismaClient } from "@prisma/client";
+import type { Prisma, PrismaClient } from "@prisma/client";
 import { mergeFulfillment, mergeRefund, type OrderSnapshot, type SnapshotFulfillment, type SnapshotRefund } from "~/orders/snapshot";
 import type { Logger } from "~/logger";
 import { ensureJobs, isUniqueViolation, validateDelivery } from "./ingest.server";
@@ -187,72 +187,75 @@ export async function mergeOrder(db: PrismaClient, shop: string, orderId: string
 }
 
 async function mergeOrderOnce(db: PrismaClient, shop: string, orderId: string, now: () => Date): Promise<number> {
-  return db.$transaction(async (tx) => {
-    const rows = await tx.webhookEvent.findMany({ where: { shop, orderId, processedAt: null }, orderBy: [{ receivedAt: "asc" }, { id: "asc" }] });
-    if (rows.length === 0) return 0;
-    const stored = await tx.orderSnapshot.findUnique({ where: { shop_orderId: { shop, orderId } } });
-    let current: { snapshot: OrderSnapshot; rank: number } | null = stored ? { snapshot: JSON.parse(stored.payload) as OrderSnapshot, rank: stored.topicRank } : null;
-    const before = current ? JSON.stringify(current.snapshot) : null;
-    const outcome = new Map<string, "recorded" | "stale" | "waiting_for_order">();
+  return db.$transaction((tx) => mergeOrderIn(tx, shop, orderId, now));
+}
 
-    // Whole-order payloads first: which one wins does not depend on the order they came in.
-    for (const row of rows.filter((r) => !isOrderPartTopic(r.topic))) {
-      const candidate = { snapshot: JSON.parse(row.payload ?? "null") as OrderSnapshot, rank: TOPIC_RANK[row.topic] ?? 0 };
-      if (!candidate.snapshot) {
-        outcome.set(row.id, "stale");
-        continue;
-      }
-      if (current && !isNewer(candidate, current)) {
-        outcome.set(row.id, "stale");
-        continue;
-      }
-      // A fulfillment delivered apart may be newer than the one this payload carries.
-      let next = candidate.snapshot;
-      for (const fulfillment of current?.snapshot.fulfillments ?? []) next = mergeFulfillment(next, fulfillment);
-      // So may a refund (refunds/create before the orders/updated that lists it).
-      for (const refund of current?.snapshot.refunds ?? []) next = mergeRefund(next, refund);
-      current = { snapshot: next, rank: candidate.rank };
-      outcome.set(row.id, "recorded");
-    }
-    for (const row of rows.filter((r) => isOrderPartTopic(r.topic))) {
-      if (!current) {
-        outcome.set(row.id, "waiting_for_order");
-        continue;
-      }
-      const next = isRefundTopic(row.topic)
-        ? mergeRefund(current.snapshot, JSON.parse(row.payload!) as SnapshotRefund)
-        : mergeFulfillment(current.snapshot, JSON.parse(row.payload!) as SnapshotFulfillment);
-      outcome.set(row.id, JSON.stringify(next) === JSON.stringify(current.snapshot) ? "stale" : "recorded");
-      current = { ...current, snapshot: next };
-    }
+/** mergeOrderOnce's work in a transaction the caller holds (recordDeliveries merges many orders in one commit). */
+async function mergeOrderIn(tx: Prisma.TransactionClient, shop: string, orderId: string, now: () => Date): Promise<number> {
+  const rows = await tx.webhookEvent.findMany({ where: { shop, orderId, processedAt: null }, orderBy: [{ receivedAt: "asc" }, { id: "asc" }] });
+  if (rows.length === 0) return 0;
+  const stored = await tx.orderSnapshot.findUnique({ where: { shop_orderId: { shop, orderId } } });
+  let current: { snapshot: OrderSnapshot; rank: number } | null = stored ? { snapshot: JSON.parse(stored.payload) as OrderSnapshot, rank: stored.topicRank } : null;
+  const before = current ? JSON.stringify(current.snapshot) : null;
+  const outcome = new Map<string, "recorded" | "stale" | "waiting_for_order">();
 
-    // A customer erased on request stays erased: a later delivery of their order is stored without the personal data.
-    if (current) current = { ...current, snapshot: await keepRedacted(tx, shop, current.snapshot, rows) };
-    const changed = current !== null && JSON.stringify(current.snapshot) !== before;
-    if (changed && current) {
-      const data = snapshotRow(shop, current.snapshot, current.rank);
-      if (stored) {
-        const written = await tx.orderSnapshot.updateMany({ where: { id: stored.id, version: stored.version }, data: { ...data, version: stored.version + 1 } });
-        if (written.count !== 1) throw new MergeConflict();
-      } else {
-        await tx.orderSnapshot.create({ data });
-      }
+  // Whole-order payloads first: which one wins does not depend on the order they came in.
+  for (const row of rows.filter((r) => !isOrderPartTopic(r.topic))) {
+    const candidate = { snapshot: JSON.parse(row.payload ?? "null") as OrderSnapshot, rank: TOPIC_RANK[row.topic] ?? 0 };
+    if (!candidate.snapshot) {
+      outcome.set(row.id, "stale");
+      continue;
     }
-    const at = now();
-    for (const kind of ["recorded", "stale"] as const) {
-      const ids = rows.filter((r) => outcome.get(r.id) === kind).map((r) => r.id);
-      if (ids.length === 0) continue;
-      const marked = await tx.webhookEvent.updateMany({ where: { id: { in: ids }, processedAt: null }, data: { processedAt: at, outcome: kind } });
-      if (marked.count !== ids.length) throw new MergeConflict();
+    if (current && !isNewer(candidate, current)) {
+      outcome.set(row.id, "stale");
+      continue;
     }
-    const waitingIds = rows.filter((r) => outcome.get(r.id) === "waiting_for_order").map((r) => r.id);
-    if (waitingIds.length > 0) await tx.webhookEvent.updateMany({ where: { id: { in: waitingIds } }, data: { outcome: "waiting_for_order" } });
-    if (!changed) return 0;
-    // A backfill's copy queues for its partners only, behind live orders (job-priority.ts).
-    const rules = rulesForSources(rows);
-    const backfill = rules.backfillOnly ? await tx.backfill.findFirst({ where: { id: rules.backfillOnly, shop }, select: { partner: true } }) : null;
-    return ensureJobs(tx, shop, orderId, backfill?.partner ? [backfill.partner] : undefined, rules);
-  });
+    // A fulfillment delivered apart may be newer than the one this payload carries.
+    let next = candidate.snapshot;
+    for (const fulfillment of current?.snapshot.fulfillments ?? []) next = mergeFulfillment(next, fulfillment);
+    // So may a refund (refunds/create before the orders/updated that lists it).
+    for (const refund of current?.snapshot.refunds ?? []) next = mergeRefund(next, refund);
+    current = { snapshot: next, rank: candidate.rank };
+    outcome.set(row.id, "recorded");
+  }
+  for (const row of rows.filter((r) => isOrderPartTopic(r.topic))) {
+    if (!current) {
+      outcome.set(row.id, "waiting_for_order");
+      continue;
+    }
+    const next = isRefundTopic(row.topic)
+      ? mergeRefund(current.snapshot, JSON.parse(row.payload!) as SnapshotRefund)
+      : mergeFulfillment(current.snapshot, JSON.parse(row.payload!) as SnapshotFulfillment);
+    outcome.set(row.id, JSON.stringify(next) === JSON.stringify(current.snapshot) ? "stale" : "recorded");
+    current = { ...current, snapshot: next };
+  }
+
+  // A customer erased on request stays erased: a later delivery of their order is stored without the personal data.
+  if (current) current = { ...current, snapshot: await keepRedacted(tx, shop, current.snapshot, rows) };
+  const changed = current !== null && JSON.stringify(current.snapshot) !== before;
+  if (changed && current) {
+    const data = snapshotRow(shop, current.snapshot, current.rank);
+    if (stored) {
+      const written = await tx.orderSnapshot.updateMany({ where: { id: stored.id, version: stored.version }, data: { ...data, version: stored.version + 1 } });
+      if (written.count !== 1) throw new MergeConflict();
+    } else {
+      await tx.orderSnapshot.create({ data });
+    }
+  }
+  const at = now();
+  for (const kind of ["recorded", "stale"] as const) {
+    const ids = rows.filter((r) => outcome.get(r.id) === kind).map((r) => r.id);
+    if (ids.length === 0) continue;
+    const marked = await tx.webhookEvent.updateMany({ where: { id: { in: ids }, processedAt: null }, data: { processedAt: at, outcome: kind } });
+    if (marked.count !== ids.length) throw new MergeConflict();
+  }
+  const waitingIds = rows.filter((r) => outcome.get(r.id) === "waiting_for_order").map((r) => r.id);
+  if (waitingIds.length > 0) await tx.webhookEvent.updateMany({ where: { id: { in: waitingIds } }, data: { outcome: "waiting_for_order" } });
+  if (!changed) return 0;
+  // A backfill's copy queues for its partners only, behind live orders (job-priority.ts).
+  const rules = rulesForSources(rows);
+  const backfill = rules.backfillOnly ? await tx.backfill.findFirst({ where: { id: rules.backfillOnly, shop }, select: { partner: true } }) : null;
+  return ensureJobs(tx, shop, orderId, backfill?.partner ? [backfill.partner] : undefined, rules);
 }
 
 /** Shopify does not deliver in order: a payload replaces the stored one only when it is a later state of the order. */
@@ -290,6 +293,46 @@ export async function recordDelivery(
   const recordedBy = { ...(webhook.source ? { source: webhook.source } : {}), ...(webhook.backfillId ? { backfillId: webhook.backfillId } : {}) };
   const [outcome] = await appendBatch(db, [{ shop: webhook.shop, eventId: webhook.eventId, topic: webhook.topic, orderId: delivery.orderId, payload: delivery.payload, ...recordedBy }], now());
   return { outcome: outcome!, jobs: await mergeOrder(db, webhook.shop, delivery.orderId, now, logger) };
+}
+
+export type RecordedWebhook = { shop: string; topic: Topic; eventId: string; body: unknown; source?: DeliverySource; backfillId?: string };
+export type RecordOutcome = { outcome: AppendOutcome; jobs: number } | { outcome: "invalid"; error: string };
+
+/**
+ * recordDelivery for many deliveries at once (a backfill's orders): one append
+ * and one merge transaction for the lot, so a store's history costs two commits
+ * a batch instead of two an order (SQLite commits are synchronous). When another
+ * process merged one of the orders meanwhile, they are merged one at a time.
+ */
+export async function recordDeliveries(db: PrismaClient, webhooks: RecordedWebhook[], logger: Logger, now: () => Date = () => new Date()): Promise<RecordOutcome[]> {
+  const validated = webhooks.map((webhook) => ({ webhook, delivery: validateDelivery(webhook.topic, webhook.body) }));
+  const deliveries: Delivery[] = validated.flatMap(({ webhook, delivery }) =>
+    delivery.ok
+      ? [{ shop: webhook.shop, eventId: webhook.eventId, topic: webhook.topic, orderId: delivery.orderId, payload: delivery.payload, ...(webhook.source ? { source: webhook.source } : {}), ...(webhook.backfillId ? { backfillId: webhook.backfillId } : {}) }]
+      : [],
+  );
+  const appended = deliveries.length > 0 ? await appendBatch(db, deliveries, now()) : [];
+  const key = (shop: string, orderId: string) => `${shop}\u0000${orderId}`;
+  const orders = [...new Map(deliveries.map((d) => [key(d.shop, d.orderId), d])).values()];
+  let jobs = new Map<string, number>();
+  try {
+    await db.$transaction(
+      async (tx) => {
+        for (const d of orders) jobs.set(key(d.shop, d.orderId), await mergeOrderIn(tx, d.shop, d.orderId, now));
+      },
+      { maxWait: 10_000, timeout: 60_000 },
+    );
+  } catch (error) {
+    if (!(error instanceof MergeConflict || isUniqueViolation(error))) throw error;
+    jobs = new Map();
+    for (const d of orders) jobs.set(key(d.shop, d.orderId), await mergeOrder(db, d.shop, d.orderId, now, logger));
+  }
+  let next = 0;
+  return validated.map(({ delivery }) => {
+    if (!delivery.ok) return { outcome: "invalid" as const, error: delivery.error };
+    const d = deliveries[next]!;
+    return { outcome: appended[next++]!, jobs: jobs.get(key(d.shop, d.orderId)) ?? 0 };
+  });
 }
 
 /**

@@ -26,14 +26,14 @@ afterEach(async () => {
   await p.close();
 });
 
-const deps = (owner = "test-worker"): BackfillDeps => ({ db: p.h.ctx.db, graphqlFor: shopGraphql(p.h.ctx), logger: silentLogger, owner, pollMs: 5 });
+const deps = (owner = "test-worker", batchSize?: number): BackfillDeps => ({ db: p.h.ctx.db, graphqlFor: shopGraphql(p.h.ctx), logger: silentLogger, owner, pollMs: 5, ...(batchSize ? { batchSize } : {}) });
 const row = (id: string) => p.h.ctx.db.backfill.findUniqueOrThrow({ where: { id } });
 const testfreaksPosts = () => p.tf.log.filter((r) => r.method === "POST" && r.path.endsWith("/orders")).map((r) => (r.body as { order: { id: string } }).order.id);
 
 /** Runs the backfill as a worker would, pass after pass, until it waits for its jobs or ends. */
-async function runUntil(id: string, statuses: string[], owner = "test-worker", stopping?: () => boolean) {
+async function runUntil(id: string, statuses: string[], owner = "test-worker", stopping?: () => boolean, batchSize?: number) {
   for (let pass = 0; pass < 200; pass++) {
-    await runBackfill(deps(owner), id, stopping);
+    await runBackfill(deps(owner, batchSize), id, stopping);
     if (statuses.includes((await row(id)).status)) return row(id);
   }
   throw new Error(`backfill still ${(await row(id)).status}`);
@@ -124,10 +124,9 @@ describe("backfill", () => {
     await postHistory(p.admin.url, historyOrders(30, { from: FROM }));
     const started = await startBackfill(p.h.ctx.db, SHOP, { since: FROM, partner: "testfreaks" });
     if (!started.ok) throw new Error(started.message);
-    // The first worker is going down: it stops after the export, once it has recorded the first order, then again after nine more.
-    await runUntil(started.id, ["reading"], "first-worker", () => true);
-    let seen = 0;
-    await runBackfill(deps("first-worker"), started.id, () => ++seen >= 9);
+    // The first worker is going down: it stops after the export, once it has recorded a batch of five orders, then again after five more.
+    await runUntil(started.id, ["reading"], "first-worker", () => true, 5);
+    await runBackfill(deps("first-worker", 5), started.id, () => true);
     const stopped = await row(started.id);
     expect(stopped.status).toBe("reading");
     expect(stopped.ordersRead).toBe(10);
