@@ -162,7 +162,7 @@ export function describeAlert(row: AlertRow): AlertView {
   return {
     ...base,
     title: `${name} is failing`,
-    message: `${row.failures ?? "Several"} attempts to send orders to ${name} failed within an hour. The app keeps retrying; the sync log says why each one failed.`,
+    message: `${row.failures ?? "Several"} attempts to send orders to ${name} failed within an hour. The sync log says why each one failed; the app retries those that can still succeed.`,
     actionPath: `/app/log?partner=${row.partner}&status=failed`,
     actionLabel: "Open the sync log",
     dismissible: true,
@@ -330,7 +330,7 @@ export function composeAlertEmail(app: { shop: string; apiKey: string }, inciden
   const single = incidents.length === 1;
   const subject = single ? `Partner Sync: ${incidents[0]!.view.title} on ${app.shop}` : `Partner Sync: ${incidents.length} problems on ${app.shop}`;
   const text = [
-    single ? `Partner Sync needs your attention on ${app.shop}.` : `Partner Sync needs your attention on ${app.shop}: ${incidents.length} problems since the last email.`,
+    single ? `Partner Sync needs your attention on ${app.shop}.` : `Partner Sync needs your attention on ${app.shop}: ${incidents.length} problems.`,
     ...incidents.map(paragraph),
     "A banner in the app shows each problem until it is resolved. At most one email a day is sent; you can turn these emails off on the app's Alerts page: " +
       adminLink(app.shop, app.apiKey, "/app/alerts"),
