@@ -222,6 +222,21 @@ describe("the merchant settles an order Reverb accepted without saying its id", 
     expect(await job()).toMatchObject({ createState: "accepted_without_id", remoteId: null });
   });
 
+  it("refuses a uuid another order of the shop is already linked to", async () => {
+    const uuid = await acceptedWithoutId();
+    await send("orders-create.gbp-presentment");
+    await settle();
+    const other = await h.ctx.db.syncJob.findFirstOrThrow({ where: { shop: SHOP, partner: "reverb", NOT: { orderId: ORDER } } });
+    const otherUuid = [...reverb.state.orders.values()].find((order) => order.order_number === "#29448")!.order_uuid;
+    expect(await linkReverbOrder(deps, SHOP, other.orderId, otherUuid)).toMatchObject({ ok: true });
+
+    expect(await linkReverbOrder(deps, SHOP, ORDER, otherUuid)).toMatchObject({ ok: false, field: "reverbOrderUuid", message: expect.stringContaining("is order #29448, not #1001") });
+    // The same id read back as this order's number, but held by another order: refused too.
+    reverb.state.orders.get(otherUuid)!.order_number = "#1001";
+    expect(await linkReverbOrder(deps, SHOP, ORDER, otherUuid)).toEqual({ ok: false, field: "reverbOrderUuid", message: `Reverb order ${otherUuid} is already linked to another order of this store.` });
+    expect(await linkReverbOrder(deps, SHOP, ORDER, uuid)).toMatchObject({ ok: true });
+  });
+
   it("marks it handled: the job is skipped and stays so when the order changes; nothing is posted again", async () => {
     await acceptedWithoutId();
 
