@@ -20,6 +20,7 @@ import { REVERSIO_SIM_KEYS, REVERSIO_SIM_MODEL_TYPE_ID } from "../test/simulator
 import { TESTFREAKS_SIM_API_KEY, TESTFREAKS_SIM_CLIENT_ID } from "../test/simulators/testfreaks";
 import { DEFAULT_SHOP_DOMAIN } from "../test/simulators/shopify-admin";
 import { EXPECTED, REPLAY } from "./demo-script";
+import { HISTORY_ENV, runHistoryDemo } from "./demo-history";
 
 const SHOP = DEFAULT_SHOP_DOMAIN;
 const WORK = path.resolve(".demo");
@@ -70,6 +71,8 @@ async function main(): Promise<number> {
     // The embedded admin in a plain browser: the local App Bridge stand-in (see README "Local mode").
     SHOPIFY_LOCAL_APP_BRIDGE: "1",
     APP_BRIDGE_URL: `http://127.0.0.1:${port}/local-app-bridge.js`,
+    // The backfill and reconciliation part (scripts/demo-history.ts).
+    ...HISTORY_ENV,
     ...standIns.env,
   };
   let app: ChildProcess | null = null;
@@ -133,7 +136,12 @@ async function main(): Promise<number> {
     say("\nWhat the partners hold now\n");
     const checks = partnerChecks(standIns);
     for (const c of checks) say(`  ${c.ok ? "ok      " : "MISMATCH"}  ${c.what}`);
-    const bad = table.filter((r) => r.check !== "ok").length + missing.length + checks.filter((c) => !c.ok).length;
+
+    say("");
+    const history = await runHistoryDemo({ standIns, appUrl, env, shop: SHOP, secret: SECRET, cli: CLI, say }, 7);
+    say("\nBackfill and reconciliation -> expected\n");
+    say(renderTable(history.map((c) => ({ ...c, check: c.ok ? "ok" : "MISMATCH" })), ["what", "value", "expected", "check"], 90));
+    const bad = table.filter((r) => r.check !== "ok").length + missing.length + checks.filter((c) => !c.ok).length + history.filter((c) => !c.ok).length;
     say(bad === 0 ? `\nDemo passed: all ${table.length} jobs reached the status their data implies.` : `\nDemo FAILED: ${bad} job(s) did not reach the expected status.`);
     if (KEEP) await keepRunning(appUrl);
     return bad === 0 ? 0 : 1;
