@@ -219,8 +219,9 @@ export async function shopAlertAddress(deps: Pick<AlertMailDeps, "db" | "logger"
   if (row?.contactEmail && row.contactEmailReadAt && now.getTime() - row.contactEmailReadAt.getTime() < CONTACT_EMAIL_TTL_MS) return row.contactEmail;
   try {
     const contact = await deps.shopContact(shop);
-    // contactEmail is the address customers and Shopify write to the store at; email is the owner's login.
-    const address = contact.contactEmail?.trim() || contact.email?.trim() || null;
+    // email is "the shop owner's email address; Shopify will use this email address to communicate with the
+    // shop owner" (Admin GraphQL, Shop); contactEmail is the public one customers write to: the fallback.
+    const address = contact.email?.trim() || contact.contactEmail?.trim() || null;
     await deps.db.shop.updateMany({ where: { shop }, data: { contactEmail: address, contactEmailReadAt: now } });
     return address;
   } catch (error) {

@@ -52,7 +52,7 @@ function expectNoSecretsOrPersonalData(raw: string) {
   expect(raw).not.toMatch(/jane|doe|5555550100|447700900000|example (street|way)|examplestrasse/i);
   // The only addresses are the sender's and the shop's own.
   const addresses = new Set(raw.match(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g) ?? []);
-  expect([...addresses].filter((a) => a !== "store@example.com" && a !== "alerts@partner-sync.example" && !a.endsWith("@partner-sync.example"))).toEqual([]);
+  expect([...addresses].filter((a) => a !== "owner@example.com" && a !== "alerts@partner-sync.example" && !a.endsWith("@partner-sync.example"))).toEqual([]);
 }
 
 describe("a partner refusing the credentials", () => {
@@ -68,13 +68,13 @@ describe("a partner refusing the credentials", () => {
     expect(await sendEmails()).toBe(0);
     expect(smtp.received).toHaveLength(1);
     const [mail] = smtp.received;
-    expect(mail!.to).toEqual(["store@example.com"]);
+    expect(mail!.to).toEqual(["owner@example.com"]);
     expect(mail!.from).toBe("alerts@partner-sync.example");
     expect(mail!.subject).toBe(`Partner Sync: TestFreaks refused the saved credentials on ${SHOP}`);
     expect(mail!.text).toContain(`https://${SHOP}/admin/apps/test-api-key/app/partners/testfreaks`);
     expectNoSecretsOrPersonalData(mail!.raw);
     // The contact address is kept on the shop: the next email needs no Admin API call.
-    expect(await p.h.ctx.db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).toMatchObject({ contactEmail: "store@example.com" });
+    expect(await p.h.ctx.db.shop.findUniqueOrThrow({ where: { shop: SHOP } })).toMatchObject({ contactEmail: "owner@example.com" });
 
     // The merchant saves working credentials: the banner goes.
     p.tf.apiKeys[TESTFREAKS_SIM_API_KEY] = TESTFREAKS_SIM_CLIENT_ID;
