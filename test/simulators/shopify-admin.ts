@@ -33,7 +33,7 @@ export interface ShopRecord {
   name: string;
   currencyCode: string;
   myshopifyDomain: string;
-  /** The owner's login address, and the one the store is contacted at (alert emails go to it). */
+  /** The owner's address (alert emails go to it), and the public one customers write to. */
   email: string;
   contactEmail: string | null;
 }
