@@ -291,7 +291,8 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
     if (error instanceof CreateOutcomeUnknown) {
       httpStatus = error.httpStatus;
       // The partner may hold the order: never sent again by itself; the merchant links it or marks it handled.
-      await deps.db.syncJob.updateMany({ where: { id: job.id, remoteId: null, createState: { not: "handled" } }, data: { createState: error.state } });
+      // (SQL's <> never matches NULL: the null state is named.)
+      await deps.db.syncJob.updateMany({ where: { id: job.id, remoteId: null, OR: [{ createState: null }, { createState: { not: "handled" } }] }, data: { createState: error.state } });
       return finish("waiting_for_merchant", settled("paused", error.message, { uncertain: false }), error.message);
     }
     return finish(...(await failureSettlement(deps, job, connector, error, started)));
