@@ -137,8 +137,11 @@ export async function runBackfill(deps: BackfillDeps, id: string, stopping: () =
     let graphql: ShopifyGraphql | null = null;
     const shopify = async () => (graphql ??= await deps.graphqlFor(row.shop));
     if (row.status === "exporting") {
-      const operation = await followExport(deps, row, shopify, write, stopping);
-      if (!operation) return true;
+      const operation = await followExport(deps, row, shopify, write);
+      if (!operation) {
+        retryAt = new Date(now().getTime() + (deps.pollMs ?? DEFAULTS.pollMs));
+        return true;
+      }
       row = await db.backfill.findUniqueOrThrow({ where: { id } });
     }
     if (row.status === "reading") {
@@ -173,13 +176,12 @@ export async function runBackfill(deps: BackfillDeps, id: string, stopping: () =
   }
 }
 
-/** Starts (or adopts) the export and follows it to COMPLETED; null when it must wait or stopped. */
+/** Starts (or adopts) the export and looks at it once; answers it once COMPLETED, null while Shopify is still at work. */
 async function followExport(
   deps: BackfillDeps,
   row: BackfillRow,
   shopify: () => Promise<ShopifyGraphql>,
   write: (status: BackfillStatus, data: Record<string, unknown>) => Promise<void>,
-  stopping: () => boolean,
 ): Promise<BulkOperationState | null> {
   const graphql = await shopify();
   let operationId = row.bulkOperationId;
@@ -194,26 +196,24 @@ async function followExport(
     await write("exporting", { bulkOperationId: operationId, error: null });
     deps.logger.info("backfill export started", { shop: row.shop, backfillId: row.id, bulkOperationId: operationId });
   }
-  for (;;) {
-    const operation = await readExport(graphql, operationId);
-    if (!operation) throw new PartnerError(`Shopify no longer knows the export ${operationId}`, "permanent", null);
-    if (operation.status === "COMPLETED") {
-      await write("exporting", { status: "reading", ordersTotal: operation.rootObjectCount ?? 0, linesRead: 0, error: null });
-      return operation;
-    }
-    if (operation.status === "FAILED" || operation.status === "CANCELED" || operation.status === "EXPIRED") {
-      throw new PartnerError(`Shopify's export ended ${operation.status.toLowerCase()}${operation.errorCode ? ` (${operation.errorCode})` : ""}`, "permanent", null);
-    }
-    if (stopping()) return null;
-    try {
-      await write("exporting", { ordersTotal: operation.rootObjectCount ?? null });
-    } catch (error) {
-      // Cancelled meanwhile: Shopify need not finish the file.
-      if (error instanceof Stop && (await deps.db.backfill.count({ where: { id: row.id, status: "cancelled" } })) > 0) await cancelExport(graphql, operationId);
-      throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, deps.pollMs ?? DEFAULTS.pollMs));
+  // One look per pass: while Shopify builds the file the worker's loop serves the other shops (it comes back in pollMs).
+  const operation = await readExport(graphql, operationId);
+  if (!operation) throw new PartnerError(`Shopify no longer knows the export ${operationId}`, "permanent", null);
+  if (operation.status === "COMPLETED") {
+    await write("exporting", { status: "reading", ordersTotal: operation.rootObjectCount ?? 0, linesRead: 0, error: null });
+    return operation;
   }
+  if (operation.status === "FAILED" || operation.status === "CANCELED" || operation.status === "EXPIRED") {
+    throw new PartnerError(`Shopify's export ended ${operation.status.toLowerCase()}${operation.errorCode ? ` (${operation.errorCode})` : ""}`, "permanent", null);
+  }
+  try {
+    await write("exporting", { ordersTotal: operation.rootObjectCount ?? null });
+  } catch (error) {
+    // Cancelled meanwhile: Shopify need not finish the file.
+    if (error instanceof Stop && (await deps.db.backfill.count({ where: { id: row.id, status: "cancelled" } })) > 0) await cancelExport(graphql, operationId);
+    throw error;
+  }
+  return null;
 }
 
 /** Shopify's running export is this backfill's when its query reads our start date and no other backfill of the shop claims it. */

@@ -32,8 +32,10 @@ const testfreaksPosts = () => p.tf.log.filter((r) => r.method === "POST" && r.pa
 
 /** Runs the backfill as a worker would, pass after pass, until it waits for its jobs or ends. */
 async function runUntil(id: string, statuses: string[], owner = "test-worker", stopping?: () => boolean, batchSize?: number) {
-  for (let pass = 0; pass < 200; pass++) {
+  for (let pass = 0; pass < 500; pass++) {
     await runBackfill(deps(owner, batchSize), id, stopping);
+    // As a worker's loop would, come back a moment later (the export is looked at once per pass).
+    await new Promise((resolve) => setTimeout(resolve, 10));
     if (statuses.includes((await row(id)).status)) return row(id);
   }
   throw new Error(`backfill still ${(await row(id)).status}`);
