@@ -1,5 +1,6 @@
 // Production entry: serves the built Remix app on PORT and runs the sync worker
 // in the same process (WORKER=off to run workers separately: npm run worker).
+import { createServer } from "node:http";
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import path from "node:path";
@@ -21,11 +22,14 @@ async function main() {
   await prepareDatabase(ctx.db, ctx.env.DATABASE_URL);
   const app = express();
   app.disable("x-powered-by");
-  app.post("/webhooks/*", webhookEndpoint(ctx));
   app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build: await import(buildPath) }));
-  const server = app.listen(ctx.env.PORT, () => ctx.logger.info("app listening", { port: ctx.env.PORT, worker: ctx.env.WORKER }));
+  // Webhooks are answered before Express sees them: at a busy shop's rate its
+  // middleware chain costs more than the webhook's own work (webhook-endpoint.server.ts).
+  const webhooks = webhookEndpoint(ctx);
+  const server = createServer((req, res) => (req.method === "POST" && req.url?.startsWith("/webhooks/") ? void webhooks(req, res) : app(req, res)));
+  server.listen(ctx.env.PORT, () => ctx.logger.info("app listening", { port: ctx.env.PORT, worker: ctx.env.WORKER }));
   const worker = ctx.env.WORKER === "on" ? startWorker(ctx.runner, { concurrency: ctx.env.WORKER_CONCURRENCY }) : null;
   // Backfills (resumed where they were) and the shops' scheduled reconciliations run beside the worker.
   const history = ctx.env.WORKER === "on" ? startContextHistoryTasks(ctx) : null;

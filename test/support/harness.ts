@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { createAppContext, type AppContext } from "~/context.server";
 import { silentLogger } from "~/logger";
-import { handleWebhook } from "~/sync/webhook.server";
+import { webhookEndpoint } from "~/sync/webhook-endpoint.server";
 import { createTestDb, type TestDb } from "./db";
 
 export const TEST_SECRET = "test-app-secret";
@@ -26,8 +26,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** The app's context on a fresh SQLite file, with its webhook endpoint on a loopback port. */
 /**
+ * The app's context on a fresh SQLite file, with its webhook endpoint on a loopback port.
  * `mergeBeforeAnswer` (default true): the webhook endpoint merges its inbox before
  * answering, so a test reads the snapshot and jobs right after the 200; false
  * answers as production does, before the merge.
@@ -37,15 +37,11 @@ export async function startHarness(env: Record<string, string | undefined> = {},
   const ctx = createAppContext(testEnv({ DATABASE_URL: store.url, ...env }), store.db);
   ctx.logger = silentLogger;
   ctx.runner.logger = silentLogger;
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-    const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: req.method === "POST" ? Buffer.concat(chunks) : undefined });
-    const response = req.url?.startsWith("/webhooks/") ? await handleWebhook(request, { db: ctx.db, shopify: ctx.shopify, logger: silentLogger, maxBodyBytes: ctx.env.WEBHOOK_MAX_BYTES, inbox: ctx.inbox, mergeBeforeAnswer: options.mergeBeforeAnswer ?? true }) : new Response("not found", { status: 404 });
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
+  // The production endpoint (server.ts mounts the same one), on a bare node:http server.
+  const endpoint = webhookEndpoint(ctx, { logger: silentLogger, mergeBeforeAnswer: options.mergeBeforeAnswer ?? true });
+  const server: Server = createServer((req, res) => {
+    if (req.url?.startsWith("/webhooks/")) return void endpoint(req, res);
+    res.writeHead(404).end("not found");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
