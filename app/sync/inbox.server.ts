@@ -7,7 +7,8 @@
 // deliveries of one order can neither lose one nor let an older one win, in
 // whatever order they arrived. A fulfillment whose order is not known yet waits
 // in the inbox until the order arrives.
-import type { Prisma, PrismaClient } from "@prisma/client";
+import { randomBytes } from "node:crypto";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import { mergeFulfillment, mergeRefund, type OrderSnapshot, type SnapshotFulfillment, type SnapshotRefund } from "~/orders/snapshot";
 import type { Logger } from "~/logger";
 import { ensureJobs, isUniqueViolation, validateDelivery } from "./ingest.server";
@@ -29,7 +30,8 @@ export interface Delivery {
   backfillId?: string;
 }
 
-export type AppendOutcome = "accepted" | "duplicate";
+/** "not_installed": the shop does not have the app (never installed, uninstalled, erased), so nothing was kept. */
+export type AppendOutcome = "accepted" | "duplicate" | "not_installed";
 
 export interface Inbox {
   /** Resolves once the delivery is durably in the inbox (or was already): then Shopify may be answered. */
@@ -112,39 +114,41 @@ export function createInbox(db: PrismaClient, logger: Logger, { maxBatch = 256, 
   };
 }
 
-/** Appends deliveries in one transaction; answers each one's outcome (a redelivered event is a duplicate). */
+/**
+ * Appends deliveries in one statement (one write, atomic on its own); answers
+ * each one's outcome: a redelivered event is a duplicate, a delivery for a shop
+ * without the app is not kept. INSERT ... ON CONFLICT DO NOTHING RETURNING (both
+ * SQLite and Postgres) settles duplicates, even against another process's
+ * insert at the same moment, without a look first or an error to catch; raw
+ * SQL, because on this path Prisma's query planning cost more than the write.
+ */
 async function appendBatch(db: PrismaClient, deliveries: Delivery[], receivedAt: Date): Promise<AppendOutcome[]> {
   const key = (d: { shop: string; eventId: string }) => `${d.shop}\u0000${d.eventId}`;
+  const shops = [...new Set(deliveries.map((d) => d.shop))];
+  const installed = new Set((await db.shop.findMany({ where: { shop: { in: shops }, uninstalledAt: null }, select: { shop: true } })).map((s) => s.shop));
   const firstOfKey = new Map<string, number>();
   deliveries.forEach((d, i) => firstOfKey.has(key(d)) || firstOfKey.set(key(d), i));
-  const fresh = async () => {
-    const known = await db.webhookEvent.findMany({
-      where: { OR: deliveries.map((d) => ({ shop: d.shop, eventId: d.eventId })) },
-      select: { shop: true, eventId: true },
-    });
-    const stored = new Set(known.map(key));
-    return deliveries.filter((d, i) => firstOfKey.get(key(d)) === i && !stored.has(key(d)));
-  };
-  const row = (d: Delivery) => ({ shop: d.shop, eventId: d.eventId, topic: d.topic, orderId: d.orderId, payload: d.payload, receivedAt, source: d.source ?? "webhook", backfillId: d.backfillId ?? null });
-  let inserted: Delivery[];
-  try {
-    inserted = await fresh();
-    if (inserted.length > 0) await db.webhookEvent.createMany({ data: inserted.map(row) });
-  } catch (error) {
-    // Another process stored one of them between the look and the insert: one at a time, each its own answer.
-    if (!isUniqueViolation(error)) throw error;
-    inserted = [];
-    for (const d of await fresh()) {
-      try {
-        await db.webhookEvent.create({ data: row(d) });
-        inserted.push(d);
-      } catch (single) {
-        if (!isUniqueViolation(single)) throw single;
-      }
-    }
+  const fresh = deliveries.filter((d, i) => installed.has(d.shop) && firstOfKey.get(key(d)) === i);
+  const accepted = new Set<string>();
+  if (fresh.length > 0) {
+    const rows = fresh.map((d) => Prisma.sql`(${eventRowId()}, ${d.shop}, ${d.eventId}, ${d.topic}, ${d.orderId}, ${d.payload}, ${receivedAt}, ${d.source ?? "webhook"}, ${d.backfillId ?? null})`);
+    const inserted = await db.$queryRaw<{ shop: string; eventId: string }[]>(
+      Prisma.sql`INSERT INTO "WebhookEvent" ("id", "shop", "eventId", "topic", "orderId", "payload", "receivedAt", "source", "backfillId") VALUES ${Prisma.join(rows)} ON CONFLICT ("shop", "eventId") DO NOTHING RETURNING "shop", "eventId"`,
+    );
+    for (const row of inserted) accepted.add(key(row));
   }
-  const accepted = new Set(inserted.map(key));
-  return deliveries.map((d, i) => (accepted.has(key(d)) && firstOfKey.get(key(d)) === i ? "accepted" : "duplicate"));
+  return deliveries.map((d, i) => (!installed.has(d.shop) ? "not_installed" : accepted.has(key(d)) && firstOfKey.get(key(d)) === i ? "accepted" : "duplicate"));
+}
+
+let rowSequence = 0;
+/**
+ * A WebhookEvent id that sorts in arrival order within this process (deliveries
+ * of one commit share their receivedAt, and a merge takes them by receivedAt,
+ * then id), unique across processes by its random tail.
+ */
+function eventRowId(): string {
+  rowSequence = (rowSequence + 1) % 36 ** 6;
+  return `w${Date.now().toString(36).padStart(9, "0")}${rowSequence.toString(36).padStart(6, "0")}${randomBytes(5).toString("hex")}`;
 }
 
 /** Merges every order with deliveries waiting (not those only waiting for their order); answers how many queued jobs. */
@@ -292,6 +296,7 @@ export async function recordDelivery(
   if (!delivery.ok) return { outcome: "invalid", error: delivery.error };
   const recordedBy = { ...(webhook.source ? { source: webhook.source } : {}), ...(webhook.backfillId ? { backfillId: webhook.backfillId } : {}) };
   const [outcome] = await appendBatch(db, [{ shop: webhook.shop, eventId: webhook.eventId, topic: webhook.topic, orderId: delivery.orderId, payload: delivery.payload, ...recordedBy }], now());
+  if (outcome === "not_installed") return { outcome, jobs: 0 };
   return { outcome: outcome!, jobs: await mergeOrder(db, webhook.shop, delivery.orderId, now, logger) };
 }
 

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli, UsageError, type CliIo } from "~/cli/main";
 import { recordDelivery } from "~/sync/inbox.server";
+import { installShopLocally } from "~/shopify/install.server";
 import { parseJsonLossless } from "~/orders/json";
 import { silentLogger } from "~/logger";
 import { loadFixture } from "../fixtures/shopify";
@@ -70,6 +71,8 @@ describe("operator CLI", () => {
 
   it("sync:status lists one row per order and partner, as JSON with --json; sync:resync sets them pending", async () => {
     await cli("partner:configure", SHOP, "testfreaks", "--file", settingsFile("tf.json", { apiKey: "sk_live_abc", clientId: "c" }));
+    // A delivery is kept only for a shop that has the app, as on the webhook path.
+    await installShopLocally(store.db, SHOP);
     const body = parseJsonLossless(loadFixture("orders-create.discount-code-cad"));
     await recordDelivery(store.db, { shop: SHOP, topic: "orders/create", eventId: "e1", body }, silentLogger);
     await store.db.syncJob.updateMany({ data: { status: "failed", attempts: 3, lastError: "TestFreaks answered 400: bad" } });
