@@ -5,7 +5,7 @@
 //   1. ingest: the built app (WORKER=off) under 64 connections vs a bare HMAC server
 //   2. latency: webhook -> partner, one order every 200 ms (WORKER=on)
 //   3. jobs/s of a worker process: one lane, then 50 lanes
-//   4. fairness: another shop's orders behind a 20,000-job backlog
+//   4. fairness: another shop's orders behind a 20,000-job backlog (web + worker processes, then one process)
 //   5. peak RSS of the web and worker processes
 import { loadavg } from "node:os";
 import { PostgresUnavailableError } from "../../test/support/postgres";
@@ -33,6 +33,7 @@ interface StoreFigures {
   oneLane: JobsFigures;
   manyLanes: JobsFigures;
   fairness: FairnessFigures;
+  fairnessOneProcess: FairnessFigures;
 }
 
 const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
@@ -85,9 +86,11 @@ async function measureStore(flavour: Flavour, bare: LoadFigures): Promise<StoreF
     log(`${flavour} jobs, 1 lane: ${fmt(oneLane.jobsPerSec, 1)} jobs/s (${oneLane.synced}/${oneLane.queued})`);
     const manyLanes = await measureJobs(store, MANY_LANES, JOBS_PER_LANE, 12_000);
     log(`${flavour} jobs, ${MANY_LANES} lanes: ${fmt(manyLanes.jobsPerSec, 1)} jobs/s (${manyLanes.synced}/${manyLanes.queued})`);
-    const fairness = await measureFairness(store);
-    log(`${flavour} fairness: p50 ${fmt(fairness.p50)} ms, p99 ${fmt(fairness.p99)} ms (${fairness.delivered}/${fairness.sent} delivered, ${fairness.backlogSynced} backlog jobs meanwhile)`);
-    return { ingest: i, latency: l, oneLane, manyLanes, fairness };
+    const fairness = await measureFairness(store, "separate");
+    log(`${flavour} fairness, web + worker process: p50 ${fmt(fairness.p50)} ms, p99 ${fmt(fairness.p99)} ms (${fairness.delivered}/${fairness.sent} delivered, ${fairness.backlogSynced} backlog jobs meanwhile)`);
+    const fairnessOneProcess = await measureFairness(store, "one process");
+    log(`${flavour} fairness, one process: p50 ${fmt(fairnessOneProcess.p50)} ms, p99 ${fmt(fairnessOneProcess.p99)} ms (${fairnessOneProcess.delivered}/${fairnessOneProcess.sent} delivered, ${fairnessOneProcess.backlogSynced} backlog jobs meanwhile)`);
+    return { ingest: i, latency: l, oneLane, manyLanes, fairness, fairnessOneProcess };
   } finally {
     await store.close();
   }
@@ -110,9 +113,12 @@ function table(bare: LoadFigures, results: Record<Flavour, StoreFigures | string
     [`Latency: orders delivered`, ...each((s) => `${s.latency.delivered} of ${s.latency.sent}`), "all"],
     [`Jobs/s, 1 lane (1 shop, TestFreaks)`, ...each((s) => fmt(s.oneLane.jobsPerSec, 1)), "figure only (a lane runs one job at a time)"],
     [`Jobs/s, ${MANY_LANES} lanes (${MANY_LANES} shops)`, ...each((s) => fmt(s.manyLanes.jobsPerSec, 1)), "figure only (WORKER_CONCURRENCY 4)"],
-    [`Fairness: other shop's order -> partner, p50`, ...each((s) => fmt(s.fairness.p50, 0, " ms")), ""],
-    [`Fairness: other shop's order -> partner, p99`, ...each((s) => fmt(s.fairness.p99, 0, " ms")), "< 2 s"],
-    [`Fairness: orders delivered / backlog jobs meanwhile`, ...each((s) => `${s.fairness.delivered} of ${s.fairness.sent} / ${s.fairness.backlogSynced}`), "all / -"],
+    [`Fairness, web + worker process: other shop's order -> partner, p50`, ...each((s) => fmt(s.fairness.p50, 0, " ms")), ""],
+    [`Fairness, web + worker process: p99`, ...each((s) => fmt(s.fairness.p99, 0, " ms")), "< 2 s"],
+    [`Fairness, web + worker process: orders delivered / backlog jobs meanwhile`, ...each((s) => `${s.fairness.delivered} of ${s.fairness.sent} / ${s.fairness.backlogSynced}`), "all / -"],
+    [`Fairness, one process (WORKER=on): p50`, ...each((s) => fmt(s.fairnessOneProcess.p50, 0, " ms")), ""],
+    [`Fairness, one process (WORKER=on): p99`, ...each((s) => fmt(s.fairnessOneProcess.p99, 0, " ms")), "< 2 s"],
+    [`Fairness, one process: orders delivered / backlog jobs meanwhile`, ...each((s) => `${s.fairnessOneProcess.delivered} of ${s.fairnessOneProcess.sent} / ${s.fairnessOneProcess.backlogSynced}`), "all / -"],
     [`Peak RSS: web process (WORKER=off, ingest load)`, ...each((s) => fmt(s.ingest.webRssMiB, 0, " MiB")), "figure only"],
     [`Peak RSS: web + worker (WORKER=on, latency run)`, ...each((s) => fmt(s.latency.rssMiB, 0, " MiB")), "figure only"],
     [`Peak RSS: worker process (max of jobs, fairness)`, ...each((s) => fmt(Math.max(s.oneLane.workerRssMiB, s.manyLanes.workerRssMiB, s.fairness.workerRssMiB), 0, " MiB")), "figure only"],
