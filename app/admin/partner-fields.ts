@@ -135,7 +135,7 @@ export const PARTNER_FIELDS: Record<PartnerId, readonly FieldSpec[]> = {
     },
   ],
   testfreaks: [
-    { key: "apiKey", label: "API key", kind: "secret", section: "credentials", helpText: "Your TestFreaks secret key; it starts with sk_." },
+    { key: "apiKey", label: "API key", kind: "secret", section: "credentials", helpText: "Your TestFreaks secret API key, from your TestFreaks account." },
     {
       key: "clientId",
       label: "Client id",
