@@ -10,7 +10,11 @@ import { shopGraphql } from "~/sync/backfill-runner.server";
 import { JOB_PRIORITY } from "~/sync/job-priority";
 import { startWorker, type Worker } from "~/sync/worker.server";
 import { historyOrders, postHistory } from "../simulators/history-orders";
-import { loadFixture } from "../fixtures/shopify";
+import { loadFixture, orderFixtureNames } from "../fixtures/shopify";
+import { orderNodeFromWebhook } from "../simulators/shopify-admin";
+import { bulkLines } from "../simulators/shopify-history";
+import { snapshotFromGraphqlOrder } from "~/shopify/order-graphql.server";
+import { extractOrderSnapshot } from "~/orders/snapshot";
 import { SHOP, startPipeline, type Pipeline } from "./fixtures";
 
 let p: Pipeline;
@@ -165,8 +169,20 @@ describe("backfill", () => {
     expect(await startBackfill(p.h.ctx.db, SHOP, { since: FROM })).toMatchObject({ ok: false, message: expect.stringMatching(/already running/) });
   });
 
-  it("reassembles an exported order into the webhook body the resync path makes", async () => {
-    const line = { id: "gid://shopify/Order/1", name: "#1" };
-    expect(webhookBodyOfExportedOrder(line)).toMatchObject({ ok: false, name: "#1" });
+  it("an order read back from Shopify's bulk file gives the very snapshot the admin's resync reads through order(id:)", async () => {
+    for (const name of orderFixtureNames) {
+      const node = orderNodeFromWebhook(loadFixture(name));
+      const file = bulkLines(node).map((line) => JSON.stringify(line)).join("\n");
+      const read: unknown[] = [];
+      for await (const order of readOrdersExport(`data:application/jsonl,${encodeURIComponent(file)}`)) read.push(order.node);
+      expect(read).toHaveLength(1);
+
+      const exported = webhookBodyOfExportedOrder(read[0]);
+      const viaResync = snapshotFromGraphqlOrder(node);
+      if (!exported.ok || !viaResync.ok) throw new Error(`${name}: ${exported.ok ? "" : exported.error} ${viaResync.ok ? "" : viaResync.error}`);
+      const snapshot = extractOrderSnapshot(exported.body);
+      expect(snapshot.ok && snapshot.snapshot, name).toEqual(viaResync.snapshot);
+    }
+    expect(webhookBodyOfExportedOrder({ id: "gid://shopify/Order/1", name: "#1" })).toMatchObject({ ok: false, name: "#1" });
   });
 });
