@@ -109,7 +109,7 @@ describe("Shopify Admin API stand-in", () => {
     standIn = await startShopifyAdminStandIn();
 
     const invalidId = await post("/admin/api/2026-01/graphql.json", { query: productsQuery, variables: { ids: ["7224401100939"] } });
-    const unknown = await post("/admin/api/2026-01/graphql.json", { query: "{ orders(first: 1) { nodes { id } } }" });
+    const unknown = await post("/admin/api/2026-01/graphql.json", { query: "{ customers(first: 1) { nodes { id } } }" });
 
     expect(invalidId.body.errors).toEqual([{ message: "Invalid global id '7224401100939'", extensions: { code: "argumentLiteralsIncompatible" } }]);
     expect(invalidId.body.data).toBeUndefined();

@@ -214,7 +214,7 @@ export async function startOrderHistory(deps: OrderHistoryDeps): Promise<OrderHi
       if (typeof variables.id === "string" && /^gid:\/\/shopify\/BulkOperation\//.test(variables.id)) data.node = op && op.shop === shop ? view(op) : null;
     }
     if (/\borders\s*\(/.test(query) && !/\bbulkOperationRunQuery\b/.test(query)) {
-      const page = ordersPage(variables, errors);
+      const page = ordersPage(query, variables, errors);
       if (page) data.orders = page;
     }
     if (Object.keys(data).length === 0 && errors.length === 0) return null;
@@ -238,13 +238,16 @@ export async function startOrderHistory(deps: OrderHistoryDeps): Promise<OrderHi
   }
 
   /** The `orders` connection, sorted by updated_at (then id), after the cursor. */
-  function ordersPage(variables: Record<string, unknown>, errors: GraphqlError[]) {
-    const first = typeof variables.first === "number" ? variables.first : null;
+  function ordersPage(query: string, variables: Record<string, unknown>, errors: GraphqlError[]) {
+    // Arguments as variables (what the app sends) or written in the query.
+    const inline = /\borders\s*\(([^)]*)\)/.exec(query)?.[1] ?? "";
+    const inlineFirst = /\bfirst:\s*(\d+)/.exec(inline)?.[1];
+    const first = typeof variables.first === "number" ? variables.first : inlineFirst ? Number(inlineFirst) : null;
     if (first === null || first < 1 || first > MAX_PAGE) {
       errors.push({ message: `first must be between 1 and ${MAX_PAGE}`, extensions: { code: "BAD_REQUEST" } });
       return null;
     }
-    const filter = orderFilter(typeof variables.query === "string" ? `orders(query: ${JSON.stringify(variables.query)})` : "");
+    const filter = orderFilter(typeof variables.query === "string" ? `orders(query: ${JSON.stringify(variables.query)})` : query);
     const sorted = [...orders.values()].filter(filter).sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || a.id.localeCompare(b.id));
     const after = typeof variables.after === "string" ? decodeCursor(variables.after) : null;
     const start = after ? sorted.findIndex((order) => Date.parse(order.updatedAt) > after.at || (Date.parse(order.updatedAt) === after.at && order.id > after.id)) : 0;
