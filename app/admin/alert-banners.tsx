@@ -1,5 +1,6 @@
 // The banner every admin page shows while an incident is open (app/sync/alerts.server.ts):
-// what happened, where to fix it, and, for a failures incident, a way to dismiss it.
+// what happened, where to fix it (for orders waiting for the merchant: the one order's
+// page, or the sync log of those waiting), and, for a failures incident, a way to dismiss it.
 import { useFetcher } from "@remix-run/react";
 import { Banner, BlockStack, Page } from "@shopify/polaris";
 import type { AlertView } from "~/sync/alerts.server";

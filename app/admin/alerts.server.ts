@@ -14,6 +14,7 @@ const RESOLVED_BY: Record<string, string> = {
   partner_accepted: "the partner accepted an order again",
   merchant_dismissed: "dismissed",
   partner_removed: "the partner is no longer set up",
+  orders_settled: "no order waits any more",
 };
 
 export async function loadAlertsPage(db: PrismaClient, env: Record<string, string | undefined>, shop: string, now: Date): Promise<AlertsPage> {
@@ -43,9 +44,11 @@ export async function runAlertsAction(db: PrismaClient, shop: string, form: unkn
     await setAlertEmails(db, shop, on);
     return { ok: true, message: on ? "Alert emails are on." : "Alert emails are off. The banner still shows each problem." };
   }
-  // Only a failures incident can be dismissed: a refused-credentials one ends when the credentials are saved.
+  // Only a failures incident can be dismissed: a refused-credentials one ends when the credentials are saved,
+  // a waiting one when every order waiting is linked or marked handled.
   const alert = await db.alert.findFirst({ where: { shop, id: parsed.data.id, resolvedAt: null }, select: { kind: true } });
   if (!alert) return { ok: true, message: "That alert is already resolved." };
+  if (alert.kind === "waiting_for_merchant") return { ok: false, message: "This alert ends when every order waiting is linked to the partner's id or marked handled, on its page." };
   if (alert.kind !== "failures") return { ok: false, message: "This alert ends when the partner's credentials are saved again." };
   await resolveAlert(db, { shop, id: parsed.data.id }, "merchant_dismissed", now);
   return { ok: true, message: "Alert dismissed." };

@@ -6,6 +6,7 @@
 import { PartnerError } from "~/connectors/errors";
 import { createReverbClient, reverbConnector } from "~/connectors/reverb";
 import type { ReverbConfig } from "~/connectors/reverb/schema";
+import { resolveWaitingIfSettled } from "~/sync/alerts.server";
 import { linkCreatedOrder, markCreateHandled, waitingMessage } from "~/sync/create-once.server";
 import { maskEmail } from "./mask.server";
 import { describePartnerFailure, prepare, type PartnerReadDeps } from "./partner-views.server";
@@ -136,6 +137,7 @@ export async function linkReverbOrder(deps: PartnerReadDeps, shop: string, order
       : { ok: false, message: NOT_WAITING };
   }
   deps.logger.info("reverb order linked by the merchant", { shop, orderId, orderUuid: found.order_uuid });
+  await resolveWaitingAlert(deps, shop);
   return { ok: true, message: `Linked to Reverb order ${found.order_uuid}: later changes are sent as updates of it.` };
 }
 
@@ -147,5 +149,16 @@ export async function markReverbOrderHandled(deps: PartnerReadDeps, shop: string
   const marked = await markCreateHandled(deps.db, shop, orderId, reverbConnector.id, message);
   if (!marked.ok) return { ok: false, message: NOT_WAITING };
   deps.logger.info("reverb order marked handled by the merchant", { shop, orderId });
+  await resolveWaitingAlert(deps, shop);
   return { ok: true, message: "Marked as handled: the app will not send this order to Reverb." };
+}
+
+/** The last order waiting settled: the "orders waiting for you" incident ends now (the alert pass would, a minute later). */
+async function resolveWaitingAlert(deps: PartnerReadDeps, shop: string): Promise<void> {
+  try {
+    await resolveWaitingIfSettled(deps.db, shop, reverbConnector.id, deps.now());
+  } catch (error) {
+    // The order is settled either way: the banner's own refresh resolves the incident next time.
+    deps.logger.warn("waiting alert not resolved", { shop, error: error instanceof Error ? error.message : String(error) });
+  }
 }

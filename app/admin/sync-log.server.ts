@@ -7,6 +7,7 @@
 import type { PrismaClient, Prisma } from "@prisma/client";
 import { isPartnerId, type PartnerId } from "~/connectors/types";
 import { isJobStatus, type JobStatus } from "./dashboard.server";
+import { waitingForMerchantWhere } from "~/sync/create-once.server";
 import type { SyncStatusRow } from "~/sync/status.server";
 
 export const LOG_PAGE_SIZE = 50;
@@ -21,6 +22,8 @@ export interface LogCursor {
 export interface SyncLogQuery {
   partner?: PartnerId;
   status?: JobStatus;
+  /** Only orders waiting for the merchant (a create whose outcome is unknown): the "orders waiting for you" alert links here. */
+  waitingForMerchant?: boolean;
   /** Last activity on or after this instant. */
   from?: Date;
   /** Last activity before this instant. */
@@ -96,6 +99,7 @@ export async function querySyncLog(db: PrismaClient, shop: string, query: SyncLo
   const where: Prisma.SyncJobWhereInput[] = [{ shop }];
   if (query.partner) where.push({ partner: query.partner });
   if (query.status) where.push({ status: query.status });
+  if (query.waitingForMerchant) where.push(waitingForMerchantWhere(shop));
   if (query.from || query.to) where.push({ updatedAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) } });
 
   let searchTruncated = false;
@@ -166,6 +170,7 @@ export function parseLogParams(params: URLSearchParams): SyncLogQuery & { fromTe
   return {
     ...(isPartnerId(partner) ? { partner } : {}),
     ...(isJobStatus(status) ? { status } : {}),
+    ...(params.get("waiting") === "merchant" ? { waitingForMerchant: true } : {}),
     ...(from ? { from } : {}),
     ...(to ? { to } : {}),
     ...(search ? { search } : {}),

@@ -1,5 +1,5 @@
 // The sync log: a row per order and partner, newest activity first; filters
-// (partner, status, date range), search by order name, keyset pages
+// (partner, status, waiting for the merchant, date range), search by order name, keyset pages
 // (app/admin/sync-log.server.ts). The filters live in the URL, so a filtered
 // view can be bookmarked and the back button works.
 import { useCallback, useEffect, useRef, useState } from "react";
@@ -46,7 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     previousCursor: page.previousCursor,
     searchTruncated: page.searchTruncated,
     hasAnyJob: anyJob !== null,
-    filters: { partner: params.partner ?? "", status: params.status ?? "", from: params.fromText, to: params.toText, q: params.search ?? "" },
+    filters: { partner: params.partner ?? "", status: params.status ?? "", waiting: params.waitingForMerchant ? "merchant" : "", from: params.fromText, to: params.toText, q: params.search ?? "" },
   };
 }
 
@@ -113,6 +113,7 @@ export default function SyncLog() {
   const appliedFilters: AppliedFilterInterface[] = [];
   if (filters.partner && isPartnerId(filters.partner)) appliedFilters.push({ key: "partner", label: `Partner: ${partnerLabel(filters.partner).name}`, onRemove: () => update({ partner: "" }) });
   if (filters.status) appliedFilters.push({ key: "status", label: `Status: ${STATUS_LABELS[filters.status]?.label ?? filters.status}`, onRemove: () => update({ status: "" }) });
+  if (filters.waiting) appliedFilters.push({ key: "waiting", label: "Waiting for you", onRemove: () => update({ waiting: "" }) });
   if (filters.from || filters.to) {
     const range = filters.from && filters.to ? `${filters.from} to ${filters.to}` : filters.from ? `from ${filters.from}` : `until ${filters.to}`;
     appliedFilters.push({ key: "dates", label: `Last activity ${range}`, onRemove: () => update({ from: "", to: "" }) });
@@ -174,7 +175,7 @@ export default function SyncLog() {
             }}
             onClearAll={() => {
               setQuery("");
-              update({ partner: "", status: "", from: "", to: "", q: "" });
+              update({ partner: "", status: "", waiting: "", from: "", to: "", q: "" });
             }}
             filters={[
               {
@@ -204,6 +205,21 @@ export default function SyncLog() {
                     choices={Object.entries(STATUS_LABELS).map(([status, shown]) => ({ label: shown.label, value: status }))}
                     selected={filters.status ? [filters.status] : []}
                     onChange={([value]) => update({ status: value ?? "" })}
+                  />
+                ),
+              },
+              {
+                // Not pinned: shown as a pill when applied (the "orders waiting for you" alert links here with it).
+                key: "waiting",
+                label: "Waiting for you",
+                filter: (
+                  <ChoiceList
+                    title="Waiting for you"
+                    titleHidden
+                    allowMultiple
+                    choices={[{ label: "Only orders waiting for you to link them or mark them handled", value: "merchant" }]}
+                    selected={filters.waiting ? ["merchant"] : []}
+                    onChange={(values) => update({ waiting: values.includes("merchant") ? "merchant" : "" })}
                   />
                 ),
               },

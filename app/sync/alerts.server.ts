@@ -2,7 +2,11 @@
 // - credentials_refused: a partner refused the saved credentials, so its jobs
 //   are paused (run-job.server.ts pauses the partner and raises this);
 // - failures: failed attempts for one partner within an hour reached
-//   ALERT_FAILURE_THRESHOLD (default 5).
+//   ALERT_FAILURE_THRESHOLD (default 5);
+// - waiting_for_merchant: orders whose create the partner may hold (Reverb
+//   accepted the POST without saying the id, or no answer came back:
+//   create-once.server.ts) wait for the merchant to link them or mark them
+//   handled; open while any order of the partner waits.
 // An open incident shows as a banner on every admin page (app/routes/app.tsx)
 // and is emailed to the shop's contact address. Email rules: an incident is
 // emailed once, never again; it goes at once, alone, when the shop got no
@@ -19,11 +23,12 @@ import { isPartnerId } from "~/connectors/types";
 import type { Logger } from "~/logger";
 import { createSmtpMailer, type Mailer, type OutgoingEmail } from "~/mail.server";
 import type { ShopifyGraphql } from "~/shopify/admin-graphql.server";
+import { CREATE_STATES_WAITING_FOR_MERCHANT, waitingForMerchantWhere } from "./create-once.server";
 import { isUniqueViolation } from "./ingest.server";
 
-export const ALERT_KINDS = ["credentials_refused", "failures"] as const;
+export const ALERT_KINDS = ["credentials_refused", "failures", "waiting_for_merchant"] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
-export type AlertResolution = "credentials_saved" | "partner_accepted" | "merchant_dismissed" | "partner_removed";
+export type AlertResolution = "credentials_saved" | "partner_accepted" | "merchant_dismissed" | "partner_removed" | "orders_settled";
 
 /** The window failures are counted in. */
 export const FAILURE_WINDOW_MS = 60 * 60 * 1000;
@@ -67,6 +72,11 @@ export async function noteAttemptForAlerts(
   outcome: string,
   now: Date,
 ): Promise<void> {
+  // The job now waits for the merchant (its create's outcome is unknown): the merchant is told.
+  if (outcome === "waiting_for_merchant") {
+    await raiseAlert(deps.db, job.shop, job.partner, "waiting_for_merchant", now);
+    return;
+  }
   // "unchanged" made no call: it says nothing of whether the partner works again.
   if (outcome === "synced") {
     // A read first: this runs after every accepted job, and an open incident is rare (no write on the hot path).
@@ -89,19 +99,76 @@ export async function noteAttemptForAlerts(
   if (failures >= maintenanceSettings(deps.env).alertFailureThreshold) await raiseAlert(deps.db, job.shop, job.partner, "failures", now, failures);
 }
 
+/** Kinds whose end is read from the shop's state (refreshShopAlerts), rather than from an attempt. */
+const REFRESHED_KINDS: AlertKind[] = ["credentials_refused", "waiting_for_merchant"];
+
 /**
- * Resolves the shop's credentials incidents whose partner runs again (new
- * credentials saved: the pause is cleared) or is no longer set up.
+ * Resolves the shop's incidents that ended: credentials incidents whose partner
+ * runs again (new credentials saved: the pause is cleared), waiting incidents
+ * with no order waiting any more (linked or marked handled), and both when the
+ * partner is no longer set up.
  */
 export async function refreshShopAlerts(db: PrismaClient, shop: string, now: Date): Promise<void> {
-  const open = await db.alert.findMany({ where: { shop, resolvedAt: null, kind: "credentials_refused" }, select: { id: true, partner: true } });
+  const open = await db.alert.findMany({ where: { shop, resolvedAt: null, kind: { in: REFRESHED_KINDS } }, select: { id: true, partner: true, kind: true } });
   if (open.length === 0) return;
   const configs = await db.partnerConfig.findMany({ where: { shop, partner: { in: open.map((a) => a.partner) } }, select: { partner: true, pausedReason: true } });
   for (const alert of open) {
     const config = configs.find((c) => c.partner === alert.partner);
     if (!config) await resolveAlert(db, { shop, id: alert.id }, "partner_removed", now);
-    else if (config.pausedReason === null) await resolveAlert(db, { shop, id: alert.id }, "credentials_saved", now);
+    else if (alert.kind === "credentials_refused" && config.pausedReason === null) await resolveAlert(db, { shop, id: alert.id }, "credentials_saved", now);
+    else if (alert.kind === "waiting_for_merchant") await resolveWaitingIfSettled(db, shop, alert.partner, now);
   }
+}
+
+/**
+ * Resolves the shop's waiting incident for the partner once none of its orders waits
+ * (the merchant linked the last one, or marked it handled). Answers whether it did.
+ */
+export async function resolveWaitingIfSettled(db: PrismaClient, shop: string, partner: string, now: Date): Promise<boolean> {
+  const waiting = await db.syncJob.findFirst({ where: waitingForMerchantWhere(shop, partner), select: { id: true } });
+  if (waiting) return false;
+  return resolveAlert(db, { shop, partner, kind: "waiting_for_merchant" }, "orders_settled", now);
+}
+
+/**
+ * The alert pass's look for orders waiting without an open incident (one whose
+ * attempt could not note it, or that waited before the incident existed). Only a
+ * paused job counts: "sending" is also the state of a create in flight right now.
+ * Across shops, as the worker's claims are; each incident is the shop's own. Answers how many it opened.
+ */
+export async function raiseWaitingAlerts(db: PrismaClient, now: Date): Promise<number> {
+  const pairs = await db.syncJob.findMany({
+    where: { status: "paused", remoteId: null, createState: { in: [...CREATE_STATES_WAITING_FOR_MERCHANT] } },
+    select: { shop: true, partner: true },
+    distinct: ["shop", "partner"],
+    take: 1000,
+  });
+  let opened = 0;
+  for (const { shop, partner } of pairs) {
+    // A read first: an incident open already is the common case, and needs no failed insert.
+    const open = await db.alert.findUnique({ where: { openKey: openKey(shop, partner, "waiting_for_merchant") }, select: { id: true } });
+    if (!open && (await raiseAlert(db, shop, partner, "waiting_for_merchant", now))) opened++;
+  }
+  return opened;
+}
+
+/** How many of the partner's orders wait for the merchant, and the first of them (by when it was last touched). */
+export interface WaitingOrders {
+  count: number;
+  firstOrderId: string | null;
+}
+
+async function waitingOrders(db: PrismaClient, shop: string, partner: string): Promise<WaitingOrders> {
+  const where = waitingForMerchantWhere(shop, partner);
+  const [count, first] = await Promise.all([db.syncJob.count({ where }), db.syncJob.findFirst({ where, orderBy: [{ updatedAt: "asc" }, { id: "asc" }], select: { orderId: true } })]);
+  return { count, firstOrderId: first?.orderId ?? null };
+}
+
+/** The names of the orders waiting (the only order data a waiting email carries). */
+async function waitingOrderNames(db: PrismaClient, shop: string, partner: string): Promise<string[]> {
+  const jobs = await db.syncJob.findMany({ where: waitingForMerchantWhere(shop, partner), orderBy: [{ updatedAt: "asc" }, { id: "asc" }], select: { orderId: true }, take: ORDER_NAMES_SHOWN });
+  const snapshots = await db.orderSnapshot.findMany({ where: { shop, orderId: { in: jobs.map((j) => j.orderId) } }, select: { orderName: true } });
+  return snapshots.map((s) => s.orderName).sort();
 }
 
 // ---------------------------------------------------------------------------
@@ -121,7 +188,7 @@ export interface AlertView {
   /** Where the merchant acts on it, inside the app. */
   actionPath: string;
   actionLabel: string;
-  /** Only a failures incident can be dismissed: a credentials one ends when the credentials are saved. */
+  /** Only a failures incident can be dismissed: a credentials one ends when the credentials are saved, a waiting one when no order waits. */
   dismissible: boolean;
 }
 
@@ -136,7 +203,8 @@ interface AlertRow {
   failures: number | null;
 }
 
-export function describeAlert(row: AlertRow): AlertView {
+/** `waiting`: for an open waiting incident, the orders waiting now (the sentences name how many, and link the one). */
+export function describeAlert(row: AlertRow, waiting?: WaitingOrders): AlertView {
   const name = partnerName(row.partner);
   const kind = (ALERT_KINDS as readonly string[]).includes(row.kind) ? (row.kind as AlertKind) : "failures";
   const base = {
@@ -159,6 +227,20 @@ export function describeAlert(row: AlertRow): AlertView {
       dismissible: false,
     };
   }
+  if (kind === "waiting_for_merchant") {
+    const count = waiting?.count ?? 0;
+    const single = count === 1 && waiting?.firstOrderId ? waiting.firstOrderId : null;
+    return {
+      ...base,
+      title: count === 0 ? `Orders wait for you in ${name}` : count === 1 ? `1 order waits for you in ${name}` : `${count} orders wait for you in ${name}`,
+      message:
+        `${name} may hold ${count === 1 ? "this order" : "these orders"} already: it accepted ${count === 1 ? "it" : "them"} without saying the id, or no answer came back. ` +
+        `The app does not send ${count === 1 ? "it" : "them"} again, which could create a second order: on each order's page, look it up in ${name} by its id, or mark it handled.`,
+      actionPath: single ? `/app/orders/${encodeURIComponent(single)}` : `/app/log?partner=${row.partner}&waiting=merchant`,
+      actionLabel: single ? "Open the order" : "See the orders waiting",
+      dismissible: false,
+    };
+  }
   return {
     ...base,
     title: `${name} is failing`,
@@ -169,11 +251,16 @@ export function describeAlert(row: AlertRow): AlertView {
   };
 }
 
+/** The rows' views; an open waiting incident reads its orders waiting now. */
+async function describeAlerts(db: PrismaClient, shop: string, rows: AlertRow[]): Promise<AlertView[]> {
+  return Promise.all(rows.map(async (row) => describeAlert(row, row.kind === "waiting_for_merchant" && row.resolvedAt === null ? await waitingOrders(db, shop, row.partner) : undefined)));
+}
+
 /** The shop's open incidents for the banner, after resolving those that ended (credentials saved meanwhile). */
 export async function openAlerts(db: PrismaClient, shop: string, now: Date): Promise<AlertView[]> {
   await refreshShopAlerts(db, shop, now);
   const rows = await db.alert.findMany({ where: { shop, resolvedAt: null }, orderBy: { openedAt: "asc" } });
-  return rows.map(describeAlert);
+  return describeAlerts(db, shop, rows);
 }
 
 /** Open incidents and those resolved in the last `days`, newest first, for the Alerts page. */
@@ -181,7 +268,7 @@ export async function recentAlerts(db: PrismaClient, shop: string, now: Date, da
   await refreshShopAlerts(db, shop, now);
   const since = new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
   const rows = await db.alert.findMany({ where: { shop, OR: [{ resolvedAt: null }, { openedAt: { gte: since } }] }, orderBy: { openedAt: "desc" }, take: 100 });
-  return rows.map(describeAlert);
+  return describeAlerts(db, shop, rows);
 }
 
 // ---------------------------------------------------------------------------
@@ -284,10 +371,17 @@ async function emailShop(deps: AlertMailDeps, mailer: Mailer, shop: string, now:
     return false;
   }
   const orderNames = new Map<string, string[]>();
-  for (const alert of claimed) if (alert.kind === "failures") orderNames.set(alert.id, await failedOrderNames(deps.db, shop, alert.partner, alert.openedAt));
+  const waiting = new Map<string, WaitingOrders>();
+  for (const alert of claimed) {
+    if (alert.kind === "failures") orderNames.set(alert.id, await failedOrderNames(deps.db, shop, alert.partner, alert.openedAt));
+    if (alert.kind === "waiting_for_merchant") {
+      waiting.set(alert.id, await waitingOrders(deps.db, shop, alert.partner));
+      orderNames.set(alert.id, await waitingOrderNames(deps.db, shop, alert.partner));
+    }
+  }
   const email = composeAlertEmail(
     { shop, apiKey: deps.env.SHOPIFY_API_KEY ?? "" },
-    claimed.map((alert) => ({ view: describeAlert(alert), orderNames: orderNames.get(alert.id) ?? [] })),
+    claimed.map((alert) => ({ view: describeAlert(alert, waiting.get(alert.id)), orderNames: orderNames.get(alert.id) ?? [] })),
     to,
   );
   try {
@@ -350,7 +444,8 @@ export async function alertEmailSettings(db: PrismaClient, env: Record<string, s
 }
 
 /**
- * The worker's periodic pass: credentials incidents that ended are resolved,
+ * The worker's periodic pass: orders waiting for the merchant without an
+ * incident get one, credentials and waiting incidents that ended are resolved,
  * waiting emails are sent. Answers the stop function.
  */
 export function startAlertMonitor(deps: Omit<AlertMailDeps, "mailer"> & { now: () => Date }, intervalMs = 60_000): () => void {
@@ -360,7 +455,8 @@ export function startAlertMonitor(deps: Omit<AlertMailDeps, "mailer"> & { now: (
     running = true;
     try {
       const now = deps.now();
-      const shops = await deps.db.alert.findMany({ where: { resolvedAt: null, kind: "credentials_refused" }, select: { shop: true }, distinct: ["shop"], take: 1000 });
+      await raiseWaitingAlerts(deps.db, now);
+      const shops = await deps.db.alert.findMany({ where: { resolvedAt: null, kind: { in: REFRESHED_KINDS } }, select: { shop: true }, distinct: ["shop"], take: 1000 });
       for (const { shop } of shops) await refreshShopAlerts(deps.db, shop, now);
       await sendAlertEmails(deps, now);
     } catch (error) {

@@ -14,6 +14,15 @@ export const CREATE_STATES = ["sending", "accepted_without_id", "handled"] as co
 /** The states in which the merchant is asked to link the order or mark it handled. */
 export const CREATE_STATES_WAITING_FOR_MERCHANT = ["sending", "accepted_without_id"] as const satisfies readonly CreateState[];
 
+/**
+ * The shop's jobs (of one partner, when named) whose create waits for the merchant: no
+ * remote id, and a create state the merchant settles. A job of those being run again
+ * (a resync, a later webhook) still waits: only a link or mark-handled ends it.
+ */
+export function waitingForMerchantWhere(shop: string, partner?: string) {
+  return { shop, ...(partner === undefined ? {} : { partner }), remoteId: null, createState: { in: [...CREATE_STATES_WAITING_FOR_MERCHANT] } };
+}
+
 export function isCreateState(value: string | null | undefined): value is CreateState {
   return (CREATE_STATES as readonly string[]).includes(value ?? "");
 }

@@ -21,7 +21,7 @@
 // and checks), `ctx` (an AppContext on the same store and key: savePartnerConfig,
 // ingest, the keyring), `standIns` (partner simulators and the Admin API
 // stand-in with their knobs and state), `appUrl`, `postWebhook` (signed with the
-// app secret), `openEmbedded` (a new page opened as the Shopify admin opens an
+// app secret; an order topic's body is handed to the Admin API stand-in too), `openEmbedded` (a new page opened as the Shopify admin opens an
 // embedded app, with a session token minted for the shop), `screenshot`.
 //
 // The build (`remix vite:build`) runs once per source state: into
@@ -38,11 +38,15 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { createAppContext, type AppContext } from "~/context.server";
 import { silentLogger } from "~/logger";
 import { installShopLocally } from "~/shopify/install.server";
+import { FULFILLMENT_TOPICS, ORDER_TOPICS, REFUND_TOPICS } from "~/sync/topics";
 import { startStandIns, type StandIns } from "../simulators/all";
 import { chromiumLaunchOptions } from "../support/chromium";
 import { createTestDb, type TestDb } from "../support/db";
 import { signWebhook } from "../support/webhooks";
 import { embeddedQuery } from "../support/session-token";
+
+/** The topics whose body is an order, or a part the stand-in merges into its order (a fulfillment, a refund). */
+const STANDIN_ORDER_TOPICS = [...ORDER_TOPICS, ...FULFILLMENT_TOPICS, ...REFUND_TOPICS] as const;
 
 export const E2E_START_TIMEOUT_MS = 240_000;
 export const E2E_TEST_TIMEOUT_MS = 90_000;
@@ -282,8 +286,9 @@ export async function startE2E(options: StartOptions = {}): Promise<E2E> {
       return file;
     },
     async postWebhook(topic, shop, body, eventId) {
-      // Shopify holds what it tells the app: the Admin API stand-in learns it too, for resyncs.
-      standIns.shopifyAdmin.recordWebhook(body);
+      // Shopify holds what it tells the app about an order: the Admin API stand-in learns it too, for
+      // resyncs. Other bodies (app/uninstalled, the compliance topics) hold no order to learn.
+      if ((STANDIN_ORDER_TOPICS as readonly string[]).includes(topic)) standIns.shopifyAdmin.recordWebhook(body);
       const webhook = signWebhook({ topic, shop, body, secret: E2E_SECRET, eventId });
       return fetch(`${appUrl}/webhooks/${topic}`, { method: "POST", headers: webhook.headers, body });
     },

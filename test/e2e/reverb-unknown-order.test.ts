@@ -1,6 +1,7 @@
 // The order page in the browser for an order Reverb accepted without saying its id
 // (docs/partners/reverb.md "One order is one Reverb order"): the job waits for the
-// merchant, who links it by the id from Reverb's dashboard, or marks it handled.
+// merchant, who links it by the id from Reverb's dashboard, or marks it handled. A
+// banner on every page says the order waits until then.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { E2E_START_TIMEOUT_MS, E2E_TEST_TIMEOUT_MS, expectText, startE2E, type E2E } from "./harness";
 import { settled, setUpPartners, shopifySends } from "./orders-given";
@@ -53,15 +54,18 @@ describe("an order Reverb accepted without its id, in the browser", () => {
   );
 
   it(
-    "mark it handled: the order is skipped with that reason and never posted again",
+    "mark it handled: the order is skipped with that reason and never posted again; the banner saying it waits goes",
     async () => {
       await shopifySends(e2e, SHOP_HANDLED, "orders/create", "orders-create.discount-code-cad");
       await settled(e2e, SHOP_HANDLED);
 
       const page = await e2e.openEmbedded(`/app/orders/${ORDER_1001}`, { shop: SHOP_HANDLED });
       await expectText(page, "Is this order in Reverb?");
+      await expectText(page, "1 order waits for you in Reverb");
       await page.getByRole("button", { name: "Mark it handled (the app sends nothing to Reverb for it)" }).click();
       await page.waitForFunction(() => !document.body.innerText.includes("Is this order in Reverb?"), undefined, { timeout: 15_000 });
+      await page.waitForFunction(() => !document.body.innerText.includes("1 order waits for you in Reverb"), undefined, { timeout: 15_000 });
+      expect(await e2e.db.alert.findFirstOrThrow({ where: { shop: SHOP_HANDLED, kind: "waiting_for_merchant" } })).toMatchObject({ resolvedBy: "orders_settled", openKey: null });
       const text = await expectText(page, "You marked Order #1001 as handled in Reverb");
       expect(text).toContain("Skipped");
       await e2e.screenshot(page, "order-reverb-handled");

@@ -3,11 +3,16 @@
 // page while the incident is open, and an email to the shop's contact address
 // (a real SMTP server here; what it received is read back and checked).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { querySyncLog } from "~/admin/sync-log.server";
+import { linkReverbOrder, markReverbOrderHandled } from "~/admin/reverb-order.server";
+import { reverbConnector } from "~/connectors/reverb";
 import { testfreaksConnector } from "~/connectors/testfreaks";
-import { openAlerts, raiseAlert, sendAlertEmails, setAlertEmails, type AlertMailDeps } from "~/sync/alerts.server";
+import { silentLogger } from "~/logger";
+import { openAlerts, raiseAlert, raiseWaitingAlerts, sendAlertEmails, setAlertEmails, type AlertMailDeps } from "~/sync/alerts.server";
 import { pausePartner, savePartnerConfig } from "~/sync/partner-config.server";
 import type { Worker } from "~/sync/worker.server";
 import { loadFixture } from "../fixtures/shopify";
+import { REVERB_SIM_DEFAULTS, startReverbSimulator, type ReverbSimulator } from "../simulators/reverb";
 import { TESTFREAKS_SIM_API_KEY, TESTFREAKS_SIM_CLIENT_ID } from "../simulators/testfreaks";
 import { fakeClock, TEST_SECRET } from "../support/harness";
 import { SMTP_PASSWORD, startSmtpSink, type SmtpSink } from "../support/smtp";
@@ -17,20 +22,23 @@ const HOUR = 3_600_000;
 const ORDERS = ["orders-create.discount-code-cad", "orders-updated.tracking-delivered-usd", "orders-create.gbp-presentment"];
 
 let smtp: SmtpSink;
+let reverb: ReverbSimulator;
 let p: Pipeline;
 let worker: Worker;
 const clock = fakeClock();
 
 beforeEach(async () => {
   smtp = await startSmtpSink();
+  reverb = await startReverbSimulator();
   ({ p, worker } = await startClockedPipeline(clock, {
-    env: { SMTP_URL: smtp.url, ALERT_EMAIL_FROM: "Partner Sync <alerts@partner-sync.example>", ALERT_FAILURE_THRESHOLD: "3" },
+    env: { SMTP_URL: smtp.url, ALERT_EMAIL_FROM: "Partner Sync <alerts@partner-sync.example>", ALERT_FAILURE_THRESHOLD: "3", REVERB_API_URL: reverb.url },
   }));
 });
 afterEach(async () => {
   await worker.stop();
   await p.close();
   await smtp.close();
+  await reverb.close();
 });
 
 const mailDeps = (): AlertMailDeps => ({ db: p.h.ctx.db, env: p.h.ctx.runner.env, logger: p.h.ctx.logger, shopContact: p.h.ctx.runner.shopContact! });
@@ -48,8 +56,11 @@ const placeOrders = async (names = ORDERS) => {
 
 /** Nothing an alert email carries may be a secret or a customer's personal data (the fixtures' buyer is Jane Doe at example.com). */
 function expectNoSecretsOrPersonalData(raw: string) {
-  for (const secret of [TESTFREAKS_SIM_API_KEY, TEST_SECRET, SMTP_PASSWORD, p.h.ctx.env.ENCRYPTION_KEY]) expect(raw).not.toContain(secret);
-  expect(raw).not.toMatch(/jane|doe|5555550100|447700900000|example (street|way)|examplestrasse/i);
+  for (const secret of [TESTFREAKS_SIM_API_KEY, REVERB_SIM_DEFAULTS.consumerKey, REVERB_SIM_DEFAULTS.consumerSecret, TEST_SECRET, SMTP_PASSWORD, p.h.ctx.env.ENCRYPTION_KEY]) {
+    expect(raw).not.toContain(secret);
+  }
+  // Whole words: "does" is not the buyer's name.
+  expect(raw).not.toMatch(/\b(jane|doe)\b|5555550100|447700900000|example (street|way)|examplestrasse/i);
   // The only addresses are the sender's and the shop's own.
   const addresses = new Set(raw.match(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g) ?? []);
   expect([...addresses].filter((a) => a !== "owner@example.com" && a !== "alerts@partner-sync.example" && !a.endsWith("@partner-sync.example"))).toEqual([]);
@@ -194,5 +205,89 @@ describe("how often the merchant is emailed", () => {
   it("two raises at once open one incident", async () => {
     const opened = await Promise.all([1, 2, 3].map(() => raiseAlert(p.h.ctx.db, SHOP, "reverb", "failures", clock.now(), 5)));
     expect(opened.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe("orders waiting for the merchant (a Reverb create whose outcome is unknown)", () => {
+  /** Reverb set up for the shop (TestFreaks not); its answers to POST /orders carry no id, so each order the worker posts waits for the merchant. */
+  const givenReverbAcceptsWithoutId = async () => {
+    await p.h.ctx.db.partnerConfig.deleteMany({ where: { shop: SHOP, partner: "testfreaks" } });
+    const saved = await savePartnerConfig(p.h.ctx.db, p.h.ctx.keyring, SHOP, reverbConnector, { ...REVERB_SIM_DEFAULTS });
+    expect(saved.ok).toBe(true);
+    reverb.options.orderAnswer = "empty";
+  };
+  const waitingJobs = () => p.h.ctx.db.syncJob.findMany({ where: { shop: SHOP, partner: "reverb", createState: "accepted_without_id" }, orderBy: { orderId: "asc" } });
+  const nameOf = async (orderId: string) => (await p.h.ctx.db.orderSnapshot.findUniqueOrThrow({ where: { shop_orderId: { shop: SHOP, orderId } } })).orderName;
+  const readDeps = () => ({ ...p.h.ctx.runner, logger: silentLogger });
+
+  it("opens one incident when jobs start waiting, naming how many and linking to them; the alert pass opens it for a job found waiting without one", async () => {
+    await givenReverbAcceptsWithoutId();
+    await placeOrders(ORDERS.slice(0, 2));
+    await runDueSpread();
+    expect(await waitingJobs()).toHaveLength(2);
+
+    const banner = await openAlerts(p.h.ctx.db, SHOP, clock.now());
+    expect(banner).toMatchObject([
+      { partner: "reverb", kind: "waiting_for_merchant", title: "2 orders wait for you in Reverb", actionPath: "/app/log?partner=reverb&waiting=merchant", actionLabel: "See the orders waiting", dismissible: false },
+    ]);
+    expect(banner[0]!.message).toContain("The app does not send them again, which could create a second order");
+    // The link shows exactly those orders.
+    const log = await querySyncLog(p.h.ctx.db, SHOP, { partner: "reverb", waitingForMerchant: true });
+    expect(log.rows.map((row) => row.orderId).sort()).toEqual((await waitingJobs()).map((job) => job.orderId));
+    // Another order waiting adds none.
+    await placeOrders(ORDERS.slice(2));
+    await runDueSpread();
+    expect(await p.h.ctx.db.alert.count({ where: { shop: SHOP } })).toBe(1);
+    expect((await openAlerts(p.h.ctx.db, SHOP, clock.now()))[0]!.title).toBe("3 orders wait for you in Reverb");
+
+    // An incident that went missing (its attempt could not note it): the alert pass opens it again.
+    await p.h.ctx.db.alert.deleteMany({ where: { shop: SHOP } });
+    expect(await raiseWaitingAlerts(p.h.ctx.db, clock.now())).toBe(1);
+    expect(await raiseWaitingAlerts(p.h.ctx.db, clock.now())).toBe(0);
+    expect(await openAlerts(p.h.ctx.db, SHOP, clock.now())).toMatchObject([{ kind: "waiting_for_merchant", title: "3 orders wait for you in Reverb" }]);
+  });
+
+  it("resolves once no order waits: one linked to its Reverb id, the other marked handled", async () => {
+    await givenReverbAcceptsWithoutId();
+    await placeOrders(ORDERS.slice(0, 2));
+    await runDueSpread();
+    const [first, second] = await waitingJobs();
+    const uuidOf = async (orderId: string) => reverb.state.ordersNumbered(REVERB_SIM_DEFAULTS.websiteUuid, await nameOf(orderId))[0]!.order_uuid;
+
+    expect(await linkReverbOrder(readDeps(), SHOP, first!.orderId, await uuidOf(first!.orderId))).toMatchObject({ ok: true });
+    // One still waits: the banner says so and links its page.
+    expect(await openAlerts(p.h.ctx.db, SHOP, clock.now())).toMatchObject([
+      { kind: "waiting_for_merchant", title: "1 order waits for you in Reverb", actionPath: `/app/orders/${second!.orderId}`, actionLabel: "Open the order" },
+    ]);
+
+    expect(await markReverbOrderHandled(readDeps(), SHOP, second!.orderId)).toMatchObject({ ok: true });
+    expect(await p.h.ctx.db.alert.findFirstOrThrow({ where: { shop: SHOP } })).toMatchObject({ kind: "waiting_for_merchant", resolvedBy: "orders_settled", openKey: null });
+    expect(await openAlerts(p.h.ctx.db, SHOP, clock.now())).toEqual([]);
+    // The linked order's update goes as a PUT; the handled one is never posted: nothing waits, nothing reopens.
+    reverb.options.orderAnswer = "order_uuid";
+    clock.advance(60_000);
+    await runDueSpread();
+    expect(await raiseWaitingAlerts(p.h.ctx.db, clock.now())).toBe(0);
+    expect(await p.h.ctx.db.alert.count({ where: { shop: SHOP, resolvedAt: null } })).toBe(0);
+  });
+
+  it("emails the order names and where to act: no customer's personal data, no secret, no partner's text", async () => {
+    await givenReverbAcceptsWithoutId();
+    await placeOrders(ORDERS.slice(0, 2));
+    await runDueSpread();
+
+    expect(await sendEmails()).toBe(1);
+    expect(await sendEmails()).toBe(0);
+    const [mail] = smtp.received;
+    expect(mail!.to).toEqual(["owner@example.com"]);
+    expect(mail!.subject).toBe(`Partner Sync: 2 orders wait for you in Reverb on ${SHOP}`);
+    const names = (await Promise.all((await waitingJobs()).map((job) => nameOf(job.orderId)))).sort();
+    expect(mail!.text).toContain(`Orders affected include ${names.join(", ")}.`);
+    expect(mail!.text).toContain(`See the orders waiting: https://${SHOP}/admin/apps/test-api-key/app/log?partner=reverb&waiting=merchant`);
+    // Read as sent and as decoded (quoted-printable breaks long lines on the wire).
+    expectNoSecretsOrPersonalData(mail!.raw);
+    expectNoSecretsOrPersonalData(mail!.text);
+    // The job's own sentence (Reverb's answer quoted) stays in the app.
+    expect(mail!.raw).not.toContain("did not say its id (");
   });
 });
