@@ -12,10 +12,14 @@ export class InvalidJsonError extends Error {
  * other number is a plain JS number: money arrives as strings anyway, and a
  * float losing its last digit (8.561999799999999) is harmless.
  *
- * Text without a run of 16 digits cannot hold an unsafe integer (every integer
- * of 15 digits or fewer is below 2^53), and most order bodies are such text:
+ * Text where no number starts with 16 digits cannot hold an unsafe integer
+ * (every integer of 15 digits or fewer is below 2^53), and most order bodies
+ * are such text (long digit runs sit in strings: tracking numbers, tokens):
  * those go to the native JSON.parse, several times cheaper than a lossless
- * parse on the webhook path; the rest to lossless-json. A key given twice keeps
+ * parse on the webhook path; the rest to lossless-json. The check looks for 16
+ * digits right after what can precede a number (the start, `:`, `,` or `[`, then
+ * whitespace), so a number is never missed; the same pattern inside a string
+ * only sends the body to the slower parser. A key given twice keeps
  * its last value on both paths, as JSON.parse and Shopify's own libraries read it.
  */
 export function parseJsonLossless(text: string): unknown {
@@ -34,7 +38,7 @@ export function parseJsonLossless(text: string): unknown {
   }
 }
 
-const MAY_HOLD_UNSAFE_INTEGER = /\d{16}/;
+const MAY_HOLD_UNSAFE_INTEGER = /(?:^|[:,[])\s*-?\d{16}/;
 
 function parseNumberKeepingBigIntegers(literal: string): number | string {
   const value = Number(literal);

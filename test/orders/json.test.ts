@@ -27,6 +27,19 @@ describe("parseJsonLossless", () => {
     ]);
   });
 
+  it("finds an unsafe integer wherever a number can stand: at the top, after [, after a comma or a colon across whitespace", () => {
+    expect(parseJsonLossless("9007199254740993")).toBe("9007199254740993");
+    expect(parseJsonLossless(" -9007199254740993 ")).toBe("-9007199254740993");
+    expect(parseJsonLossless('{"ids": [1,\n\t 820982911946154508], "id":\r\n  115310627314723954}')).toEqual({ ids: [1, "820982911946154508"], id: "115310627314723954" });
+  });
+
+  it("reads a body whose long digit runs sit only in strings (tracking numbers, tokens) as the lossless parser does", () => {
+    const text = loadFixture("orders-updated.tracking-delivered-usd");
+    expect(text).toMatch(/"[^"]*\d{16}[^"]*"/);
+    expect(parseJsonLossless(text)).toEqual(JSON.parse(text));
+    expect(parseJsonLossless(`{"note": "ref: 9007199254740993", "tracking": "9405511298370124989733"}`)).toEqual({ note: "ref: 9007199254740993", tracking: "9405511298370124989733" });
+  });
+
   it("leaves strings, booleans, null and nesting alone", () => {
     expect(parseJsonLossless('{"a":[true,null,"訂單已取消",{"b":"gid://shopify/Order/1"}]}')).toEqual({
       a: [true, null, "訂單已取消", { b: "gid://shopify/Order/1" }],
