@@ -304,6 +304,8 @@ async function recordExportedOrders(db: PrismaClient, row: BackfillRow, nodes: u
       continue;
     }
     const result = recorded[next++]!;
+    // The store uninstalled the app meanwhile: the inbox keeps nothing for it, and nothing is sent.
+    if (result.outcome === "not_installed") throw new PartnerError("The store has uninstalled the app", "permanent", null);
     if (result.outcome === "invalid") {
       logger.warn("backfill: an order of Shopify's export was refused", { shop: row.shop, backfillId: row.id, order: order.name, error: result.error });
       outcomes.push({ kind: "invalid" });
