@@ -37,7 +37,7 @@ try {
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
   const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
-  const result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as { status?: string; error?: string; orders?: number; queued?: number; exportS?: number; readS?: number; totalS?: number; peakRssMiB?: number; rssAtReadingMiB?: number; memory?: Record<string, number> };
+  const result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as { status?: string; error?: string; orders?: number; queued?: number; exportS?: number; readS?: number; totalS?: number; peakRssMiB?: number; rssAtReadingMiB?: number; readCpuS?: number; memory?: Record<string, number> };
   if (code !== 0 || result.status !== "syncing") log(`the backfill did not read every order: exit ${code}, ${JSON.stringify(result)}`);
   const perSec = result.orders && result.readS ? result.orders / result.readS : undefined;
   const file = [...admin.history.operations.values()].at(-1);
@@ -50,6 +50,7 @@ try {
         ["Shopify's export (the stand-in's bulk operation)", fmt(result.exportS, 1, " s"), `JSONL ${fmt((file?.fileSize ?? 0) / 1024 / 1024, 0, " MiB")}, ${fmt(file?.objectCount)} lines`],
         ["reading and recording", fmt(result.readS, 1, " s"), ""],
         ["orders/s", fmt(perSec, 0), `>= ${TARGET_ORDERS_PER_SEC} (100,000 in under 10 min)`],
+        ["orders per CPU-second of the backfilling process", fmt(result.orders && result.readCpuS ? result.orders / result.readCpuS : undefined, 0), "(the rate with a core of its own)"],
         ["peak RSS of the backfilling process", fmt(result.peakRssMiB, 0, " MiB"), `< ${TARGET_RSS_MIB} MiB`],
         ["  of which before reading the file", fmt(result.rssAtReadingMiB, 0, " MiB"), "(the app's context: Prisma, the Shopify library)"],
         ["  at the end: JS heap used / total", `${fmt(result.memory?.heapUsed, 0)} / ${fmt(result.memory?.heapTotal, 0, " MiB")}`, "(the rest of the RSS is outside the JS heap)"],
