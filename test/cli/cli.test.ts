@@ -54,7 +54,7 @@ describe("operator CLI", () => {
   });
 
   it("given an invalid file, names each bad field, exits 1 and stores nothing", async () => {
-    const file = settingsFile("reverb.json", { consumerKey: "", websiteUuid: "not-a-uuid" });
+    const file = settingsFile("reverb.json", { consumerKey: "", websiteUuid: "not a uuid" });
     expect(await cli("partner:configure", SHOP, "reverb", "--file", file)).toBe(1);
     const message = err.join("\n");
     expect(message).toMatch(/nothing was stored/);
