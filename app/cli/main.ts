@@ -11,6 +11,7 @@ import { installShopLocally } from "~/shopify/install.server";
 import { NotFoundError, resyncOrder, syncStatus } from "~/sync/status.server";
 import { renderTable } from "./table";
 import { rotateKeys } from "./rotate-keys";
+import { backfillCommand, cancelBackfillCommand, historyStatusLines, reconcileCommand } from "./backfill";
 import { partnerSmoke } from "./partner-smoke";
 
 export class UsageError extends Error {
@@ -24,6 +25,9 @@ const USAGE = `Usage: npm run cli -- <command>
   partner:smoke <shop> <${PARTNERS.join("|")}> [--production]
   sync:status <shop> [--order <shopify order id>] [--json]
   sync:resync <shop> <orderId> [--partner <${PARTNERS.join("|")}>] [--force]
+  sync:backfill <shop> --since <YYYY-MM-DD> [--partner <${PARTNERS.join("|")}>] [--detach]
+  sync:backfill-cancel <shop>
+  sync:reconcile <shop> [--detach]
   keys:rotate
 
 Environment: DATABASE_URL (default file:./prisma/dev.sqlite); ENCRYPTION_KEY for partner:configure, partner:smoke and keys:rotate;
@@ -62,6 +66,8 @@ export async function runCli(argv: string[], io: CliIo, db: PrismaClient): Promi
       force: { type: "boolean", default: false },
       token: { type: "string" },
       scopes: { type: "string" },
+      since: { type: "string" },
+      detach: { type: "boolean", default: false },
       production: { type: "boolean", default: false },
     },
   });
@@ -105,6 +111,7 @@ export async function runCli(argv: string[], io: CliIo, db: PrismaClient): Promi
       if (values.json) io.out(JSON.stringify(rows, null, 2));
       else if (rows.length === 0) io.out(`No sync jobs for ${shop}${values.order ? ` and order ${values.order}` : ""}.`);
       else io.out(renderTable(rows, ["orderId", "orderName", "partner", "status", "attempts", "lastError", "remoteId", "updatedAt"]));
+      if (!values.json && !values.order) for (const line of await historyStatusLines(db, shop)) io.out(line);
       return 0;
     }
     case "sync:resync": {
@@ -135,6 +142,12 @@ export async function runCli(argv: string[], io: CliIo, db: PrismaClient): Promi
       const deps = { db, keyring: keyringFrom(io.env), env: io.env, fetch: globalThis.fetch, now: () => new Date(), out: io.out, err: io.err };
       return partnerSmoke(deps, shop, partner, { production: values.production });
     }
+    case "sync:backfill":
+      return backfillCommand(db, io, shopArg(positionals[0]), { since: values.since, partner: values.partner, detach: values.detach });
+    case "sync:backfill-cancel":
+      return cancelBackfillCommand(db, io, shopArg(positionals[0]));
+    case "sync:reconcile":
+      return reconcileCommand(db, io, shopArg(positionals[0]), { detach: values.detach });
     case "keys:rotate": {
       const keyring = keyringFrom(io.env);
       const report = await rotateKeys(db, keyring);
