@@ -43,6 +43,7 @@ query OrderForPartnerSync($id: ID!) {
     cancelReason
     displayFinancialStatus
     test
+    taxesIncluded
     currencyCode
     presentmentCurrencyCode
     totalPriceSet { ${MONEY_BAG} }
@@ -72,6 +73,7 @@ query OrderForPartnerSync($id: ID!) {
         requiresShipping
         originalUnitPriceSet { ${MONEY_BAG} }
         discountAllocations { allocatedAmountSet { ${MONEY_BAG} } }
+        taxLines { rate priceSet { ${MONEY_BAG} } }
         customAttributes { key value }
       }
     }
@@ -130,6 +132,7 @@ export const graphqlOrderSchema = z.object({
   cancelReason: z.string().nullish(),
   displayFinancialStatus: z.string().nullish(),
   test: z.boolean(),
+  taxesIncluded: z.boolean().optional(),
   currencyCode: z.string(),
   presentmentCurrencyCode: z.string(),
   totalPriceSet: moneyBag,
@@ -162,6 +165,8 @@ export const graphqlOrderSchema = z.object({
         requiresShipping: z.boolean(),
         originalUnitPriceSet: moneyBag,
         discountAllocations: z.array(z.object({ allocatedAmountSet: moneyBag })),
+        // Optional: an answer from before the query asked for them (a stand-in, a cached fixture).
+        taxLines: z.array(z.object({ rate: z.number().nullish(), priceSet: moneyBag })).optional(),
         customAttributes: z.array(keyValue),
       }),
     ),
@@ -262,6 +267,7 @@ export function graphqlOrderToWebhookShape(order: GraphqlOrder): Record<string, 
     cancel_reason: lower(order.cancelReason),
     financial_status: lower(order.displayFinancialStatus),
     test: order.test,
+    taxes_included: order.taxesIncluded ?? null,
     currency: order.currencyCode,
     presentment_currency: order.presentmentCurrencyCode,
     total_line_items_price_set: lineItemsTotal(order),
@@ -295,6 +301,7 @@ export function graphqlOrderToWebhookShape(order: GraphqlOrder): Record<string, 
         amount: allocation.allocatedAmountSet.shopMoney.amount,
         amount_set: restMoneySet(allocation.allocatedAmountSet),
       })),
+      tax_lines: (line.taxLines ?? []).map((tax) => ({ price: tax.priceSet.shopMoney.amount, price_set: restMoneySet(tax.priceSet), rate: tax.rate ?? null })),
       properties: nameValues(line.customAttributes),
       requires_shipping: line.requiresShipping,
     })),

@@ -382,6 +382,7 @@ export function orderNodeFromWebhook(text: string): AdminOrderNode {
     cancelReason: upper(raw.cancel_reason),
     displayFinancialStatus: upper(raw.financial_status),
     test: raw.test === true,
+    taxesIncluded: raw.taxes_included === true,
     currencyCode: currency,
     presentmentCurrencyCode: str(raw.presentment_currency) ?? currency,
     totalPriceSet: moneyBag(raw.total_price_set, raw.total_price, currency),
@@ -413,6 +414,8 @@ export function orderNodeFromWebhook(text: string): AdminOrderNode {
         requiresShipping: line.requires_shipping !== false,
         originalUnitPriceSet: moneyBag(line.price_set, line.price, currency),
         discountAllocations: list(line.discount_allocations).map((allocation) => ({ allocatedAmountSet: moneyBag(allocation.amount_set, allocation.amount, currency) })),
+        // TaxLine.rate is a Float in the Admin API.
+        taxLines: list(line.tax_lines).map((tax) => ({ rate: tax.rate == null ? null : Number(tax.rate), priceSet: moneyBag(tax.price_set, tax.price, currency) })),
         customAttributes: keyValues(line.properties),
       })),
     ),
