@@ -196,7 +196,12 @@ async function mergeOrderOnce(db: PrismaClient, shop: string, orderId: string, n
 
 /** mergeOrderOnce's work in a transaction the caller holds (recordDeliveries merges many orders in one commit). */
 async function mergeOrderIn(tx: Prisma.TransactionClient, shop: string, orderId: string, now: () => Date): Promise<number> {
-  const rows = await tx.webhookEvent.findMany({ where: { shop, orderId, processedAt: null }, orderBy: [{ receivedAt: "asc" }, { id: "asc" }] });
+  // Sorted here, not by the query: with an ORDER BY on receivedAt, SQLite's planner walks the
+  // (shop, receivedAt) index through every delivery the shop ever had instead of the handful of
+  // this order's (shop, orderId, processedAt), and each merge grew slower with the inbox.
+  const rows = (await tx.webhookEvent.findMany({ where: { shop, orderId, processedAt: null } })).sort(
+    (a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
   if (rows.length === 0) return 0;
   const stored = await tx.orderSnapshot.findUnique({ where: { shop_orderId: { shop, orderId } } });
   let current: { snapshot: OrderSnapshot; rank: number } | null = stored ? { snapshot: JSON.parse(stored.payload) as OrderSnapshot, rank: stored.topicRank } : null;
