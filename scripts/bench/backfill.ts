@@ -54,7 +54,7 @@ try {
         ["peak RSS of the backfilling process", fmt(result.peakRssMiB, 0, " MiB"), `< ${TARGET_RSS_MIB} MiB`],
         ["  of which before reading the file", fmt(result.rssAtReadingMiB, 0, " MiB"), "(the app's context: Prisma, the Shopify library)"],
         ["  at the end: JS heap used / total", `${fmt(result.memory?.heapUsed, 0)} / ${fmt(result.memory?.heapTotal, 0, " MiB")}`, "(the rest of the RSS is outside the JS heap)"],
-        ["  at the end: external / array buffers", `${fmt(result.memory?.external, 0)} / ${fmt(result.memory?.arrayBuffers, 0, " MiB")}`, "(WebAssembly memory, e.g. Prisma's query compiler, counts as external)"],
+        ["  at the end: external / array buffers", `${fmt(result.memory?.external, 0)} / ${fmt(result.memory?.arrayBuffers, 0, " MiB")}`, "(what Node tracks outside the heap; the rest is native: SQLite's and WebAssembly memory)"],
       ],
     ),
   );
