@@ -4,15 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { createAppContext } from "~/context.server";
 import { testEnv } from "../support/harness";
-import { runPrisma, startTestPostgres, type TestPostgres } from "../support/postgres";
+import { createMigratedDatabase, startTestPostgres, type TestPostgres } from "../support/postgres";
 
 let server: TestPostgres;
 let url: string;
 beforeAll(async () => {
   server = await startTestPostgres();
-  url = await server.createDatabase("pool");
-  const deploy = await runPrisma(["migrate", "deploy"], url);
-  if (deploy.status !== 0) throw new Error(`prisma migrate deploy failed on Postgres:\n${deploy.output}`);
+  url = await createMigratedDatabase(server, "pool");
 }, 120_000);
 afterAll(async () => server?.stop());
 

@@ -29,7 +29,7 @@ import { startTestfreaksSimulator, type TestfreaksSimulator } from "../simulator
 import type { Knobs } from "../simulators/server";
 import { TEST_SECRET, testEnv } from "../support/harness";
 import { freePort } from "../support/net";
-import { runPrisma, startTestPostgres, type TestPostgres } from "../support/postgres";
+import { createMigratedDatabase, startTestPostgres, type TestPostgres } from "../support/postgres";
 import { postWebhook, signWebhook } from "../support/webhooks";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -198,9 +198,7 @@ afterAll(async () => {
 
 it(`${DELIVERIES} deliveries for ${SHOPS} shops through two web and two worker processes, one worker killed halfway: every delivery kept, every job settled, each Reverb order created once, one request at a time per lane, within the lane's rate`, async () => {
   const started = Date.now();
-  const url = await pg.createDatabase("load");
-  const deploy = await runPrisma(["migrate", "deploy"], url);
-  if (deploy.status !== 0) throw new Error(`prisma migrate deploy failed:\n${deploy.output}`);
+  const url = await createMigratedDatabase(pg, "load");
 
   const random = mulberry32(20260302);
   const shops: Shop[] = Array.from({ length: SHOPS }, (_, i) => ({

@@ -431,3 +431,11 @@ export function runPrisma(args: string[], databaseUrl: string): Promise<PrismaCl
     child.once("close", (status) => resolve({ status, output }));
   });
 }
+
+/** A new database on `pg` with the committed migrations deployed (`prisma migrate deploy`, as `npm run setup`); its URL. */
+export async function createMigratedDatabase(pg: TestPostgres, name: string): Promise<string> {
+  const url = await pg.createDatabase(name);
+  const deploy = await runPrisma(["migrate", "deploy"], url);
+  if (deploy.status !== 0) throw new Error(`prisma migrate deploy failed on Postgres:\n${deploy.output}`);
+  return url;
+}

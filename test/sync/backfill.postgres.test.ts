@@ -13,7 +13,7 @@ import { loadFixture } from "../fixtures/shopify";
 import { historyOrders, postHistory } from "../simulators/history-orders";
 import { startShopifyAdminStandIn, type ShopifyAdminStandIn } from "../simulators/shopify-admin";
 import { testEnv, TEST_SECRET } from "../support/harness";
-import { runPrisma, startTestPostgres, type TestPostgres } from "../support/postgres";
+import { createMigratedDatabase, startTestPostgres, type TestPostgres } from "../support/postgres";
 import { signWebhook } from "../support/webhooks";
 import { installShopWithPartners, SHOP } from "./fixtures";
 
@@ -23,9 +23,7 @@ let instances: AppContext[] = [];
 
 beforeAll(async () => {
   pg = await startTestPostgres();
-  const url = await pg.createDatabase("backfill");
-  const deploy = await runPrisma(["migrate", "deploy"], url);
-  if (deploy.status !== 0) throw new Error(`prisma migrate deploy failed on Postgres:\n${deploy.output}`);
+  const url = await createMigratedDatabase(pg, "backfill");
   admin = await startShopifyAdminStandIn();
   instances = [0, 1].map(() => {
     const ctx = createAppContext(testEnv({ DATABASE_URL: url, SHOPIFY_LOCAL_ADMIN_URL: admin.url }), createDb(url));

@@ -6,7 +6,7 @@ import type { PrismaClient } from "@prisma/client";
 import { createDb } from "~/db.server";
 import { PartnerError } from "~/connectors/errors";
 import { CreateOutcomeUnknown, createOnceGuard, linkCreatedOrder, markCreateHandled } from "~/sync/create-once.server";
-import { runPrisma, startTestPostgres, type TestPostgres } from "../support/postgres";
+import { createMigratedDatabase, startTestPostgres, type TestPostgres } from "../support/postgres";
 
 const SHOP = "pg-create-once.myshopify.com";
 let pg: TestPostgres;
@@ -14,9 +14,7 @@ let db: PrismaClient;
 
 beforeAll(async () => {
   pg = await startTestPostgres();
-  const url = await pg.createDatabase("create_once");
-  const deploy = await runPrisma(["migrate", "deploy"], url);
-  if (deploy.status !== 0) throw new Error(`prisma migrate deploy failed on Postgres:\n${deploy.output}`);
+  const url = await createMigratedDatabase(pg, "create_once");
   db = createDb(url);
 }, 120_000);
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "~/db.server";
 import { raiseAlert } from "~/sync/alerts.server";
 import { pruneExpired } from "~/sync/retention.server";
-import { runPrisma, startTestPostgres, type TestPostgres } from "../support/postgres";
+import { createMigratedDatabase, startTestPostgres, type TestPostgres } from "../support/postgres";
 
 const SHOP = "maintenance-pg.myshopify.com";
 const NOW = new Date("2026-06-01T12:00:00Z");
@@ -16,9 +16,7 @@ let dbs: PrismaClient[] = [];
 
 beforeAll(async () => {
   pg = await startTestPostgres();
-  const url = await pg.createDatabase("maintenance");
-  const deploy = await runPrisma(["migrate", "deploy"], url);
-  if (deploy.status !== 0) throw new Error(`prisma migrate deploy failed on Postgres:\n${deploy.output}`);
+  const url = await createMigratedDatabase(pg, "maintenance");
   // Two processes' clients.
   dbs = [createDb(url), createDb(url)];
   await dbs[0]!.shop.create({ data: { shop: SHOP } });

@@ -7,7 +7,7 @@ import { createDb } from "~/db.server";
 import { tableQueue } from "~/sync/queue.server";
 import { LANE_QUEUE, pgBossQueue } from "~/sync/engines/pgboss-queue.server";
 import { fakeClock } from "../support/harness";
-import { runPrisma, startTestPostgres, type TestPostgres } from "../support/postgres";
+import { createMigratedDatabase, startTestPostgres, type TestPostgres } from "../support/postgres";
 import { LEASE_MS, queueContract } from "./queue-contract";
 
 let pg: TestPostgres;
@@ -16,9 +16,7 @@ const urls: Record<string, string> = {};
 beforeAll(async () => {
   pg = await startTestPostgres();
   for (const name of ["table_engine", "pgboss_engine"]) {
-    urls[name] = await pg.createDatabase(name);
-    const deploy = await runPrisma(["migrate", "deploy"], urls[name]!);
-    if (deploy.status !== 0) throw new Error(`prisma migrate deploy failed on Postgres:\n${deploy.output}`);
+    urls[name] = await createMigratedDatabase(pg, name);
   }
 }, 120_000);
 

@@ -8,7 +8,7 @@ import type { OrderSnapshot } from "~/orders/snapshot";
 import { handleWebhook } from "~/sync/webhook.server";
 import { loadFixture } from "../fixtures/shopify";
 import { testEnv, TEST_SECRET } from "../support/harness";
-import { runPrisma, startTestPostgres, type TestPostgres } from "../support/postgres";
+import { createMigratedDatabase, startTestPostgres, type TestPostgres } from "../support/postgres";
 import { signWebhook } from "../support/webhooks";
 import { installShopWithPartners, SHOP } from "./fixtures";
 
@@ -18,9 +18,7 @@ let ctx: AppContext;
 
 beforeAll(async () => {
   pg = await startTestPostgres();
-  const url = await pg.createDatabase("redaction");
-  const deploy = await runPrisma(["migrate", "deploy"], url);
-  if (deploy.status !== 0) throw new Error(`prisma migrate deploy failed on Postgres:\n${deploy.output}`);
+  const url = await createMigratedDatabase(pg, "redaction");
   ctx = createAppContext(testEnv({ DATABASE_URL: url }), createDb(url));
   ctx.logger = silentLogger;
   ctx.runner.logger = silentLogger;
