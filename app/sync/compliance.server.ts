@@ -218,11 +218,6 @@ export async function handleUninstall(db: PrismaClient, shop: string, triggeredA
   return "uninstalled";
 }
 
-/** Whether the shop has the app now: installed, not uninstalled since, not erased. */
-export async function isInstalled(db: PrismaClient, shop: string): Promise<boolean> {
-  const row = await db.shop.findUnique({ where: { shop }, select: { uninstalledAt: true } });
-  return row !== null && row.uninstalledAt === null;
-}
 
 /** app/scopes_update: the offline session records what the merchant granted, as Shopify's template does. */
 export async function updateGrantedScopes(db: PrismaClient, shop: string, scopes: string[]): Promise<void> {

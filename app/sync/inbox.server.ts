@@ -125,6 +125,7 @@ export function createInbox(db: PrismaClient, logger: Logger, { maxBatch = 256, 
 async function appendBatch(db: PrismaClient, deliveries: Delivery[], receivedAt: Date): Promise<AppendOutcome[]> {
   const key = (d: { shop: string; eventId: string }) => `${d.shop}\u0000${d.eventId}`;
   const shops = [...new Set(deliveries.map((d) => d.shop))];
+  // Has the app now: installed, not uninstalled since, not erased (shop/redact deletes the row).
   const installed = new Set((await db.shop.findMany({ where: { shop: { in: shops }, uninstalledAt: null }, select: { shop: true } })).map((s) => s.shop));
   const firstOfKey = new Map<string, number>();
   deliveries.forEach((d, i) => firstOfKey.has(key(d)) || firstOfKey.set(key(d), i));
