@@ -292,18 +292,9 @@ function snapshotRow(shop: string, snapshot: OrderSnapshot, topicRank: number) {
  * Records one delivery as if its webhook had just arrived, merged at once: for
  * tools and tests outside the HTTP path, backfills and reconciliation (`source`).
  */
-export async function recordDelivery(
-  db: PrismaClient,
-  webhook: { shop: string; topic: Topic; eventId: string; body: unknown; source?: DeliverySource; backfillId?: string },
-  logger: Logger,
-  now: () => Date = () => new Date(),
-): Promise<{ outcome: AppendOutcome; jobs: number } | { outcome: "invalid"; error: string }> {
-  const delivery = validateDelivery(webhook.topic, webhook.body);
-  if (!delivery.ok) return { outcome: "invalid", error: delivery.error };
-  const recordedBy = { ...(webhook.source ? { source: webhook.source } : {}), ...(webhook.backfillId ? { backfillId: webhook.backfillId } : {}) };
-  const [outcome] = await appendBatch(db, [{ shop: webhook.shop, eventId: webhook.eventId, topic: webhook.topic, orderId: delivery.orderId, payload: delivery.payload, ...recordedBy }], now());
-  if (outcome === "not_installed") return { outcome, jobs: 0 };
-  return { outcome: outcome!, jobs: await mergeOrder(db, webhook.shop, delivery.orderId, now, logger) };
+export async function recordDelivery(db: PrismaClient, webhook: RecordedWebhook, logger: Logger, now: () => Date = () => new Date()): Promise<RecordOutcome> {
+  const [result] = await recordDeliveries(db, [webhook], logger, now);
+  return result!;
 }
 
 export type RecordedWebhook = { shop: string; topic: Topic; eventId: string; body: unknown; source?: DeliverySource; backfillId?: string };
@@ -324,7 +315,8 @@ export async function recordDeliveries(db: PrismaClient, webhooks: RecordedWebho
   );
   const appended = deliveries.length > 0 ? await appendBatch(db, deliveries, now()) : [];
   const key = (shop: string, orderId: string) => `${shop}\u0000${orderId}`;
-  const orders = [...new Map(deliveries.map((d) => [key(d.shop, d.orderId), d])).values()];
+  // A shop without the app kept nothing: nothing to merge.
+  const orders = [...new Map(deliveries.filter((_, i) => appended[i] !== "not_installed").map((d) => [key(d.shop, d.orderId), d])).values()];
   let jobs = new Map<string, number>();
   try {
     await db.$transaction(
