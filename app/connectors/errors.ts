@@ -1,22 +1,38 @@
 import { classifyFailure, type FailureClass } from "~/sync/retry-policy";
 
+/** Where an error from outside the app came from: a partner's API or Shopify's. */
+export type UpstreamSource = "partner" | "shopify";
+
 /**
- * The one error a connector throws for a failed partner call. `failureClass`
- * tells the worker whether a retry can help; `message` is the partner's own
- * text (trimmed), never a secret.
+ * The one root for failures of a call that left the app (a partner's API, Shopify's
+ * Admin API). `failureClass` tells the worker whether a retry can help; `message` is
+ * the other side's own text (trimmed), never a secret. The worker reads `source` so
+ * that a Shopify failure never pauses a partner or lowers its lane's rate.
  */
-export class PartnerError extends Error {
-  override name = "PartnerError";
+export abstract class UpstreamError extends Error {
+  abstract readonly source: UpstreamSource;
   constructor(
     message: string,
     readonly failureClass: FailureClass,
     readonly httpStatus: number | null,
     readonly retryAfterMs?: number,
-    /** True when the partner may have applied the request (timeout, dropped connection). */
+    /** True when the other side may have applied the request (timeout, dropped connection). */
     readonly uncertain = false,
   ) {
     super(message);
   }
+}
+
+/** What a connector throws for a failed partner call. */
+export class PartnerError extends UpstreamError {
+  override name = "PartnerError";
+  readonly source = "partner";
+}
+
+/** What the Shopify clients throw for a failed Admin API call or export download. */
+export class ShopifyError extends UpstreamError {
+  override name = "ShopifyError";
+  readonly source = "shopify";
 }
 
 const MAX_MESSAGE = 500;

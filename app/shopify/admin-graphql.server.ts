@@ -12,10 +12,10 @@
 // HTTP errors throw HttpResponseError / HttpThrottlingError (`.response.code`,
 // `.response.headers`, `.response.retryAfter` in seconds), and no answer throws
 // HttpRequestError.
-import { PartnerError, trimMessage } from "~/connectors/errors";
+import { ShopifyError, trimMessage } from "~/connectors/errors";
 import { classifyFailure, policy } from "~/sync/retry-policy";
 
-/** One Admin GraphQL call: answers the parsed response body ({data, errors, extensions}) or throws PartnerError. */
+/** One Admin GraphQL call: answers the parsed response body ({data, errors, extensions}) or throws ShopifyError. */
 export type ShopifyGraphql = (query: string, variables: Record<string, unknown>) => Promise<unknown>;
 
 /** The part of shopify-app-remix's AdminApiContext this adapter uses. */
@@ -43,7 +43,7 @@ export function graphqlFromAdmin(
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new PartnerError(`Shopify sent an answer we could not read: ${trimMessage(text.slice(0, 200))}`, "retryable", response.status);
+      throw new ShopifyError(`Shopify sent an answer we could not read: ${trimMessage(text.slice(0, 200))}`, "retryable", response.status);
     }
   };
 }
@@ -55,14 +55,14 @@ function graphqlErrorAnswer(error: unknown): { data: unknown; errors: unknown[];
   return { data: field(body, "data") ?? null, errors: graphQLErrors, extensions: field(body, "extensions") };
 }
 
-function transportFailure(error: unknown, timedOutAfterMs: number | null, now: Date): PartnerError {
+function transportFailure(error: unknown, timedOutAfterMs: number | null, now: Date): ShopifyError {
   // The request-bound client of `authenticate.admin` (shopify-app-remix 6,
   // handle-client-error.ts) throws a minimal copy of Shopify's answer as a
   // Response instead of HttpResponseError.
   if (error instanceof Response) {
     const failure = classifyFailure(error.status, error.headers, now);
     const refused = error.status === 401 || error.status === 403 ? " (the shop's access token was refused)" : "";
-    return new PartnerError(`Shopify answered HTTP ${error.status}${refused}`, failure.class, error.status, failure.retryAfterMs);
+    return new ShopifyError(`Shopify answered HTTP ${error.status}${refused}`, failure.class, error.status, failure.retryAfterMs);
   }
   const response = field(error, "response");
   const status = field(response, "code");
@@ -70,7 +70,7 @@ function transportFailure(error: unknown, timedOutAfterMs: number | null, now: D
     const reason = timedOutAfterMs !== null
       ? `did not answer within ${timedOutAfterMs} ms`
       : `could not be reached (${error instanceof Error ? trimMessage(error.message) : String(error)})`;
-    return new PartnerError(`Shopify ${reason}`, "retryable", null);
+    return new ShopifyError(`Shopify ${reason}`, "retryable", null);
   }
   const headers = toHeaders(field(response, "headers"));
   const retryAfterSeconds = field(response, "retryAfter");
@@ -79,7 +79,7 @@ function transportFailure(error: unknown, timedOutAfterMs: number | null, now: D
   const statusText = field(response, "statusText");
   const refused = status === 401 || status === 403 ? " (the shop's access token was refused)" : "";
   const message = `Shopify answered HTTP ${status}${typeof statusText === "string" && statusText ? ` ${statusText}` : ""}${refused}`;
-  return new PartnerError(message, failure.class, status, failure.retryAfterMs);
+  return new ShopifyError(message, failure.class, status, failure.retryAfterMs);
 }
 
 /** shopify-api hands response headers over as a record of string lists. */

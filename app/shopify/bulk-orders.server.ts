@@ -21,7 +21,7 @@
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { z } from "zod";
-import { PartnerError, trimMessage } from "~/connectors/errors";
+import { ShopifyError, trimMessage } from "~/connectors/errors";
 import { graphqlOrderSchema, graphqlOrderToWebhookShape, ORDER_FOR_SYNC_QUERY, type GraphqlOrder } from "./order-graphql.server";
 import type { ShopifyGraphql } from "./admin-graphql.server";
 
@@ -108,14 +108,14 @@ export type BulkOperationState = z.infer<typeof operationSchema>;
 
 const userErrors = z.array(z.object({ message: z.string(), code: z.string().nullish() })).default([]);
 
-/** Throws PartnerError with Shopify's messages when the answer carries errors (THROTTLED is retryable). */
+/** Throws ShopifyError with Shopify's messages when the answer carries errors (THROTTLED is retryable). */
 function dataOf(body: unknown): Record<string, unknown> {
   const answer = body as { data?: Record<string, unknown> | null; errors?: { message?: string; extensions?: { code?: string } }[] } | null;
   const errors = answer?.errors ?? [];
   if (errors.length > 0 || !answer?.data) {
     const throttled = errors.some((error) => error.extensions?.code === "THROTTLED");
     const message = errors.map((error) => error.message ?? error.extensions?.code ?? "unnamed error").join("; ") || "no data";
-    throw new PartnerError(`Shopify answered: ${trimMessage(message)}`, throttled ? "rate_limited" : "retryable", 200);
+    throw new ShopifyError(`Shopify answered: ${trimMessage(message)}`, throttled ? "rate_limited" : "retryable", 200);
   }
   return answer.data;
 }
@@ -205,7 +205,7 @@ function startAssembly(root: Record<string, unknown>): Assembly {
 export async function* readOrdersExport(url: string, { skipLines = 0, fetch: fetchFile = fetch }: { skipLines?: number; fetch?: typeof fetch } = {}): AsyncGenerator<BulkOrder> {
   const response = await fetchFile(url);
   if (!response.ok || !response.body) {
-    throw new PartnerError(`Shopify's export file could not be downloaded (HTTP ${response.status})${response.status === 403 || response.status === 404 ? ": it may have expired (Shopify keeps it 7 days)" : ""}`, response.status >= 500 ? "retryable" : "permanent", response.status);
+    throw new ShopifyError(`Shopify's export file could not be downloaded (HTTP ${response.status})${response.status === 403 || response.status === 404 ? ": it may have expired (Shopify keeps it 7 days)" : ""}`, response.status >= 500 ? "retryable" : "permanent", response.status);
   }
   const lines = createInterface({ input: Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), crlfDelay: Infinity });
   let lineNumber = 0;

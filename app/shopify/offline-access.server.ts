@@ -11,7 +11,7 @@
 // @shopify/shopify-api's own calls, and the library then finds a fresh session.
 import type { PrismaClient } from "@prisma/client";
 import { HttpResponseError, type Session, type Shopify } from "@shopify/shopify-api";
-import { PartnerError, trimMessage } from "~/connectors/errors";
+import { ShopifyError, trimMessage } from "~/connectors/errors";
 import type { Logger } from "~/logger";
 
 /** Why jobs that need Shopify wait: the sentence the merchant and the operator read. */
@@ -89,7 +89,7 @@ export function createOfflineAccess(deps: OfflineAccessDeps): OfflineAccess {
         return refused(shop, `HTTP ${status} ${trimMessage(JSON.stringify(error instanceof HttpResponseError ? error.response.body ?? "" : ""))}`);
       }
       const detail = error instanceof Error ? trimMessage(error.message) : String(error);
-      throw new PartnerError(`Shopify could not renew the app's access token (${detail})`, status === 429 ? "rate_limited" : "retryable", status);
+      throw new ShopifyError(`Shopify could not renew the app's access token (${detail})`, status === 429 ? "rate_limited" : "retryable", status);
     }
   }
 

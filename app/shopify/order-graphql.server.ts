@@ -17,7 +17,7 @@
 // for carrier events (IN_TRANSIT, DELIVERED, ...) and other values (FULFILLED,
 // CANCELED) that REST does not put there.
 import { z } from "zod";
-import { PartnerError, trimMessage } from "~/connectors/errors";
+import { ShopifyError, trimMessage } from "~/connectors/errors";
 import { sumAmounts, toMinorUnits, fromMinorUnits, scaleOf } from "~/orders/money";
 import { extractOrderSnapshot, type ExtractResult, type OrderSnapshot } from "~/orders/snapshot";
 import type { ShopifyGraphql } from "./admin-graphql.server";
@@ -362,7 +362,7 @@ export async function readOrderFromShopify(graphql: ShopifyGraphql, orderId: str
     body = await graphql(ORDER_FOR_SYNC_QUERY, { id: orderGid(orderId) });
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    const retryAfterMs = error instanceof PartnerError ? error.retryAfterMs : undefined;
+    const retryAfterMs = error instanceof ShopifyError ? error.retryAfterMs : undefined;
     return { ok: false, reason: "unavailable", message: `Could not read the order from Shopify: ${trimMessage(detail)}`, ...(retryAfterMs ? { retryAfterMs } : {}) };
   }
   const answer = answerSchema.safeParse(body);

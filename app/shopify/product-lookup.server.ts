@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { Logger } from "~/logger";
 import type { ProductInfo, VariantOption } from "~/orders/canonical";
-import { PartnerError, trimMessage } from "~/connectors/errors";
+import { ShopifyError, trimMessage } from "~/connectors/errors";
 import type { PartnerCache } from "~/sync/partner-cache.server";
 import { policy } from "~/sync/retry-policy";
 import type { ShopifyGraphql } from "./admin-graphql.server";
@@ -14,7 +14,7 @@ import type { ShopifyGraphql } from "./admin-graphql.server";
 export interface ProductLookup {
   /**
    * Product details by Shopify product id (decimal string). Products Shopify no
-   * longer has are left out of the map; any failure to ask throws PartnerError.
+   * longer has are left out of the map; any failure to ask throws ShopifyError.
    */
   lookup(productIds: readonly string[]): Promise<Map<string, ProductInfo>>;
 }
@@ -180,20 +180,20 @@ export function createProductLookup({
     }
     const parsed = responseSchema.safeParse(body);
     if (!parsed.success) {
-      throw new PartnerError(`${LOOKUP_FAILED}: Shopify sent an answer we could not read (${trimMessage(z.prettifyError(parsed.error))})`, "retryable", 200);
+      throw new ShopifyError(`${LOOKUP_FAILED}: Shopify sent an answer we could not read (${trimMessage(z.prettifyError(parsed.error))})`, "retryable", 200);
     }
     const answer = parsed.data;
     if (answer.errors && answer.errors.length > 0) throw graphqlErrorsFailure(answer);
     const nodes = answer.data?.nodes;
     if (!nodes || nodes.length !== gids.length) {
-      throw new PartnerError(`${LOOKUP_FAILED}: Shopify answered ${nodes?.length ?? "no"} nodes for ${gids.length} ids`, "retryable", 200);
+      throw new ShopifyError(`${LOOKUP_FAILED}: Shopify answered ${nodes?.length ?? "no"} nodes for ${gids.length} ids`, "retryable", 200);
     }
     // Shopify answers `nodes` in the order of `ids`, null where nothing has that id.
     return nodes.map((node, index) => {
       const productId = productIds[index] as string;
       if (node === null) return null;
       if (node.id !== productGid(productId)) {
-        throw new PartnerError(`${LOOKUP_FAILED}: Shopify answered ${node.id} where ${productGid(productId)} was asked`, "retryable", 200);
+        throw new ShopifyError(`${LOOKUP_FAILED}: Shopify answered ${node.id} where ${productGid(productId)} was asked`, "retryable", 200);
       }
       return toProductInfo(productId, node);
     });
@@ -204,7 +204,7 @@ export function createProductLookup({
       const wanted = [...new Set(productIds)];
       const invalid = wanted.find((id) => !DECIMAL_ID.test(id));
       if (invalid !== undefined) {
-        throw new PartnerError(`${LOOKUP_FAILED}: ${JSON.stringify(invalid)} is not a Shopify product id`, "permanent", null);
+        throw new ShopifyError(`${LOOKUP_FAILED}: ${JSON.stringify(invalid)} is not a Shopify product id`, "permanent", null);
       }
 
       const found = new Map<string, ProductInfo>();
@@ -279,13 +279,13 @@ function variantOptionsOf(node: ProductNode): Record<string, VariantOption[]> {
  * partner call has not happened yet, so `credentials` or `permanent` would pause
  * or end the partner's job for a Shopify-side problem.
  */
-function graphqlErrorsFailure(answer: ProductsResponse): PartnerError {
+function graphqlErrorsFailure(answer: ProductsResponse): ShopifyError {
   const errors = answer.errors ?? [];
   const messages = [...new Set(errors.map((error) => error.message ?? error.extensions?.code ?? "unnamed error"))].join("; ");
   const throttled = errors.some((error) => error.extensions?.code === "THROTTLED");
-  if (!throttled) return new PartnerError(`${LOOKUP_FAILED}: ${trimMessage(messages)}`, "retryable", 200);
+  if (!throttled) return new ShopifyError(`${LOOKUP_FAILED}: ${trimMessage(messages)}`, "retryable", 200);
   const waitMs = throttleWaitMs(answer) ?? policy.defaultRateLimitMs;
-  return new PartnerError(`${LOOKUP_FAILED}: Shopify throttled the query (${trimMessage(messages)})`, "rate_limited", 200, waitMs);
+  return new ShopifyError(`${LOOKUP_FAILED}: Shopify throttled the query (${trimMessage(messages)})`, "rate_limited", 200, waitMs);
 }
 
 /** Time for the leaky bucket to hold the query's cost again (shopify.dev, GraphQL Admin API rate limits). */
@@ -302,11 +302,11 @@ function throttleWaitMs(answer: ProductsResponse): number | null {
  * everything else is retryable (see graphqlErrorsFailure). Nothing was sent to a
  * partner yet, so the outcome is never uncertain.
  */
-function lookupFailure(error: unknown): PartnerError {
-  if (error instanceof PartnerError) {
+function lookupFailure(error: unknown): ShopifyError {
+  if (error instanceof ShopifyError) {
     const failureClass = error.failureClass === "rate_limited" ? "rate_limited" : "retryable";
-    return new PartnerError(`${LOOKUP_FAILED}: ${error.message}`, failureClass, error.httpStatus, error.retryAfterMs, false);
+    return new ShopifyError(`${LOOKUP_FAILED}: ${error.message}`, failureClass, error.httpStatus, error.retryAfterMs, false);
   }
   const reason = error instanceof Error ? error.message : String(error);
-  return new PartnerError(`${LOOKUP_FAILED}: ${trimMessage(reason)}`, "retryable", null);
+  return new ShopifyError(`${LOOKUP_FAILED}: ${trimMessage(reason)}`, "retryable", null);
 }

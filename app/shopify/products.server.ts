@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
-import { PartnerError } from "~/connectors/errors";
+import { ShopifyError } from "~/connectors/errors";
 import type { Logger } from "~/logger";
 import type { ShopifyApp } from "~/shopify.server";
 import { prismaPartnerCache } from "~/sync/partner-cache.server";
@@ -30,7 +30,7 @@ export function shopifyProductLookup(
       } catch (error) {
         // Shopify refusing the token is not the partner refusing its credentials: the
         // job waits for the merchant to open the app (a new token exchange), the partner stays active.
-        if (error instanceof PartnerError && (error.httpStatus === 401 || error.httpStatus === 403)) await access.refused(shop, error.message);
+        if (error instanceof ShopifyError && (error.httpStatus === 401 || error.httpStatus === 403)) await access.refused(shop, error.message);
         throw error;
       }
     },

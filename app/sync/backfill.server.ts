@@ -13,7 +13,7 @@
 // replaced by the next one once the lease runs out, and it resumes from the
 // bulk operation and the line it had reached.
 import type { PrismaClient } from "@prisma/client";
-import { PartnerError } from "~/connectors/errors";
+import { ShopifyError } from "~/connectors/errors";
 import { connectors } from "~/connectors/registry";
 import { isPartnerId, type PartnerId } from "~/connectors/types";
 import type { Logger } from "~/logger";
@@ -163,7 +163,7 @@ export async function runBackfill(deps: BackfillDeps, id: string, stopping: () =
     return true;
   } catch (error) {
     if (error instanceof Stop) return true;
-    const passing = error instanceof ShopifyAccessRefused || (error instanceof PartnerError && error.failureClass !== "permanent");
+    const passing = error instanceof ShopifyAccessRefused || (error instanceof ShopifyError && error.failureClass !== "permanent");
     const message = error instanceof Error ? error.message : String(error);
     if (passing) {
       // Tried again after retryMs, by whichever worker looks then.
@@ -195,20 +195,20 @@ async function followExport(
     else if (started.inProgress && (await isOurs(deps.db, row, started.inProgress))) operationId = started.inProgress.id;
     else if (started.inProgress) {
       // Someone else's export (another backfill of this app is one per shop, so: a previous run of ours we lost track of, or another tool).
-      throw new PartnerError(`Shopify is busy with another export for this store (${started.inProgress.id}); the backfill starts once it is done`, "retryable", null);
-    } else throw new PartnerError(`Shopify refused the export: ${started.message}`, "permanent", null);
+      throw new ShopifyError(`Shopify is busy with another export for this store (${started.inProgress.id}); the backfill starts once it is done`, "retryable", null);
+    } else throw new ShopifyError(`Shopify refused the export: ${started.message}`, "permanent", null);
     await write("exporting", { bulkOperationId: operationId, error: null });
     deps.logger.info("backfill export started", { shop: row.shop, backfillId: row.id, bulkOperationId: operationId });
   }
   // One look per pass: while Shopify builds the file the worker's loop serves the other shops (it comes back in pollMs).
   const operation = await readExport(graphql, operationId);
-  if (!operation) throw new PartnerError(`Shopify no longer knows the export ${operationId}`, "permanent", null);
+  if (!operation) throw new ShopifyError(`Shopify no longer knows the export ${operationId}`, "permanent", null);
   if (operation.status === "COMPLETED") {
     await write("exporting", { status: "reading", ordersTotal: operation.rootObjectCount ?? 0, linesRead: 0, error: null });
     return operation;
   }
   if (operation.status === "FAILED" || operation.status === "CANCELED" || operation.status === "EXPIRED") {
-    throw new PartnerError(`Shopify's export ended ${operation.status.toLowerCase()}${operation.errorCode ? ` (${operation.errorCode})` : ""}`, "permanent", null);
+    throw new ShopifyError(`Shopify's export ended ${operation.status.toLowerCase()}${operation.errorCode ? ` (${operation.errorCode})` : ""}`, "permanent", null);
   }
   try {
     await write("exporting", { ordersTotal: operation.rootObjectCount ?? null });
@@ -238,7 +238,7 @@ async function readOrders(
   const { db, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const operation = await readExport(await shopify(), row.bulkOperationId!);
-  if (!operation) throw new PartnerError(`Shopify no longer knows the export ${row.bulkOperationId}: start a new backfill`, "permanent", null);
+  if (!operation) throw new ShopifyError(`Shopify no longer knows the export ${row.bulkOperationId}: start a new backfill`, "permanent", null);
   const counts = { linesRead: row.linesRead, ordersRead: row.ordersRead, unchanged: row.unchanged, invalid: row.invalid, queued: row.queued };
   let lastCounted = Date.now();
   const batchSize = deps.batchSize ?? BATCH_ORDERS;
@@ -305,7 +305,7 @@ async function recordExportedOrders(db: PrismaClient, row: BackfillRow, nodes: u
     }
     const result = recorded[next++]!;
     // The store uninstalled the app meanwhile: the inbox keeps nothing for it, and nothing is sent.
-    if (result.outcome === "not_installed") throw new PartnerError("The store has uninstalled the app", "permanent", null);
+    if (result.outcome === "not_installed") throw new ShopifyError("The store has uninstalled the app", "permanent", null);
     if (result.outcome === "invalid") {
       logger.warn("backfill: an order of Shopify's export was refused", { shop: row.shop, backfillId: row.id, order: order.name, error: result.error });
       outcomes.push({ kind: "invalid" });

@@ -8,7 +8,7 @@
 // webhook that arrives late afterwards is a stale copy and nothing is sent twice.
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { PartnerError, trimMessage } from "~/connectors/errors";
+import { ShopifyError, trimMessage } from "~/connectors/errors";
 import type { Logger } from "~/logger";
 import type { ShopifyGraphql } from "~/shopify/admin-graphql.server";
 import { webhookBodyOfExportedOrder } from "~/shopify/bulk-orders.server";
@@ -53,7 +53,7 @@ function dataOf(body: unknown): Record<string, unknown> {
   const errors = answer?.errors ?? [];
   if (errors.length > 0 || !answer?.data) {
     const throttled = errors.some((error) => error.extensions?.code === "THROTTLED");
-    throw new PartnerError(`Shopify answered: ${trimMessage(errors.map((e) => e.message ?? e.extensions?.code ?? "error").join("; ") || "no data")}`, throttled ? "rate_limited" : "retryable", 200);
+    throw new ShopifyError(`Shopify answered: ${trimMessage(errors.map((e) => e.message ?? e.extensions?.code ?? "error").join("; ") || "no data")}`, throttled ? "rate_limited" : "retryable", 200);
   }
   return answer.data;
 }
@@ -133,7 +133,7 @@ export async function runReconciliation(deps: ReconcileDeps, shop: string): Prom
     else logger.info("reconciliation found every order up to date", { shop, read });
     return { read, recovered };
   } catch (error) {
-    const message = error instanceof ShopifyAccessRefused || error instanceof PartnerError || error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
     logger.warn("reconciliation failed; the next run covers the same orders", { shop, error: message });
     if (recovered > 0) deps.queued?.();
     await db.reconciliation.updateMany({

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { PrismaClient } from "@prisma/client";
 import type { AnyConnector, ClientDeps } from "~/connectors/types";
 import { isPartnerId } from "~/connectors/types";
-import { PartnerError, SyncSkipped, trimMessage } from "~/connectors/errors";
+import { SyncSkipped, trimMessage, UpstreamError } from "~/connectors/errors";
 import { SHOPIFY_ACCESS_REFUSED_REASON, ShopifyAccessRefused } from "~/shopify/offline-access.server";
 import type { ProductInfo } from "~/orders/canonical";
 import { buildCanonicalOrder } from "~/orders/build";
@@ -199,7 +199,7 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
       // app (a token exchange resumes it: markInstalled), it does not fail.
       if (error instanceof ShopifyAccessRefused) return finish("paused", settled("paused", SHOPIFY_ACCESS_REFUSED_REASON), error.message);
       // Shopify throttling the lookup says nothing about the partner: wait, without holding the partner.
-      if (error instanceof PartnerError && error.failureClass === "rate_limited") {
+      if (error instanceof UpstreamError && error.failureClass === "rate_limited") {
         httpStatus = error.httpStatus;
         if (pastLimit(await jobRateLimitedSince(deps.db, job), deps.now())) {
           return finish("failed", settled("failed", LOOKUP_THROTTLED_TOO_LONG, { attempts: job.attempts + 1 }), LOOKUP_THROTTLED_TOO_LONG);
@@ -287,7 +287,7 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
       await deps.queue.postpone(job, laneWait.until);
       return "rate_limited";
     }
-    if (error instanceof PartnerError) httpStatus = error.httpStatus;
+    if (error instanceof UpstreamError) httpStatus = error.httpStatus;
     if (error instanceof CreateOutcomeUnknown) {
       httpStatus = error.httpStatus;
       // The partner may hold the order: never sent again by itself; the merchant links it or marks it handled.
@@ -308,12 +308,15 @@ async function failureSettlement(
 ): Promise<[AttemptOutcome, Omit<Settlement, "attemptAt">, string]> {
   const base = { attempts: job.attempts, nextRunAt: now, uncertain: job.uncertain };
   if (error instanceof SyncSkipped) return ["skipped", { ...base, status: "skipped", lastError: error.message }, error.message];
-  if (!(error instanceof PartnerError)) {
+  if (!(error instanceof UpstreamError)) {
     // Not a partner answer: a bug or a store problem. Retry on the normal schedule, say what it was.
     const message = trimMessage(`Internal error: ${error instanceof Error ? error.message : String(error)}`);
     deps.logger.error("sync job crashed", { shop: job.shop, orderId: job.orderId, partner: job.partner, error: message });
     return retryOrFail(job, now, message, deps.random, job.uncertain);
   }
+  // Shopify failing (a look-up, an export) says nothing about the partner: never pause
+  // the partner or slow its lane for it; retry on the normal schedule.
+  if (error.source === "shopify") return retryOrFail(job, now, error.message, deps.random, job.uncertain);
   switch (error.failureClass) {
     case "rate_limited": {
       // Retry-After within bounds: never under a second, never past the longest hold.

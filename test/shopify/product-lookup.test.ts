@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "lossless-json";
-import { PartnerError } from "~/connectors/errors";
+import { ShopifyError } from "~/connectors/errors";
 import { silentLogger } from "~/logger";
 import { graphqlFromAdmin } from "~/shopify/admin-graphql.server";
 import { createProductLookup, MAX_IDS_PER_QUERY, PRODUCT_CACHE_KIND, VARIANTS_PER_PRODUCT } from "~/shopify/product-lookup.server";
@@ -39,13 +39,13 @@ async function given({ knobs, products = catalogue() }: { knobs?: Partial<Knobs>
   return { standIn, lookup, cache, now, advance, requestedIds };
 }
 
-async function lookupFailure(promise: Promise<unknown>): Promise<PartnerError> {
+async function lookupFailure(promise: Promise<unknown>): Promise<ShopifyError> {
   const error = await promise.then(
     () => null,
     (thrown: unknown) => thrown,
   );
-  expect(error).toBeInstanceOf(PartnerError);
-  return error as PartnerError;
+  expect(error).toBeInstanceOf(ShopifyError);
+  return error as ShopifyError;
 }
 
 describe("product lookup: batching", () => {
@@ -173,7 +173,7 @@ describe("product lookup: deleted products", () => {
 });
 
 describe("product lookup: failures are never a silent blank", () => {
-  it("given the stand-in is down, the lookup throws a retryable PartnerError saying Shopify could not be reached", async () => {
+  it("given the stand-in is down, the lookup throws a retryable ShopifyError saying Shopify could not be reached", async () => {
     const ids = lineProductIds("orders-updated.eur-fulfilled") as string[];
     const { standIn, lookup, cache } = await given();
     await standIn.close();
@@ -212,7 +212,7 @@ describe("product lookup: failures are never a silent blank", () => {
     expect(error).toMatchObject({ failureClass: "rate_limited", httpStatus: 429, retryAfterMs: 2000 });
   });
 
-  it("given a GraphQL error, the PartnerError carries Shopify's message", async () => {
+  it("given a GraphQL error, the ShopifyError carries Shopify's message", async () => {
     const accessDenied = { errors: [{ message: "Access denied for nodes field. Required access: `read_products` access scope.", extensions: { code: "ACCESS_DENIED" } }] };
     const { lookup, cache } = await given({ knobs: { failNext: { count: 1, status: 200, body: accessDenied } } });
 
