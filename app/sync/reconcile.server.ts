@@ -12,7 +12,6 @@ import { ShopifyError, trimMessage } from "~/connectors/errors";
 import type { Logger } from "~/logger";
 import type { ShopifyGraphql } from "~/shopify/admin-graphql.server";
 import { webhookBodyOfExportedOrder } from "~/shopify/bulk-orders.server";
-import { ShopifyAccessRefused } from "~/shopify/offline-access.server";
 import { ORDER_FOR_SYNC_QUERY, orderGid } from "~/shopify/order-graphql.server";
 import { recordDelivery } from "./inbox.server";
 
