@@ -180,6 +180,7 @@ function useLiveStatus(detail: LoadedDetail): boolean {
   useEffect(() => {
     if (polled !== null && polled !== shown && revalidator.state === "idle") revalidator.revalidate();
     // Keyed on the poll's answer only: a reload must follow a new answer, not a re-render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [polled]);
   return gaveUp;
 }
