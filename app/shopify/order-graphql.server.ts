@@ -19,7 +19,8 @@
 import { z } from "zod";
 import { ShopifyError, trimMessage } from "~/connectors/errors";
 import { sumAmounts, toMinorUnits, fromMinorUnits, scaleOf } from "~/orders/money";
-import { extractOrderSnapshot, type ExtractResult, type OrderSnapshot } from "~/orders/snapshot";
+import { extractOrderSnapshot, type ExtractResult } from "~/orders/read-webhook";
+import type { OrderSnapshot } from "~/orders/snapshot";
 import type { ShopifyGraphql } from "./admin-graphql.server";
 
 /** Shopify's page size limit; an order with more lines, fulfillments or refunds than this is refused, not truncated. */

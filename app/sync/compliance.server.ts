@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Prisma, PrismaClient } from "@prisma/client";
-import { redactSnapshotPii, type OrderSnapshot } from "~/orders/snapshot";
+import { redactSnapshotPii } from "~/orders/redact";
+import type { OrderSnapshot } from "~/orders/snapshot";
 import { z } from "zod";
 import { SHOPIFY_ACCESS_REFUSED_REASON } from "~/shopify/offline-access.server";
 

@@ -9,7 +9,8 @@
 // in the inbox until the order arrives.
 import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
-import { mergeFulfillment, mergeRefund, type OrderSnapshot, type SnapshotFulfillment, type SnapshotRefund } from "~/orders/snapshot";
+import { mergeFulfillment, mergeRefund } from "~/orders/merge";
+import type { OrderSnapshot, SnapshotFulfillment, SnapshotRefund } from "~/orders/snapshot";
 import type { Logger } from "~/logger";
 import { ensureJobs, isUniqueViolation, validateDelivery } from "./ingest.server";
 import { keepRedacted } from "./compliance.server";

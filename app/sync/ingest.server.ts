@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
-import { extractFulfillment, extractOrderSnapshot, extractRefund } from "~/orders/snapshot";
+import { extractFulfillment, extractOrderSnapshot, extractRefund } from "~/orders/read-webhook";
 import { PARTNERS, type PartnerId } from "~/connectors/types";
 import { connectors } from "~/connectors/registry";
 import { merchantPausedReason } from "./partner-config.server";

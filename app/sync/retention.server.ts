@@ -22,7 +22,8 @@
 import type { PrismaClient } from "@prisma/client";
 import { maintenanceSettings } from "~/config.server";
 import type { Logger } from "~/logger";
-import { redactSnapshotPii, type OrderSnapshot } from "~/orders/snapshot";
+import { redactSnapshotPii } from "~/orders/redact";
+import type { OrderSnapshot } from "~/orders/snapshot";
 
 export interface RetentionCounts {
   deliveries: number;

@@ -7,7 +7,7 @@ import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import { createDb } from "~/db.server";
 import { parseJsonLossless } from "~/orders/json";
-import { extractOrderSnapshot } from "~/orders/snapshot";
+import { extractOrderSnapshot } from "~/orders/read-webhook";
 import { testfreaksConnector } from "~/connectors/testfreaks";
 import type { Keyring } from "~/security/secrets.server";
 import { savePartnerConfig } from "~/sync/partner-config.server";

@@ -5,7 +5,8 @@ import { planReverbOrder } from "~/connectors/reverb/map";
 import { plan as planTestfreaks } from "~/connectors/testfreaks/map";
 import { importOrderBody, planReversioImport } from "~/connectors/reversio/map";
 import { reversioConfigSchema } from "~/connectors/reversio/schema";
-import { extractFulfillment, mergeFulfillment } from "~/orders/snapshot";
+import { extractFulfillment } from "~/orders/read-webhook";
+import { mergeFulfillment } from "~/orders/merge";
 import { fixtureBody, snapshotOf } from "../orders/given";
 
 function assertNoPii(text: string, values: string[]) {

@@ -3,7 +3,7 @@
 // the webhook gives.
 import { afterEach, describe, expect, it } from "vitest";
 import { parseJsonLossless } from "~/orders/json";
-import { extractOrderSnapshot } from "~/orders/snapshot";
+import { extractOrderSnapshot } from "~/orders/read-webhook";
 import { graphqlFromAdmin } from "~/shopify/admin-graphql.server";
 import { ORDER_FOR_SYNC_QUERY, readOrderFromShopify, snapshotFromGraphqlOrder } from "~/shopify/order-graphql.server";
 import { loadFixture, orderFixtureNames } from "../fixtures/shopify";

@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { loadFixture } from "../fixtures/shopify/index";
 import { parseJsonLossless } from "~/orders/json";
-import { extractOrderSnapshot, type OrderSnapshot } from "~/orders/snapshot";
+import { extractOrderSnapshot } from "~/orders/read-webhook";
+import type { OrderSnapshot } from "~/orders/snapshot";
 import { buildCanonicalOrder } from "~/orders/build";
 import type { CanonicalOrder, ProductInfo } from "~/orders/canonical";
 import { reverbConnector } from "~/connectors/reverb";

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { loadFixture } from "../fixtures/shopify/index";
 import { parseJsonLossless } from "~/orders/json";
-import { extractOrderSnapshot, type OrderSnapshot, type SnapshotTaxLine } from "~/orders/snapshot";
+import { extractOrderSnapshot } from "~/orders/read-webhook";
+import type { OrderSnapshot, SnapshotTaxLine } from "~/orders/snapshot";
 import { buildCanonicalOrder } from "~/orders/build";
 import type { ProductInfo } from "~/orders/canonical";
 import { reverbConnector } from "~/connectors/reverb";

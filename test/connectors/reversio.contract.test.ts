@@ -11,7 +11,7 @@ import type { ClientDeps, PushContext } from "~/connectors/types";
 import { silentLogger } from "~/logger";
 import { buildCanonicalOrder } from "~/orders/build";
 import { parseJsonLossless } from "~/orders/json";
-import { extractOrderSnapshot } from "~/orders/snapshot";
+import { extractOrderSnapshot } from "~/orders/read-webhook";
 import { memoryPartnerCache } from "~/sync/partner-cache.server";
 import { loadFixture } from "../fixtures/shopify/index";
 import { REVERSIO_SIM_KEYS, REVERSIO_SIM_MODEL_TYPE_ID, startReversioSimulator, type ReversioSimulator } from "../simulators/reversio";

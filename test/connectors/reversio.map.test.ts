@@ -9,7 +9,7 @@ import { reversioConnector } from "~/connectors/reversio";
 import { buildCanonicalOrder } from "~/orders/build";
 import type { CanonicalOrder, ProductInfo } from "~/orders/canonical";
 import { parseJsonLossless } from "~/orders/json";
-import { extractOrderSnapshot } from "~/orders/snapshot";
+import { extractOrderSnapshot } from "~/orders/read-webhook";
 import { loadFixture, orderFixtureNames } from "../fixtures/shopify/index";
 
 const SHOP = "reversio-test.myshopify.com";

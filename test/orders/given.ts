@@ -1,7 +1,8 @@
 // Shared "given" steps for the order-layer tests: real fixture bodies, parsed
 // the way the webhook route parses them.
 import { parseJsonLossless } from "~/orders/json";
-import { extractOrderSnapshot, type OrderSnapshot } from "~/orders/snapshot";
+import { extractOrderSnapshot } from "~/orders/read-webhook";
+import type { OrderSnapshot } from "~/orders/snapshot";
 import { loadFixture } from "../fixtures/shopify/index";
 
 /** A fixture body as a plain object, parsed losslessly, for tests that alter it before extracting. */

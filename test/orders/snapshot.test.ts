@@ -1,13 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { buildCanonicalOrder } from "~/orders/build";
-import {
-  extractFulfillment,
-  extractOrderSnapshot,
-  mergeFulfillment,
-  redactSnapshotPii,
-  type OrderSnapshot,
-  type SnapshotFulfillment,
-} from "~/orders/snapshot";
+import { extractFulfillment, extractOrderSnapshot } from "~/orders/read-webhook";
+import { mergeFulfillment } from "~/orders/merge";
+import { redactSnapshotPii } from "~/orders/redact";
+import type { OrderSnapshot, SnapshotFulfillment } from "~/orders/snapshot";
 import { loadFixture, orderFixtureNames } from "../fixtures/shopify/index";
 import { fixtureBody, snapshotOf } from "./given";
 

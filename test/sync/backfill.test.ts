@@ -14,7 +14,7 @@ import { loadFixture, orderFixtureNames } from "../fixtures/shopify";
 import { orderNodeFromWebhook } from "../simulators/shopify-admin";
 import { bulkLines } from "../simulators/shopify-history";
 import { snapshotFromGraphqlOrder } from "~/shopify/order-graphql.server";
-import { extractOrderSnapshot } from "~/orders/snapshot";
+import { extractOrderSnapshot } from "~/orders/read-webhook";
 import { SHOP, startPipeline, type Pipeline } from "./fixtures";
 
 let p: Pipeline;

@@ -4,7 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAppContext } from "~/context.server";
 import { silentLogger } from "~/logger";
-import { extractFulfillment, type OrderSnapshot } from "~/orders/snapshot";
+import { extractFulfillment } from "~/orders/read-webhook";
+import type { OrderSnapshot } from "~/orders/snapshot";
 import { parseJsonLossless } from "~/orders/json";
 import { createDb } from "~/db.server";
 import { loadFixture } from "../fixtures/shopify";

@@ -5,7 +5,8 @@
 import type { PrismaClient } from "@prisma/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseJsonLossless } from "~/orders/json";
-import { extractOrderSnapshot, type OrderSnapshot } from "~/orders/snapshot";
+import { extractOrderSnapshot } from "~/orders/read-webhook";
+import type { OrderSnapshot } from "~/orders/snapshot";
 import { pruneExpired } from "~/sync/retention.server";
 import { loadFixture } from "../fixtures/shopify";
 import { createTestDb, type TestDb } from "../support/db";
