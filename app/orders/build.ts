@@ -10,14 +10,7 @@ import type {
   MoneyPair,
 } from "./canonical";
 import { formatAmount, unitPriceAfterAllocations } from "./money";
-import type {
-  OrderSnapshot,
-  SnapshotAddress,
-  SnapshotFulfillment,
-  SnapshotLineItem,
-  SnapshotMoneySet,
-  SnapshotNameValue,
-} from "./snapshot";
+import type { OrderSnapshot, SnapshotFulfillment, SnapshotLineItem, SnapshotNameValue } from "./snapshot";
 
 export function buildCanonicalOrder(shop: string, snapshot: OrderSnapshot): CanonicalOrder {
   return {
@@ -61,7 +54,7 @@ export function buildCanonicalOrder(shop: string, snapshot: OrderSnapshot): Cano
 function buildCustomer(snapshot: OrderSnapshot): CanonicalCustomer {
   const customer = snapshot.customer;
   const addresses = [snapshot.billingAddress, snapshot.shippingAddress];
-  const fromAddresses = (pick: (address: SnapshotAddress) => string | null): string | null =>
+  const fromAddresses = (pick: (address: CanonicalAddress) => string | null): string | null =>
     addresses.map((address) => (address ? pick(address) : null)).find((value) => value !== null) ?? null;
   return {
     id: snapshot.customerId,
@@ -72,7 +65,7 @@ function buildCustomer(snapshot: OrderSnapshot): CanonicalCustomer {
   };
 }
 
-function buildAddress(address: SnapshotAddress): CanonicalAddress {
+function buildAddress(address: CanonicalAddress): CanonicalAddress {
   return { ...address };
 }
 
@@ -80,7 +73,7 @@ function money(value: { amount: string; currency: string }): Money {
   return { amount: formatAmount(value.amount), currency: value.currency };
 }
 
-function moneyPair(set: SnapshotMoneySet): MoneyPair {
+function moneyPair(set: MoneyPair): MoneyPair {
   return { shop: money(set.shop), presentment: money(set.presentment) };
 }
 

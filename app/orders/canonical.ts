@@ -1,9 +1,14 @@
 // The one model connectors see (docs/architecture.md rule 1): built once, purely, from
 // the stored Shopify snapshot by buildCanonicalOrder (app/orders/build.ts).
 // Ids are decimal strings: Shopify ids exceed 2^53 and must never be rounded.
+// The parts the snapshot stores as they are (money, addresses, the customer,
+// tax lines, refunds) are these same types (app/orders/snapshot.ts).
 
 export interface Money {
-  /** Decimal string with the currency's usual precision, e.g. "23.50". */
+  /**
+   * Decimal string, e.g. "23.50": in the canonical order with the currency's usual
+   * precision; in the snapshot as Shopify sent it.
+   */
   amount: string;
   /** ISO 4217 code, e.g. "EUR". */
   currency: string;
@@ -64,6 +69,12 @@ export interface CanonicalTaxLine {
   amount: MoneyPair;
 }
 
+/** Units of one line item in a fulfillment or a refund. */
+export interface LineItemQuantity {
+  lineItemId: string;
+  quantity: number;
+}
+
 export interface CanonicalFulfillment {
   id: string;
   status: string | null;
@@ -72,13 +83,13 @@ export interface CanonicalFulfillment {
   /** When the carrier reported delivery, if known (ISO 8601). */
   deliveredAt: string | null;
   trackingNumbers: string[];
-  lineItems: { lineItemId: string; quantity: number }[];
+  lineItems: LineItemQuantity[];
 }
 
 export interface CanonicalRefund {
   id: string;
   createdAt: string;
-  lineItems: { lineItemId: string; quantity: number }[];
+  lineItems: LineItemQuantity[];
 }
 
 export interface CanonicalOrder {

@@ -1,6 +1,7 @@
 // How a fulfillment or refund that arrives on its own (fulfillments/*,
 // refunds/create) changes the stored snapshot of its order.
-import type { OrderSnapshot, SnapshotFulfillment, SnapshotRefund } from "./snapshot";
+import type { CanonicalRefund } from "./canonical";
+import type { OrderSnapshot, SnapshotFulfillment } from "./snapshot";
 
 /**
  * The snapshot with this fulfillment inserted, or put in place of the stored
@@ -25,7 +26,7 @@ export function mergeFulfillment(snapshot: OrderSnapshot, fulfillment: SnapshotF
  * orders/updated carried) changes nothing. The order's updatedAt is left alone,
  * as for fulfillments.
  */
-export function mergeRefund(snapshot: OrderSnapshot, refund: SnapshotRefund): OrderSnapshot {
+export function mergeRefund(snapshot: OrderSnapshot, refund: CanonicalRefund): OrderSnapshot {
   if (snapshot.refunds.some((stored) => stored.id === refund.id)) return snapshot;
   return { ...snapshot, refunds: [...snapshot.refunds, refund] };
 }

@@ -1,7 +1,8 @@
 // Reading a webhook body into the snapshot, or into the fulfillment or refund
 // it carries, with zod's issues reworded for an operator.
 import type { z } from "zod";
-import type { OrderSnapshot, SnapshotFulfillment, SnapshotRefund } from "./snapshot";
+import type { CanonicalRefund } from "./canonical";
+import type { OrderSnapshot, SnapshotFulfillment } from "./snapshot";
 import { shopifyFulfillmentWebhookSchema, shopifyOrderWebhookSchema, shopifyRefundWebhookSchema } from "./webhook-schema";
 
 export type ExtractResult<T> = ({ ok: true } & T) | { ok: false; error: string };
@@ -27,7 +28,7 @@ export function extractFulfillment(
 }
 
 /** The refund of a refunds/create body, with the order it belongs to. */
-export function extractRefund(body: unknown): ExtractResult<{ orderId: string; refund: SnapshotRefund }> {
+export function extractRefund(body: unknown): ExtractResult<{ orderId: string; refund: CanonicalRefund }> {
   const result = shopifyRefundWebhookSchema.safeParse(body, { error: plainIssueMessage });
   return result.success ? { ok: true, ...result.data } : { ok: false, error: describeIssues(result.error) };
 }

@@ -8,7 +8,7 @@
 // a safe integer instead of storing a wrong one.
 import { z } from "zod";
 import { isDecimalString } from "./money";
-import type { SnapshotMoneySet } from "./snapshot";
+import type { MoneyPair } from "./canonical";
 
 export type Issues = z.core.$ZodRawIssue[];
 
@@ -111,7 +111,7 @@ export const moneySetInput = z
  * then honestly says the shop currency rather than pairing a shop amount with
  * the buyer's currency.
  */
-export function moneyOrFallback(set: SnapshotMoneySet | null, plain: string, shopCurrency: string): SnapshotMoneySet {
+export function moneyOrFallback(set: MoneyPair | null, plain: string, shopCurrency: string): MoneyPair {
   return (
     set ?? { shop: { amount: plain, currency: shopCurrency }, presentment: { amount: plain, currency: shopCurrency } }
   );

@@ -3,39 +3,16 @@
 // stored, already normalised by the webhook schema (./webhook-schema.ts): ids as
 // decimal strings, timestamps as UTC ISO 8601, money as shop + presentment
 // pairs, blank strings as null. The snapshot is plain JSON, so JSON.parse of a
-// stored one is safe (no number in it is an id).
-
-export interface SnapshotMoney {
-  amount: string;
-  currency: string;
-}
-
-/** A value in the shop's currency and in the currency the buyer paid in (Shopify's *_set). */
-export interface SnapshotMoneySet {
-  shop: SnapshotMoney;
-  presentment: SnapshotMoney;
-}
-
-export interface SnapshotCustomer {
-  id: string | null;
-  email: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  phone: string | null;
-}
-
-export interface SnapshotAddress {
-  firstName: string | null;
-  lastName: string | null;
-  company: string | null;
-  address1: string | null;
-  address2: string | null;
-  city: string | null;
-  province: string | null;
-  zip: string | null;
-  countryCode: string | null;
-  phone: string | null;
-}
+// stored one is safe (no number in it is an id). Its money, addresses, customer,
+// tax lines and refunds are the canonical order's own types (./canonical.ts).
+import type {
+  CanonicalAddress,
+  CanonicalCustomer,
+  CanonicalRefund,
+  CanonicalTaxLine,
+  LineItemQuantity,
+  MoneyPair,
+} from "./canonical";
 
 export interface SnapshotNameValue {
   name: string;
@@ -52,19 +29,13 @@ export interface SnapshotLineItem {
   vendor: string | null;
   quantity: number;
   /** Unit price before discounts. */
-  price: SnapshotMoneySet;
+  price: MoneyPair;
   /** Each allocation is for the whole line (all units). */
-  discountAllocations: SnapshotMoneySet[];
+  discountAllocations: MoneyPair[];
   /** The line's taxes, each for the whole line (Shopify tax_lines); absent in snapshots stored before they were kept. */
-  taxLines?: SnapshotTaxLine[];
+  taxLines?: CanonicalTaxLine[];
   properties: SnapshotNameValue[];
   requiresShipping: boolean;
-}
-
-export interface SnapshotTaxLine {
-  /** The rate as a decimal string ("0.2" for 20 %); null when Shopify sent none. */
-  rate: string | null;
-  amount: SnapshotMoneySet;
 }
 
 export interface SnapshotFulfillment {
@@ -74,13 +45,7 @@ export interface SnapshotFulfillment {
   createdAt: string;
   updatedAt: string;
   trackingNumbers: string[];
-  lineItems: { lineItemId: string; quantity: number }[];
-}
-
-export interface SnapshotRefund {
-  id: string;
-  createdAt: string;
-  lineItems: { lineItemId: string; quantity: number }[];
+  lineItems: LineItemQuantity[];
 }
 
 export const ORDER_SNAPSHOT_VERSION = 1;
@@ -108,19 +73,19 @@ export interface OrderSnapshot {
   currency: string;
   presentmentCurrency: string;
   /** total_line_items_price: line prices before discounts (tax included when taxesIncluded). */
-  subtotal: SnapshotMoneySet;
+  subtotal: MoneyPair;
   /** Shopify's taxes_included: the shop's prices include tax; absent in snapshots stored before it was kept. */
   taxesIncluded?: boolean;
-  totalShipping: SnapshotMoneySet;
-  total: SnapshotMoneySet;
+  totalShipping: MoneyPair;
+  total: MoneyPair;
   discountCodes: string[];
   noteAttributes: SnapshotNameValue[];
-  customer: SnapshotCustomer | null;
-  shippingAddress: SnapshotAddress | null;
-  billingAddress: SnapshotAddress | null;
+  customer: CanonicalCustomer | null;
+  shippingAddress: CanonicalAddress | null;
+  billingAddress: CanonicalAddress | null;
   lineItems: SnapshotLineItem[];
   fulfillments: SnapshotFulfillment[];
-  refunds: SnapshotRefund[];
+  refunds: CanonicalRefund[];
   /** Set by redactSnapshotPii (customers/redact); a redacted snapshot holds no customer PII. */
   piiRedacted: boolean;
 }

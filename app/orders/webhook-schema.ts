@@ -22,17 +22,8 @@ import {
   resolveId,
   timestamp,
 } from "./shopify-fields";
-import {
-  ORDER_SNAPSHOT_VERSION,
-  type OrderSnapshot,
-  type SnapshotAddress,
-  type SnapshotCustomer,
-  type SnapshotFulfillment,
-  type SnapshotLineItem,
-  type SnapshotMoney,
-  type SnapshotMoneySet,
-  type SnapshotRefund,
-} from "./snapshot";
+import type { CanonicalAddress, CanonicalCustomer, CanonicalRefund, Money, MoneyPair } from "./canonical";
+import { ORDER_SNAPSHOT_VERSION, type OrderSnapshot, type SnapshotFulfillment, type SnapshotLineItem } from "./snapshot";
 
 const customerInput = z
   .object({
@@ -44,7 +35,7 @@ const customerInput = z
     phone: optionalText,
   })
   .nullish()
-  .transform((raw, ctx): SnapshotCustomer | null => {
+  .transform((raw, ctx): CanonicalCustomer | null => {
     if (!raw) return null;
     // A customer object without any id is treated like a guest, not refused:
     // the order itself is still good.
@@ -72,7 +63,7 @@ const addressInput = z
     phone: optionalText,
   })
   .nullish()
-  .transform((raw): SnapshotAddress | null =>
+  .transform((raw): CanonicalAddress | null =>
     raw
       ? {
           firstName: raw.first_name,
@@ -151,7 +142,7 @@ const refundFields = {
   refund_line_items: listOf(refundLineInput),
 };
 
-function toSnapshotRefund(raw: z.output<z.ZodObject<typeof refundFields>>, issues: Issues): SnapshotRefund {
+function toSnapshotRefund(raw: z.output<z.ZodObject<typeof refundFields>>, issues: Issues): CanonicalRefund {
   return { id: resolveId(raw, issues), createdAt: raw.created_at, lineItems: raw.refund_line_items };
 }
 
@@ -216,10 +207,10 @@ export const shopifyOrderWebhookSchema = z
   .transform((raw, ctx): OrderSnapshot => {
     const currency = raw.currency;
     const requiredMoney = (
-      set: SnapshotMoneySet | null,
+      set: MoneyPair | null,
       plain: string | null | undefined,
       field: string,
-    ): SnapshotMoneySet => {
+    ): MoneyPair => {
       if (set) return set;
       if (plain != null) return moneyOrFallback(null, plain, currency);
       ctx.issues.push({ code: "custom", input: undefined, path: [field], message: `is required (or ${field}_set)` });
@@ -289,10 +280,10 @@ export const shopifyOrderWebhookSchema = z
     };
   });
 
-function sumShippingLines(lines: SnapshotMoneySet[], shopCurrency: string): SnapshotMoneySet {
+function sumShippingLines(lines: MoneyPair[], shopCurrency: string): MoneyPair {
   const zero = { amount: "0.00", currency: shopCurrency };
   if (lines.length === 0) return { shop: zero, presentment: zero };
-  const add = (side: "shop" | "presentment"): SnapshotMoney => ({
+  const add = (side: "shop" | "presentment"): Money => ({
     amount: sumAmounts(lines.map((line) => line[side].amount)),
     currency: lines[0]![side].currency,
   });

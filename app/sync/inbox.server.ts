@@ -10,7 +10,8 @@
 import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { mergeFulfillment, mergeRefund } from "~/orders/merge";
-import type { OrderSnapshot, SnapshotFulfillment, SnapshotRefund } from "~/orders/snapshot";
+import type { CanonicalRefund } from "~/orders/canonical";
+import type { OrderSnapshot, SnapshotFulfillment } from "~/orders/snapshot";
 import type { Logger } from "~/logger";
 import { ensureJobs, isUniqueViolation, validateDelivery } from "./ingest.server";
 import { keepRedacted } from "./compliance.server";
@@ -235,7 +236,7 @@ async function mergeOrderIn(tx: Prisma.TransactionClient, shop: string, orderId:
       continue;
     }
     const next = isRefundTopic(row.topic)
-      ? mergeRefund(current.snapshot, JSON.parse(row.payload!) as SnapshotRefund)
+      ? mergeRefund(current.snapshot, JSON.parse(row.payload!) as CanonicalRefund)
       : mergeFulfillment(current.snapshot, JSON.parse(row.payload!) as SnapshotFulfillment);
     outcome.set(row.id, JSON.stringify(next) === JSON.stringify(current.snapshot) ? "stale" : "recorded");
     current = { ...current, snapshot: next };

@@ -7,9 +7,9 @@ import { describe, expect, it } from "vitest";
 import { loadFixture } from "../fixtures/shopify/index";
 import { parseJsonLossless } from "~/orders/json";
 import { extractOrderSnapshot } from "~/orders/read-webhook";
-import type { OrderSnapshot, SnapshotTaxLine } from "~/orders/snapshot";
+import type { OrderSnapshot } from "~/orders/snapshot";
 import { buildCanonicalOrder } from "~/orders/build";
-import type { ProductInfo } from "~/orders/canonical";
+import type { MoneyPair, ProductInfo } from "~/orders/canonical";
 import { reverbConnector } from "~/connectors/reverb";
 import { reverbConfigSchema } from "~/connectors/reverb/schema";
 
@@ -40,7 +40,7 @@ function planOf(snapshot: OrderSnapshot, settings = config) {
   return plan.request.order;
 }
 
-const eur = (amount: string): SnapshotTaxLine["amount"] => ({ shop: { amount, currency: "EUR" }, presentment: { amount, currency: "EUR" } });
+const eur = (amount: string): MoneyPair => ({ shop: { amount, currency: "EUR" }, presentment: { amount, currency: "EUR" } });
 
 describe("the canonical order carries taxes_included and the line taxes", () => {
   it("reads taxes_included from the real payloads, and each line's tax lines with their rates", () => {
