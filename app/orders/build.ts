@@ -34,7 +34,7 @@ export function buildCanonicalOrder(shop: string, snapshot: OrderSnapshot): Cano
     total: moneyPair(snapshot.total),
     discountCodes: [...snapshot.discountCodes],
     noteAttributes: toRecord(snapshot.noteAttributes),
-    lineItems: snapshot.lineItems.map(buildLineItem),
+    lineItems: snapshot.lineItems.map((line) => buildLineItem(line, refundedUnits(snapshot, line.id))),
     fulfillments: snapshot.fulfillments.map(buildFulfillment),
     refunds: snapshot.refunds.map((refund) => ({
       id: refund.id,
@@ -77,7 +77,7 @@ function moneyPair(set: MoneyPair): MoneyPair {
   return { shop: money(set.shop), presentment: money(set.presentment) };
 }
 
-function buildLineItem(line: SnapshotLineItem): CanonicalLineItem {
+function buildLineItem(line: SnapshotLineItem, refunded: number): CanonicalLineItem {
   return {
     id: line.id,
     productId: line.productId,
@@ -87,6 +87,7 @@ function buildLineItem(line: SnapshotLineItem): CanonicalLineItem {
     variantTitle: line.variantTitle,
     vendor: line.vendor,
     quantity: line.quantity,
+    refundedQuantity: Math.min(line.quantity, refunded),
     unitPrice: moneyPair(line.price),
     unitPriceAfterDiscounts: {
       shop: discountedUnitPrice(line, "shop"),
@@ -96,6 +97,15 @@ function buildLineItem(line: SnapshotLineItem): CanonicalLineItem {
     properties: lineProperties(line.properties),
     requiresShipping: line.requiresShipping,
   };
+}
+
+/** The units of the line all the order's refunds took back together. */
+function refundedUnits(snapshot: OrderSnapshot, lineItemId: string): number {
+  let units = 0;
+  for (const refund of snapshot.refunds) {
+    for (const line of refund.lineItems) if (line.lineItemId === lineItemId) units += line.quantity;
+  }
+  return units;
 }
 
 /**
@@ -144,6 +154,9 @@ function toRecord(entries: SnapshotNameValue[]): Record<string, string> {
   return record;
 }
 
+/** Fulfillment statuses (Shopify `status`) of a fulfillment that failed or was cancelled. */
+const NOT_SHIPPED = new Set(["cancelled", "error", "failure"]);
+
 /**
  * deliveredAt: Shopify's fulfillment webhook has no delivered_at. When the
  * carrier tracking reports shipment_status "delivered", we take the
@@ -157,6 +170,7 @@ function buildFulfillment(fulfillment: SnapshotFulfillment): CanonicalFulfillmen
   return {
     id: fulfillment.id,
     status: fulfillment.status,
+    shipped: !NOT_SHIPPED.has(fulfillment.status ?? ""),
     shipmentStatus: fulfillment.shipmentStatus,
     createdAt: fulfillment.createdAt,
     deliveredAt: fulfillment.shipmentStatus === "delivered" ? fulfillment.updatedAt : null,

@@ -52,6 +52,8 @@ export interface CanonicalLineItem {
   variantTitle: string | null;
   vendor: string | null;
   quantity: number;
+  /** Units of this line the order's refunds took back, at most `quantity`: partners hold the order as it stands now. */
+  refundedQuantity: number;
   /** Unit price before discounts. */
   unitPrice: MoneyPair;
   /** Unit price after this line's discount allocations, taxes as charged. */
@@ -78,6 +80,8 @@ export interface LineItemQuantity {
 export interface CanonicalFulfillment {
   id: string;
   status: string | null;
+  /** False when the fulfillment failed or was cancelled (status cancelled, error, failure): it never reached the customer. */
+  shipped: boolean;
   shipmentStatus: string | null;
   createdAt: string;
   /** When the carrier reported delivery, if known (ISO 8601). */

@@ -229,11 +229,10 @@ describe("orders-create.discount-code-cad relabelled EUR (shop) / GBP (customer)
   });
 
   it("a unit refunded before the import is left out", () => {
-    const order = canonical(relabelled());
-    const withRefund: CanonicalOrder = {
-      ...order,
-      refunds: [{ id: "1", createdAt: "2024-02-03T10:00:00.000Z", lineItems: [{ lineItemId: "13672131264768", quantity: 1 }] }],
-    };
+    const withRefund = canonical({
+      ...relabelled(),
+      refunds: [{ id: 1, created_at: "2024-02-03T10:00:00Z", refund_line_items: [{ line_item_id: "13672131264768", quantity: 1 }] }],
+    });
 
     const plan = reversioConnector.plan(withRefund, noProducts, importOnCreate);
 

@@ -111,6 +111,7 @@ describe("buildCanonicalOrder: delivered USD order (orders-updated.tracking-deli
       {
         id: "2509059358769",
         status: "success",
+        shipped: true,
         shipmentStatus: "delivered",
         createdAt: "2021-02-17T22:19:33.000Z",
         deliveredAt: "2021-02-22T22:47:22.000Z",
@@ -154,6 +155,49 @@ describe("buildCanonicalOrder: delivered USD order (orders-updated.tracking-deli
       countryCode: "US",
       phone: "5555550100",
     });
+  });
+});
+
+describe("buildCanonicalOrder: what partners read as refunded and shipped", () => {
+  const delivered = snapshotOf("orders-updated.tracking-delivered-usd.json");
+  const refund = (id: string, lineItems: { lineItemId: string; quantity: number }[]) => ({ id, createdAt: "2021-02-23T10:00:00.000Z", lineItems });
+
+  it("adds up every refund of a line, never past the line's quantity", () => {
+    const order = buildCanonicalOrder(SHOP, {
+      ...delivered,
+      refunds: [
+        refund("1", [{ lineItemId: "5668979998769", quantity: 1 }]),
+        refund("2", [
+          { lineItemId: "5668979998769", quantity: 1 },
+          { lineItemId: "5668979966001", quantity: 3 },
+        ]),
+      ],
+    });
+
+    expect(order.lineItems.map((line) => [line.id, line.quantity, line.refundedQuantity])).toEqual([
+      ["5668979966001", 1, 1],
+      ["5668979998769", 2, 2],
+    ]);
+    expect(canonicalOf("orders-updated.tracking-delivered-usd.json").lineItems.map((line) => line.refundedQuantity)).toEqual([0, 0]);
+  });
+
+  it("counts a fulfillment as shipped unless it was cancelled or failed", () => {
+    const statuses = ["success", "open", "pending", null, "cancelled", "error", "failure"];
+    const template = delivered.fulfillments[0]!;
+    const order = buildCanonicalOrder(SHOP, {
+      ...delivered,
+      fulfillments: statuses.map((status, index) => ({ ...template, id: String(index + 1), status })),
+    });
+
+    expect(order.fulfillments.map((fulfillment) => [fulfillment.status, fulfillment.shipped])).toEqual([
+      ["success", true],
+      ["open", true],
+      ["pending", true],
+      [null, true],
+      ["cancelled", false],
+      ["error", false],
+      ["failure", false],
+    ]);
   });
 });
 

@@ -34,7 +34,6 @@ export function planReverbOrder(
     return { kind: "skip", reason: "The order has only custom line items: Reverb needs at least one product (order_items is required)." };
   }
 
-  const refunded = refundedQuantities(order);
   // "before discounts and taxes" (docs/partners/reverb.md "Tax"): where the
   // shop's prices include tax, the tax comes out of prices and subtotal, unless the
   // merchant's programme counts commissions on tax-inclusive amounts.
@@ -44,7 +43,7 @@ export function planReverbOrder(
   const withoutUrl = new Map<string, string>(); // product id -> how the merchant recognises it
   for (const line of productLines) {
     // Reverb holds the order as it stands now: refunded units are taken off.
-    const quantity = line.quantity - (refunded.get(line.id) ?? 0);
+    const quantity = line.quantity - line.refundedQuantity;
     if (quantity <= 0) continue;
     const product = products.get(line.productId);
     const productUrl = productPageUrl(order.shop, product);
@@ -80,7 +79,7 @@ export function planReverbOrder(
         website_uuid: config.websiteUuid,
         order_number: order.name,
         // Reverb has no cancel call: a cancelled order is an update to 0.00 (docs/partners/reverb.md).
-        subtotal: cancelled ? "0.00" : netSubtotal(order, refunded, scale, withoutTax),
+        subtotal: cancelled ? "0.00" : netSubtotal(order, scale, withoutTax),
         order_items: items,
         ...(order.discountCodes.length > 0 ? { coupon_used: order.discountCodes.join(",") } : {}),
         ...(referral ? { referral_records: [referral] } : {}),
@@ -121,14 +120,6 @@ function referralRecord(order: CanonicalOrder, config: ReverbConfig): ReverbRefe
   if (!EMAIL.test(referrerEmail)) return null;
   const level = order.noteAttributes[config.referrerLevelAttribute]?.trim() ?? "";
   return { campaign_uuid: config.campaignUuid, level: LEVEL.test(level) ? level : "1", referrer_email: referrerEmail };
-}
-
-function refundedQuantities(order: CanonicalOrder): Map<string, number> {
-  const quantities = new Map<string, number>();
-  for (const refund of order.refunds) {
-    for (const line of refund.lineItems) quantities.set(line.lineItemId, (quantities.get(line.lineItemId) ?? 0) + line.quantity);
-  }
-  return quantities;
 }
 
 /** The decimals every amount sent for this order carries (at least two). */
@@ -186,12 +177,11 @@ function unitPriceSent(line: CanonicalLineItem, scale: number, withoutTax: boole
  * `withoutTax`), less what the refunded units were worth on the same terms,
  * in the shop currency.
  */
-function netSubtotal(order: CanonicalOrder, refunded: ReadonlyMap<string, number>, scale: number, withoutTax: boolean): string {
+function netSubtotal(order: CanonicalOrder, scale: number, withoutTax: boolean): string {
   let net = toMinorUnits(order.subtotal.shop.amount, scale);
   for (const line of order.lineItems) {
-    const refundedUnits = Math.min(line.quantity, refunded.get(line.id) ?? 0);
-    net -= BigInt(refundedUnits) * toMinorUnits(line.unitPrice.shop.amount, scale);
-    if (withoutTax) net -= BigInt(line.quantity - refundedUnits) * includedTaxPerUnit(line, scale);
+    net -= BigInt(line.refundedQuantity) * toMinorUnits(line.unitPrice.shop.amount, scale);
+    if (withoutTax) net -= BigInt(line.quantity - line.refundedQuantity) * includedTaxPerUnit(line, scale);
   }
   return fromMinorUnits(net > 0n ? net : 0n, scale);
 }

@@ -35,9 +35,6 @@ export type ReversioPlanRequest = Omit<ReversioImportOrderRequest, "products"> &
 /** The brand given to a created model when neither the line nor the product names a vendor. */
 export const UNKNOWN_BRAND = "Unknown brand";
 
-/** Fulfillment states that did not ship anything (Shopify fulfillment `status`). */
-const VOID_FULFILLMENT_STATUSES = new Set(["cancelled", "error", "failure"]);
-
 type MoneySide = "shop" | "presentment";
 
 /**
@@ -67,7 +64,7 @@ export function planReversioImport(
     return { kind: "skip", reason: `Order was cancelled (${order.cancelledAt}); Revers.io has no cancel call, so a cancelled order is not imported` };
   }
 
-  if (config.importTrigger === "fulfilled" && !order.fulfillments.some((f) => !VOID_FULFILLMENT_STATUSES.has(f.status ?? ""))) {
+  if (config.importTrigger === "fulfilled" && !order.fulfillments.some((f) => f.shipped)) {
     return { kind: "skip", reason: "Waiting for fulfillment: Revers.io import is set to happen once the order is fulfilled" };
   }
 
@@ -79,11 +76,10 @@ export function planReversioImport(
     return { kind: "skip", reason: `Revers.io needs every price in ${money.currency}, but some of this order's prices are only known in ${foreign}` };
   }
 
-  const refunded = refundedQuantities(order);
   const plannedProducts: ReversioPlannedProduct[] = [];
   const linesWithoutSku: string[] = [];
   for (const line of order.lineItems) {
-    const units = line.quantity - (refunded.get(line.id) ?? 0);
+    const units = line.quantity - line.refundedQuantity;
     if (units <= 0) continue; // refunded before import: nothing left to return
     const sku = line.sku?.trim();
     if (!sku) {
@@ -166,14 +162,6 @@ function reversioAddress(address: CanonicalAddress): ReversioAddress {
     countryCode: address.countryCode,
     phone: address.phone,
   });
-}
-
-function refundedQuantities(order: CanonicalOrder): Map<string, number> {
-  const refunded = new Map<string, number>();
-  for (const refund of order.refunds) {
-    for (const item of refund.lineItems) refunded.set(item.lineItemId, (refunded.get(item.lineItemId) ?? 0) + item.quantity);
-  }
-  return refunded;
 }
 
 /** Drops null, undefined and blank values: Revers.io gets only what the order knows. */

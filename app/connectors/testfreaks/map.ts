@@ -55,7 +55,7 @@ function mapItems(order: CanonicalOrder, products: ReadonlyMap<string, ProductIn
   for (const line of order.lineItems) {
     const id = itemIdFor(line, source);
     if (!id) continue; // a custom line (no SKU, variant or product): nothing TestFreaks could collect reviews for
-    const reviewable = order.cancelledAt === null && refundedQuantity(order, line.id) < line.quantity;
+    const reviewable = order.cancelledAt === null && line.refundedQuantity < line.quantity;
     const date = deliveryDateFor(line.id, order.fulfillments);
     const product = line.productId ? products.get(line.productId) : undefined;
     const existing = drafts.get(id);
@@ -134,17 +134,6 @@ function mergeProperties(first: Record<string, string> | undefined, next: Record
   return { ...next, ...first };
 }
 
-function refundedQuantity(order: CanonicalOrder, lineItemId: string): number {
-  let refunded = 0;
-  for (const refund of order.refunds) {
-    for (const refundLine of refund.lineItems) if (refundLine.lineItemId === lineItemId) refunded += refundLine.quantity;
-  }
-  return refunded;
-}
-
-// A fulfillment that failed or was cancelled never reached the customer.
-const NOT_SHIPPED = new Set(["cancelled", "error", "failure"]);
-
 /**
  * delivery_date (docs/partners/testfreaks.md): the delivered time of a fulfillment holding the
  * line when the carrier reported it, else that fulfillment's creation time (the
@@ -153,7 +142,7 @@ const NOT_SHIPPED = new Set(["cancelled", "error", "failure"]);
 function deliveryDateFor(lineItemId: string, fulfillments: readonly CanonicalFulfillment[]): string | null {
   const dates: string[] = [];
   for (const fulfillment of fulfillments) {
-    if (fulfillment.status && NOT_SHIPPED.has(fulfillment.status)) continue;
+    if (!fulfillment.shipped) continue;
     if (!fulfillment.lineItems.some((entry) => entry.lineItemId === lineItemId && entry.quantity > 0)) continue;
     const date = calendarDate(fulfillment.deliveredAt ?? fulfillment.createdAt);
     if (date) dates.push(date);
