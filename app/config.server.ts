@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defaultDatabaseUrl, databaseFlavour } from "./db.url";
 import { defaultPartnerRates } from "./sync/retry-policy";
+import { PARTNER_METAS } from "./connectors/partners";
 
 // Every environment variable the app reads, in one place (README "Configuration").
 
@@ -21,6 +22,9 @@ const rateBurst = (name: string, fallback: number) =>
     .min(1, { error: `${name} must be at least 1` })
     .max(100, { error: `${name} must be at most 100` })
     .default(fallback);
+
+// Each partner's base URL override (its meta.ts urlVariable: REVERB_API_URL, ...): a sandbox or a local stand-in.
+const partnerUrlFields = Object.fromEntries(PARTNER_METAS.map((meta) => [meta.urlVariable, url(meta.urlVariable).optional()]));
 
 // Each partner's sending rate per shop (app/sync/retry-policy.ts gives the defaults and why).
 const rateFields = {
@@ -83,9 +87,7 @@ const envSchema = z.object({
   SCOPES: z.string().default(DEFAULT_SCOPES),
   ENCRYPTION_KEY: z.string({ error: "ENCRYPTION_KEY is required: 32 random bytes, base64 (openssl rand -base64 32)" }),
   ENCRYPTION_KEYS_PREVIOUS: z.string().optional(),
-  REVERB_API_URL: url("REVERB_API_URL").optional(),
-  REVERSIO_API_URL: url("REVERSIO_API_URL").optional(),
-  TESTFREAKS_API_URL: url("TESTFREAKS_API_URL").optional(),
+  ...partnerUrlFields,
   SHOPIFY_LOCAL_ADMIN_URL: url("SHOPIFY_LOCAL_ADMIN_URL").optional(),
   // Local mode only: the embedded pages load the App Bridge stand-in (app/admin/local-app-bridge.js)
   // instead of Shopify's CDN script, which cannot load here. It mints no tokens: it only relays one it was given.

@@ -1,12 +1,18 @@
 // Structured logs, one JSON object per line. Secrets never reach this logger:
-// fields whose names look secret are replaced as a last line of defence.
+// fields whose names look secret, or name a partner's secret setting (its
+// meta.ts fields of kind "secret"), are replaced as a last line of defence.
+import { isPartnerSecretKey } from "./connectors/partners";
+
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-const SECRET_FIELD = /secret|password|token|apikey|api_key|authorization|subscriptionkey|consumerkey/i;
+/** Names that are secrets whatever the partner; each partner's own secret keys come from the registry. */
+const SECRET_FIELD = /secret|password|token|apikey|api_key|authorization/i;
+
+const isSecretField = (key: string) => SECRET_FIELD.test(key) || isPartnerSecretKey(key);
 
 /**
  * A credential carried in a URL's query (Revers.io's `GET /token?secret=`,
@@ -22,7 +28,7 @@ export function redactSecretQueryParams(text: string): string {
 
 export function redactFields(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) out[key] = SECRET_FIELD.test(key) ? "[redacted]" : typeof value === "string" ? redactSecretQueryParams(value) : value;
+  for (const [key, value] of Object.entries(fields)) out[key] = isSecretField(key) ? "[redacted]" : typeof value === "string" ? redactSecretQueryParams(value) : value;
   return out;
 }
 

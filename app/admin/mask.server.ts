@@ -7,12 +7,14 @@
 // name AND by value (an email anywhere, whatever its key, is masked).
 
 import { redactSecretQueryParams } from "~/logger";
+import { isPartnerSecretKey } from "~/connectors/partners";
 
 const HIDDEN = "[hidden]";
 const DOTS = "•••";
 
-/** Credentials, whatever the partner calls them. */
-const SECRET_KEY = /secret|password|passwd|token|api_?key|authori[sz]ation|consumer_?key|subscription_?key|bearer|jwt|signature/i;
+/** Credentials by their usual names; each partner's own secret keys (its meta.ts) come from the registry. */
+const SECRET_KEY_NAME = /secret|password|passwd|token|api_?key|authori[sz]ation|bearer|jwt|signature/i;
+const isSecretKey = (key: string) => SECRET_KEY_NAME.test(key) || isPartnerSecretKey(key);
 const EMAIL_KEY = /e_?mail|mail$/i;
 const PHONE_KEY = /phone|mobile|^tel$|telephone/i;
 /** Person names: first / last / full name fields, and civility (Mr / Mrs), which says who they are. */
@@ -50,7 +52,7 @@ export function maskEmailsInText(text: string): string {
 }
 
 function maskValueByKey(key: string, value: string, parentKey: string | null): string {
-  if (SECRET_KEY.test(key)) return HIDDEN;
+  if (isSecretKey(key)) return HIDDEN;
   if (EMAIL_KEY.test(key)) return value.includes("@") ? maskEmail(value) : value === "" ? "" : DOTS;
   if (PHONE_KEY.test(key)) return value === "" ? "" : maskPhone(value);
   if (PERSON_NAME_KEY.test(key)) return maskName(value);
@@ -64,14 +66,14 @@ export function maskSensitive(value: unknown, key: string | null = null, parentK
   if (typeof value === "string") return key === null ? maskEmailsInText(value) : maskValueByKey(key, value, parentKey);
   if (typeof value === "number" || typeof value === "boolean") {
     // A secret or a phone sent as a number is still a secret or a phone.
-    if (key !== null && (SECRET_KEY.test(key) || PHONE_KEY.test(key))) return HIDDEN;
+    if (key !== null && (isSecretKey(key) || PHONE_KEY.test(key))) return HIDDEN;
     return value;
   }
   if (Array.isArray(value)) return value.map((item) => maskSensitive(item, null, key ?? parentKey));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [childKey, child] of Object.entries(value as Record<string, unknown>)) {
-      out[childKey] = key !== null && SECRET_KEY.test(key) ? HIDDEN : maskSensitive(child, childKey, key ?? parentKey);
+      out[childKey] = key !== null && isSecretKey(key) ? HIDDEN : maskSensitive(child, childKey, key ?? parentKey);
     }
     return out;
   }

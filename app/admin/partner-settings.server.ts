@@ -5,10 +5,10 @@
 // authenticated for (app/admin/session.server.ts).
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import type { AnyConnector, PartnerId, VerifyResult } from "~/connectors/types";
+import type { AnyConnector, VerifyResult } from "~/connectors/types";
 import { loadPartnerConfig, savePartnerConfig, setPartnerEnabled, type StoredPartnerConfig } from "~/sync/partner-config.server";
 import { fieldErrors } from "~/validation";
-import { defaultValues, PARTNER_FIELDS, type FieldSpec, type FormValues } from "./partner-fields";
+import { defaultValues, type FieldSpec, type FormValues } from "~/connectors/partner-meta";
 import { formatDateTime, rateLimitNotice } from "./format";
 import { partnerRates } from "~/config.server";
 import { loweredRates } from "~/sync/rate-limit.server";
@@ -31,7 +31,11 @@ export interface ModelMapping {
 }
 
 export interface SettingsView {
-  partner: PartnerId;
+  partner: string;
+  /** The partner's name and purpose, and its form, from its folder's meta.ts. */
+  name: string;
+  purpose: string;
+  fields: readonly FieldSpec[];
   configured: boolean;
   enabled: boolean;
   pausedReason: string | null;
@@ -50,9 +54,9 @@ export interface SettingsView {
 
 export const MAPPINGS_PAGE_SIZE = 50;
 
-function valuesFromConfig(partner: PartnerId, config: Record<string, unknown>): FormValues {
-  const values = defaultValues(partner);
-  for (const field of PARTNER_FIELDS[partner]) {
+function valuesFromConfig(fields: readonly FieldSpec[], config: Record<string, unknown>): FormValues {
+  const values = defaultValues(fields);
+  for (const field of fields) {
     if (field.kind === "secret") continue;
     const value = config[field.key];
     if (field.kind === "checkbox") values[field.key] = value === true;
@@ -85,6 +89,9 @@ export async function settingsView(deps: SettingsDeps, shop: string, connector: 
   const search = (options.mappingSearch ?? "").trim();
   return {
     partner,
+    name: connector.meta.name,
+    purpose: connector.meta.purpose,
+    fields: connector.meta.fields,
     configured: Boolean(row),
     enabled: row?.enabled ?? false,
     pausedReason: row?.pausedReason ?? null,
@@ -92,7 +99,7 @@ export async function settingsView(deps: SettingsDeps, shop: string, connector: 
     holdUntil: row?.holdUntil && row.holdUntil > deps.now() ? formatDateTime(row.holdUntil) : null,
     rateLimit: row ? rateLimitNotice(connector.displayName, row.holdUntil && row.holdUntil > deps.now() ? row.holdUntil : null, (await loweredRates(deps.db, shop, partnerRates(deps.env), deps.now())).get(partner) ?? null) : null,
     updatedAt: row ? formatDateTime(row.updatedAt) : null,
-    values: valuesFromConfig(partner, settings),
+    values: valuesFromConfig(connector.meta.fields, settings),
     secrets,
     storedProblem,
     mappings: partner === "reversio" ? await modelMappings(deps.db, shop, search) : null,
@@ -179,7 +186,7 @@ export async function settingsAction(deps: SettingsDeps, shop: string, connector
   if (!parsedIntent.success) return { intent: "unknown", ok: false, fieldErrors: {}, formError: parsedIntent.error.issues[0]!.message };
   const intent = parsedIntent.data;
   const partner = connector.id;
-  const fields = PARTNER_FIELDS[partner];
+  const fields = connector.meta.fields;
 
   switch (intent) {
     case "save": {

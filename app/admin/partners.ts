@@ -1,6 +1,7 @@
-// The partners as the admin names them. Client-safe (no connector code): the
-// navigation and page titles import it; app/connectors/registry.ts stays on the server.
-import type { PartnerId } from "~/connectors/types";
+// The partners as the admin names them, from each folder's meta.ts. Client-safe
+// (no connector code): the navigation and page titles import it;
+// app/connectors/registry.ts stays on the server.
+import { PARTNER_METAS, type PartnerId } from "~/connectors/partners";
 
 export interface PartnerLabel {
   id: PartnerId;
@@ -9,14 +10,11 @@ export interface PartnerLabel {
   purpose: string;
 }
 
-export const PARTNER_LABELS: readonly PartnerLabel[] = [
-  { id: "reverb", name: "Reverb", purpose: "Referral marketing by TrackStreet: orders credit the customers who referred them." },
-  { id: "reversio", name: "Revers.io", purpose: "Returns management: customers can open a return for what they bought." },
-  { id: "testfreaks", name: "TestFreaks", purpose: "Review collection: customers are invited to review what was delivered." },
-];
+export const PARTNER_LABELS: readonly PartnerLabel[] = PARTNER_METAS.map(({ id, name, purpose }) => ({ id, name, purpose }));
 
 export function partnerLabel(id: PartnerId): PartnerLabel {
   return PARTNER_LABELS.find((p) => p.id === id)!;
 }
 
-export const partnerSettingsPath = (id: PartnerId) => `/app/partners/${id}`;
+/** The settings page of any registered partner (a test's own included). */
+export const partnerSettingsPath = (id: string) => `/app/partners/${id}`;

@@ -3,12 +3,9 @@ import type { CanonicalOrder, ProductInfo } from "~/orders/canonical";
 import type { Logger } from "~/logger";
 import type { PartnerCache } from "~/sync/partner-cache.server";
 
-export const PARTNERS = ["reverb", "reversio", "testfreaks"] as const;
-export type PartnerId = (typeof PARTNERS)[number];
+import type { PartnerMeta } from "./partner-meta";
 
-export function isPartnerId(value: string): value is PartnerId {
-  return (PARTNERS as readonly string[]).includes(value);
-}
+export { PARTNERS, isPartnerId, type PartnerId } from "./partners";
 
 /** What a connector's HTTP client is built from: injected so tests drive time and the network. */
 export interface ClientDeps {
@@ -73,8 +70,11 @@ export type VerifyResult =
   | { status: "unreachable"; message: string };
 
 export interface Connector<Config = unknown, Request = unknown> {
-  id: PartnerId;
+  /** The partner's id (meta.id): a partner the app ships with, or one a test registers (registry.ts). */
+  id: string;
   displayName: string;
+  /** The client-safe part: name, purpose, settings form, URL variable (partner-meta.ts). */
+  meta: PartnerMeta;
   /** The merchant's settings for this partner, secrets included: the CLI file and the admin form both parse with it. */
   configSchema: z.ZodType<Config>;
   /** Keys of Config that are secrets: encrypted at rest, never logged, never sent to the browser. */

@@ -7,21 +7,21 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit, type ShouldRevalidateFunction } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { connectors } from "~/connectors/registry";
-import { isPartnerId, type AnyConnector } from "~/connectors/types";
+import type { AnyConnector } from "~/connectors/types";
 import type { AppContext } from "~/context.server";
 import { AdminRouteError } from "~/admin/errors";
 import { showToast } from "~/admin/app-bridge";
-import { PARTNER_FIELDS, secretFields, type FormValues } from "~/admin/partner-fields";
-import { partnerLabel } from "~/admin/partners";
+import { secretKeysOf, type FormValues } from "~/connectors/partner-meta";
 import { settingsAction, settingsView, type SettingsActionResult, type SettingsDeps, type SettingsView } from "~/admin/partner-settings.server";
 import { notFound, requireShop } from "~/admin/session.server";
 import { ModelMappingSection, SettingsField, VerifyBanner } from "~/admin/settings-components";
 import { BackfillCard } from "~/admin/backfill-card";
 
-function connectorFor(partner: string | undefined): AnyConnector {
-  if (!partner || !isPartnerId(partner)) throw notFound();
-  return connectors[partner];
+/** The partner of the URL, from the registry the app was built with (ctx.runner.connectors). */
+function connectorFor(ctx: AppContext, partner: string | undefined): AnyConnector {
+  const connector = partner && Object.hasOwn(ctx.runner.connectors, partner) ? ctx.runner.connectors[partner] : undefined;
+  if (!connector) throw notFound();
+  return connector;
 }
 
 function settingsDeps(ctx: AppContext): SettingsDeps {
@@ -30,15 +30,15 @@ function settingsDeps(ctx: AppContext): SettingsDeps {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { shop, ctx } = await requireShop(request);
-  const connector = connectorFor(params.partner);
+  const connector = connectorFor(ctx, params.partner);
   const mappingSearch = new URL(request.url).searchParams.get("sku") ?? "";
   const view = await settingsView(settingsDeps(ctx), shop, connector, { mappingSearch });
-  return { view, label: partnerLabel(connector.id) };
+  return { view };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { shop, ctx } = await requireShop(request);
-  const connector = connectorFor(params.partner);
+  const connector = connectorFor(ctx, params.partner);
   const result = await settingsAction(settingsDeps(ctx), shop, connector, await request.formData());
   return data(result, { status: result.ok ? 200 : 400 });
 }
@@ -47,12 +47,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
   formData?.get("intent") === "test" ? false : defaultShouldRevalidate;
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.label.name} settings` : "Partner settings" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.view.name} settings` : "Partner settings" }];
 
 export default function PartnerSettingsRoute() {
-  const { view, label } = useLoaderData<typeof loader>();
+  const { view } = useLoaderData<typeof loader>();
   // One page component per partner: moving from Reverb to TestFreaks starts from TestFreaks' values.
-  return <PartnerSettings key={view.partner} view={view} name={label.name} purpose={label.purpose} />;
+  return <PartnerSettings key={view.partner} view={view} name={view.name} purpose={view.purpose} />;
 }
 
 function statusBadge(view: SettingsView) {
@@ -63,7 +63,9 @@ function statusBadge(view: SettingsView) {
 }
 
 function PartnerSettings({ view, name, purpose }: { view: SettingsView; name: string; purpose: string }) {
-  const fields = PARTNER_FIELDS[view.partner];
+  const fields = view.fields;
+  // A string, not the array: the loader's revalidation after a save must not run the effect below again.
+  const secretKeys = secretKeysOf(view).join(" ");
   const actionData = useActionData<typeof action>() as SettingsActionResult | undefined;
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -80,8 +82,8 @@ function PartnerSettings({ view, name, purpose }: { view: SettingsView; name: st
     if (!actionData?.ok) return;
     if ("message" in actionData && !actionData.intent.startsWith("mapping")) showToast(actionData.message);
     // Saved: the secrets typed are stored now; the fields go back to "a value is set".
-    if (actionData.intent === "save") setValues((current) => ({ ...current, ...Object.fromEntries(secretFields(view.partner).map((k) => [k, ""])) }));
-  }, [actionData, view.partner]);
+    if (actionData.intent === "save") setValues((current) => ({ ...current, ...Object.fromEntries(secretKeys.split(" ").map((k) => [k, ""])) }));
+  }, [actionData, secretKeys]);
 
   const send = (intent: string) => {
     const form = new FormData();

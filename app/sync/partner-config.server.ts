@@ -1,12 +1,12 @@
 import type { PrismaClient } from "@prisma/client";
-import type { AnyConnector, PartnerId } from "~/connectors/types";
+import type { AnyConnector } from "~/connectors/types";
 import { decryptSecret, encryptSecret, type Keyring } from "~/security/secrets.server";
 import { fieldErrors } from "~/validation";
 
 export type SaveResult = { ok: true } | { ok: false; fieldErrors: Record<string, string> };
 
 export interface StoredPartnerConfig {
-  partner: PartnerId;
+  partner: string;
   enabled: boolean;
   pausedReason: string | null;
   pausedAt: Date | null;
@@ -98,7 +98,7 @@ export async function loadPartnerConfig(db: PrismaClient, keyring: Keyring, shop
 }
 
 /** Called when a partner refuses the shop's credentials: hold its jobs until the merchant fixes them. */
-export async function pausePartner(db: PrismaClient, shop: string, partner: PartnerId, reason: string): Promise<void> {
+export async function pausePartner(db: PrismaClient, shop: string, partner: string, reason: string): Promise<void> {
   await db.partnerConfig.updateMany({ where: { shop, partner, pausedReason: null }, data: { pausedReason: reason, pausedAt: new Date() } });
 }
 

@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { PrismaClient } from "@prisma/client";
 import type { AnyConnector, ClientDeps } from "~/connectors/types";
-import { isPartnerId } from "~/connectors/types";
 import { SyncSkipped, trimMessage, UpstreamError } from "~/connectors/errors";
 import { SHOPIFY_ACCESS_REFUSED_REASON, ShopifyAccessRefused } from "~/shopify/offline-access.server";
 import type { ProductInfo } from "~/orders/canonical";
@@ -154,7 +153,8 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
   // Set when the lane's bucket is empty for longer than a job waits: the job comes back then.
   const laneWait: { until: Date | null } = { until: null };
 
-  const connector = isPartnerId(job.partner) ? deps.connectors[job.partner] : undefined;
+  // The registry the runner was built with (app/connectors/registry.ts): a partner no longer in it fails the job.
+  const connector = Object.hasOwn(deps.connectors, job.partner) ? deps.connectors[job.partner] : undefined;
   if (!connector) return finish("failed", settled("failed", `Unknown partner "${job.partner}"`), `Unknown partner "${job.partner}"`);
 
   try {

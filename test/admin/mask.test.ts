@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { maskedLastSentBody, maskEmail, maskSensitive } from "~/admin/mask.server";
 import { buildCanonicalOrder } from "~/orders/build";
 import { planReverbOrder } from "~/connectors/reverb/map";
-import { plan as planTestfreaks } from "~/connectors/testfreaks/map";
-import { importOrderBody, planReversioImport } from "~/connectors/reversio/map";
+import { planTestfreaksOrder } from "~/connectors/testfreaks/map";
+import { importOrderBody, planReversioOrder } from "~/connectors/reversio/map";
 import { reversioConfigSchema } from "~/connectors/reversio/schema";
 import { extractFulfillment } from "~/orders/read-webhook";
 import { mergeFulfillment } from "~/orders/merge";
@@ -96,9 +96,9 @@ describe("masking what was last sent", () => {
     };
     const reverb = planReverbOrder(order, products, { consumerKey: "k", consumerSecret: "s", websiteUuid: "1b4e28ba-2fa1-11d2-883f-0016d3cca427", campaignUuid: "1b4e28ba-2fa1-11d2-883f-0016d3cca428", referrerEmailAttribute: "reverb_referrer_email", referrerLevelAttribute: "reverb_level" });
     if (reverb.kind === "send") keep("reverb", reverb.request);
-    const testfreaks = planTestfreaks(order, products, { itemIdSource: "sku", orderIdSource: "name" });
+    const testfreaks = planTestfreaksOrder(order, products, { itemIdSource: "sku", orderIdSource: "name" });
     if (testfreaks.kind === "send") keep("testfreaks", testfreaks.request);
-    const reversio = planReversioImport(order, products, reversioConfigSchema.parse({ subscriptionKey: "key", secretValue: "secret" }));
+    const reversio = planReversioOrder(order, products, reversioConfigSchema.parse({ subscriptionKey: "key", secretValue: "secret" }));
     if (reversio.kind === "send") keep("reversio", importOrderBody(reversio.request, new Map(reversio.request.products.map((p) => [p.sku, "0d8e2b5f-8f1d-4d11-9f60-2f1f1c5d8a11"]))));
 
     expect(planned).toEqual(partners);

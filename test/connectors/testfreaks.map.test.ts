@@ -8,10 +8,10 @@ import type { OrderSnapshot } from "~/orders/snapshot";
 import { buildCanonicalOrder } from "~/orders/build";
 import type { CanonicalOrder, ProductInfo } from "~/orders/canonical";
 import { testfreaksConnector } from "~/connectors/testfreaks";
-import { TestfreaksConfig } from "~/connectors/testfreaks/schema";
+import { testfreaksConfigSchema } from "~/connectors/testfreaks/schema";
 import { variantOptionsOf } from "./testfreaks.catalogue";
 
-const config = TestfreaksConfig.parse({ apiKey: "sk_live_abc", clientId: "example.com" });
+const config = testfreaksConfigSchema.parse({ apiKey: "sk_live_abc", clientId: "example.com" });
 const noProducts: ReadonlyMap<string, ProductInfo> = new Map();
 
 function orderFrom(fixture: string, change?: (snapshot: OrderSnapshot) => void): CanonicalOrder {

@@ -2,11 +2,10 @@
 // those), no state beyond the injected deps and the merchant's settings.
 import type { z } from "zod";
 import type { ClientDeps } from "../types";
-import { PartnerError, partnerMalformed, trimMessage } from "../errors";
+import { PartnerError, partnerMalformed } from "../errors";
 import { requestJson, type JsonRequest } from "../http";
 import {
   reverbCustomerDataSchema,
-  reverbEnvelopeSchema,
   reverbOrderDataSchema,
   readOrderId,
   type ReverbConfig,
@@ -16,8 +15,7 @@ import {
   type ReverbOrderRequest,
 } from "./schema";
 import { reverbReferralFunctions } from "./referrals";
-
-export const REVERB = "Reverb";
+import { envelopeFailure, openEnvelope, REVERB, reverbEnvelopeSchema } from "./envelope";
 
 export interface ReverbAnswer {
   /** The envelope's `data`, unread. */
@@ -41,29 +39,6 @@ export interface ReverbTransport {
   callAccepting(req: JsonRequest, what: string): Promise<{ body: unknown; httpStatus: number; readable: boolean }>;
 }
 
-type EnvelopeResult = { ok: true; data: unknown } | { ok: false; code: number | null; message: string };
-
-/** Unwraps `{"response": {"code", "message", "data"}}`, or `{"status": false, "error"}`. */
-function openEnvelope(body: unknown, httpStatus: number, what: string): EnvelopeResult {
-  const parsed = reverbEnvelopeSchema.safeParse(body);
-  if (!parsed.success) throw partnerMalformed(REVERB, httpStatus, `${what}: ${JSON.stringify(body) ?? "empty body"}`);
-  const envelope = parsed.data;
-  if ("status" in envelope) return { ok: false, code: null, message: envelope.error ?? envelope.message ?? "status false" };
-  // `code` is "200" in some answers and 200 in others [doc].
-  const code = Number(envelope.response.code);
-  if (Number.isInteger(code) && code >= 200 && code < 300) return { ok: true, data: envelope.response.data };
-  return { ok: false, code: Number.isInteger(code) ? code : null, message: envelope.response.message ?? `code ${String(envelope.response.code)}` };
-}
-
-/**
- * A failure carried inside a 2xx answer. docs/partners/reverb.md failure table: such an
- * envelope is permanent, except an authorization refusal, which pauses the partner.
- */
-function envelopeFailure(httpStatus: number, code: number | null, message: string): PartnerError {
-  const refused = code === 401 || code === 403 || (code === null && /unauthori[sz]ed|forbidden|credential|not authenticated/i.test(message));
-  const label = code === null ? `${httpStatus}` : `${httpStatus} with code ${code}`;
-  return new PartnerError(`${REVERB} answered ${label}: ${trimMessage(message)}`, refused ? "credentials" : "permanent", httpStatus);
-}
 
 export function createReverbTransport(deps: ClientDeps, config: Pick<ReverbConfig, "consumerKey" | "consumerSecret">): ReverbTransport {
   // The consumer key is the Basic user and the secret its password [doc]; built once, never logged.

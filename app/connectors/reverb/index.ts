@@ -3,13 +3,15 @@
 import type { Connector, PushContext, VerifyResult } from "../types";
 import { PartnerError, SyncSkipped } from "../errors";
 import { CreateOutcomeUnknown, sendCreateUnrecorded, waitingMessage } from "~/sync/create-once.server";
+import { connectorIdentity } from "../partner-meta";
 import { createReverbClient, type ReverbClient } from "./client";
 import { planReverbOrder, type ReverbPlanRequest } from "./map";
+import { reverbMeta } from "./meta";
 import { reverbConfigSchema, type ReverbConfig, type ReverbCustomerRequest, type ReverbOrderRequest } from "./schema";
 
 const REVERB_NAME = "Reverb";
 
-export const REVERB_DEFAULT_BASE_URL = "https://reverbapi.trackstreet.com/api/v1";
+export const REVERB_DEFAULT_BASE_URL = reverbMeta.defaultBaseUrl;
 
 /** PartnerCache kind for customer (advocate) uuids, keyed by lowercased email (docs/partners/reverb.md: per shop and email). */
 const CUSTOMER_CACHE_KIND = "customer";
@@ -18,11 +20,9 @@ const CUSTOMER_CACHE_KIND = "customer";
 const VERIFY_PROBE_EMAIL = "connection-check@example.invalid";
 
 export const reverbConnector: Connector<ReverbConfig, ReverbPlanRequest> = {
-  id: "reverb",
-  displayName: "Reverb",
+  ...connectorIdentity<ReverbConfig>(reverbMeta),
   configSchema: reverbConfigSchema,
-  secretKeys: ["consumerKey", "consumerSecret"],
-  baseUrl: (_config, env) => env.REVERB_API_URL ?? REVERB_DEFAULT_BASE_URL,
+  baseUrl: (_config, env) => env[reverbMeta.urlVariable] ?? REVERB_DEFAULT_BASE_URL,
   plan: planReverbOrder,
 
   async push(request, ctx) {

@@ -110,22 +110,6 @@ export interface ReverbReferralRequest {
 
 // ---- Responses.
 
-/**
- * Every answer: `{"response": {"code", "message", "data"}}`. The pages print
- * `code` as "200" and other answers carry 200: accept both. An unauthorized
- * call may instead answer `{"status": false, "error": "Unauthorized"}` [pub].
- */
-export const reverbEnvelopeSchema = z.union([
-  z.object({
-    response: z.object({
-      code: z.union([z.string(), z.number()]),
-      message: z.string().optional(),
-      data: z.unknown().optional(),
-    }),
-  }),
-  z.object({ status: z.literal(false), error: z.string().optional(), message: z.string().optional() }),
-]);
-export type ReverbEnvelope = z.infer<typeof reverbEnvelopeSchema>;
 
 export const reverbCustomerSchema = z.looseObject({
   uuid: z.string().min(1),

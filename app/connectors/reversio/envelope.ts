@@ -5,8 +5,9 @@
 import type { ClientDeps } from "../types";
 import { partnerErrorFromResponse } from "../errors";
 import { defaultErrorMessage, type JsonResponse } from "../http";
+import { reversioMeta } from "./meta";
 
-export const REVERSIO = "Revers.io";
+export const REVERSIO = reversioMeta.name;
 
 interface EnvelopeError {
   message?: unknown;

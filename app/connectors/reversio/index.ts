@@ -2,33 +2,31 @@
 // one product entry per unit, each product tied to a catalog model by SKU.
 import type { Connector, VerifyResult } from "../types";
 import { PartnerError } from "../errors";
+import { connectorIdentity } from "../partner-meta";
 import { createReversioClient } from "./client";
-import { importOrderBody, planReversioImport, type ReversioPlanRequest } from "./map";
+import { importOrderBody, planReversioOrder, type ReversioPlanRequest } from "./map";
 import { resolveModelIds } from "./models";
+import { reversioMeta } from "./meta";
 import { reversioConfigSchema, type ReversioConfig } from "./schema";
 import { obtainReversioToken } from "./token";
 
 export type { ReversioConfig } from "./schema";
 export type { ReversioPlanRequest } from "./map";
 
-export const REVERSIO_PRODUCTION_URL = "https://customer-api.revers.io/api/v1";
+export const REVERSIO_PRODUCTION_URL = reversioMeta.defaultBaseUrl;
 export const REVERSIO_SANDBOX_URL = "https://demo-customer-api.revers.io/api/v1";
 
 export const reversioConnector: Connector<ReversioConfig, ReversioPlanRequest> = {
-  id: "reversio",
-  displayName: "Revers.io",
+  ...connectorIdentity<ReversioConfig>(reversioMeta),
   configSchema: reversioConfigSchema,
-  secretKeys: ["subscriptionKey", "secretValue"],
 
   baseUrl(config, env) {
-    const override = env.REVERSIO_API_URL?.trim();
+    const override = env[reversioMeta.urlVariable]?.trim();
     if (override) return override;
     return config.environment === "sandbox" ? REVERSIO_SANDBOX_URL : REVERSIO_PRODUCTION_URL;
   },
 
-  plan(order, products, config) {
-    return planReversioImport(order, products, config);
-  },
+  plan: planReversioOrder,
 
   async push(request, ctx) {
     // No update or cancel call exists [ours]: an imported order is final, a later job changes nothing.

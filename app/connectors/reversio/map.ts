@@ -51,7 +51,7 @@ export function chooseMoneySide(order: CanonicalOrder): { side: MoneySide; curre
   return { skip: `Revers.io accepts EUR or GBP only; ${currencies}` };
 }
 
-export function planReversioImport(
+export function planReversioOrder(
   order: CanonicalOrder,
   products: ReadonlyMap<string, ProductInfo>,
   config: Pick<ReversioConfig, "importTrigger" | "salesChannel" | "storePurchasedAt">,

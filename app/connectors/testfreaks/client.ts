@@ -3,16 +3,15 @@
 import type { z } from "zod";
 import type { ClientDeps } from "../types";
 import { PartnerError, partnerErrorFromResponse, partnerMalformed } from "../errors";
-import { defaultErrorMessage, requestJson, type JsonRequest, type JsonResponse } from "../http";
+import { requestJson, type JsonRequest, type JsonResponse } from "../http";
 import {
-  TestfreaksOrderListResponse,
-  TestfreaksOrderResponse,
+  testfreaksOrderListResponseSchema,
+  testfreaksOrderResponseSchema,
   type TestfreaksConfig,
   type TestfreaksOrderRecord,
   type TestfreaksOrderRequest,
 } from "./schema";
-
-export const PARTNER_NAME = "TestFreaks";
+import { describeErrors, envelopeErrors, TESTFREAKS, testfreaksErrorText } from "./envelope";
 
 export interface ListOrdersQuery {
   /** Orders per page: the API's default is 100, its maximum 1000. */
@@ -49,7 +48,7 @@ export function createTestfreaksClient(deps: ClientDeps, config: Pick<Testfreaks
 
   async function call(req: Omit<JsonRequest, "headers">): Promise<JsonResponse> {
     try {
-      return await requestJson(deps, PARTNER_NAME, { ...req, headers: { authorization } }, (body, raw) => redact(testfreaksErrorText(body, raw)));
+      return await requestJson(deps, TESTFREAKS, { ...req, headers: { authorization } }, (body, raw) => redact(testfreaksErrorText(body, raw)));
     } catch (error) {
       if (error instanceof PartnerError && error.message.includes(config.apiKey)) {
         throw new PartnerError(redact(error.message), error.failureClass, error.httpStatus, error.retryAfterMs, error.uncertain);
@@ -60,9 +59,9 @@ export function createTestfreaksClient(deps: ClientDeps, config: Pick<Testfreaks
 
   /** A 2xx whose body carries `errors` did not apply: permanent, with the partner's words. */
   function rejectEnvelopeErrors(response: JsonResponse): void {
-    const errors = (response.body as { errors?: unknown } | null)?.errors;
-    if (Array.isArray(errors) && errors.length > 0) {
-      throw partnerErrorFromResponse(PARTNER_NAME, response.status, response.headers, redact(describeErrors(errors)), deps.now(), true);
+    const errors = envelopeErrors(response.body);
+    if (errors) {
+      throw partnerErrorFromResponse(TESTFREAKS, response.status, response.headers, redact(describeErrors(errors)), deps.now(), true);
     }
   }
 
@@ -71,7 +70,7 @@ export function createTestfreaksClient(deps: ClientDeps, config: Pick<Testfreaks
     const parsed = schema.safeParse(response.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw partnerMalformed(PARTNER_NAME, response.status, issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "unexpected body");
+      throw partnerMalformed(TESTFREAKS, response.status, issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "unexpected body");
     }
     return parsed.data;
   }
@@ -79,7 +78,7 @@ export function createTestfreaksClient(deps: ClientDeps, config: Pick<Testfreaks
   return {
     async upsertOrder(request) {
       const response = await call({ method: "POST", path: `/orders?${clientQuery}`, body: request });
-      const parsed = parse(TestfreaksOrderResponse, response);
+      const parsed = parse(testfreaksOrderResponseSchema, response);
       return { httpStatus: response.status, order: firstOrder(parsed.data) };
     },
 
@@ -87,7 +86,7 @@ export function createTestfreaksClient(deps: ClientDeps, config: Pick<Testfreaks
       try {
         // Order names start with "#": unencoded, the id would become a URL fragment.
         const response = await call({ method: "GET", path: `/orders/${encodeURIComponent(orderId)}?${clientQuery}` });
-        return firstOrder(parse(TestfreaksOrderResponse, response).data);
+        return firstOrder(parse(testfreaksOrderResponseSchema, response).data);
       } catch (error) {
         if (error instanceof PartnerError && error.httpStatus === 404) return null;
         throw error;
@@ -102,7 +101,7 @@ export function createTestfreaksClient(deps: ClientDeps, config: Pick<Testfreaks
       if (query.customerEmail) params.set("customer_email", query.customerEmail);
       if (query.after) params.set("after", query.after);
       const response = await call({ method: "GET", path: `/orders?${params.toString()}` });
-      const parsed = parse(TestfreaksOrderListResponse, response);
+      const parsed = parse(testfreaksOrderListResponseSchema, response);
       return { orders: parsed.data ?? [], nextAfter: afterCursor(parsed.links?.next, deps.baseUrl) };
     },
   };
@@ -122,26 +121,4 @@ function afterCursor(next: string | null | undefined, baseUrl: string): string |
   } catch {
     return null;
   }
-}
-
-/** The partner's message for a non-2xx answer: its `errors` list when present, else the usual shapes. */
-export function testfreaksErrorText(body: unknown, raw: string): string {
-  const errors = (body as { errors?: unknown } | null)?.errors;
-  if (Array.isArray(errors) && errors.length > 0) return describeErrors(errors);
-  return defaultErrorMessage(body, raw);
-}
-
-/** "If .errors is set, it's a list of errors": the element shape is not documented, so read strings and {message|detail|title|error}. */
-export function describeErrors(errors: readonly unknown[]): string {
-  return errors
-    .map((error) => {
-      if (typeof error === "string") return error;
-      if (error && typeof error === "object") {
-        const record = error as Record<string, unknown>;
-        const text = [record.message, record.detail, record.title, record.error].find((value) => typeof value === "string" && value.trim() !== "");
-        if (typeof text === "string") return text;
-      }
-      return JSON.stringify(error);
-    })
-    .join("; ");
 }

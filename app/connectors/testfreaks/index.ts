@@ -1,21 +1,21 @@
 // TestFreaks (review invitations): one order upsert per Shopify order.
 import type { Connector, VerifyResult } from "../types";
 import { PartnerError } from "../errors";
-import { createTestfreaksClient, PARTNER_NAME } from "./client";
-import { plan } from "./map";
-import { TestfreaksConfig, type TestfreaksOrderRequest } from "./schema";
+import { connectorIdentity } from "../partner-meta";
+import { createTestfreaksClient } from "./client";
+import { planTestfreaksOrder, type TestfreaksPlanRequest } from "./map";
+import { testfreaksMeta } from "./meta";
+import { testfreaksConfigSchema, type TestfreaksConfig } from "./schema";
 
-export const TESTFREAKS_DEFAULT_BASE_URL = "https://api.testfreaks.com/v1";
+export const TESTFREAKS_DEFAULT_BASE_URL = testfreaksMeta.defaultBaseUrl;
 
-export const testfreaksConnector: Connector<TestfreaksConfig, TestfreaksOrderRequest> = {
-  id: "testfreaks",
-  displayName: PARTNER_NAME,
-  configSchema: TestfreaksConfig,
-  secretKeys: ["apiKey"],
+export const testfreaksConnector: Connector<TestfreaksConfig, TestfreaksPlanRequest> = {
+  ...connectorIdentity<TestfreaksConfig>(testfreaksMeta),
+  configSchema: testfreaksConfigSchema,
 
-  baseUrl: (_config, env) => env.TESTFREAKS_API_URL ?? TESTFREAKS_DEFAULT_BASE_URL,
+  baseUrl: (_config, env) => env[testfreaksMeta.urlVariable] ?? TESTFREAKS_DEFAULT_BASE_URL,
 
-  plan,
+  plan: planTestfreaksOrder,
 
   async push(request, ctx) {
     // POST /orders is an upsert keyed by order.id (docs): a re-send after an

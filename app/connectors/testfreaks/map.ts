@@ -4,8 +4,11 @@ import type { CanonicalFulfillment, CanonicalLineItem, CanonicalOrder, ProductIn
 import type { SyncPlan } from "../types";
 import type { TestfreaksConfig, TestfreaksCustomer, TestfreaksOrderItem, TestfreaksOrderRequest } from "./schema";
 
+/** What TestFreaks is sent: the order upsert as it goes on the wire. */
+export type TestfreaksPlanRequest = TestfreaksOrderRequest;
+
 /** Connector.plan for TestFreaks: the order upsert this order implies now, or why none applies. */
-export function plan(
+export function planTestfreaksOrder(
   order: CanonicalOrder,
   products: ReadonlyMap<string, ProductInfo>,
   config: Pick<TestfreaksConfig, "itemIdSource" | "orderIdSource">,

@@ -10,7 +10,7 @@ import { z } from "zod";
 const MAX_SETTING_LENGTH = 256;
 const tooLong = (what: string) => ({ error: `That is longer than any TestFreaks ${what} (over ${MAX_SETTING_LENGTH} characters): paste the ${what} alone.`, abort: true });
 
-export const TestfreaksConfig = z.object({
+export const testfreaksConfigSchema = z.object({
   apiKey: z
     .string({ error: "Enter your TestFreaks API key." })
     .trim()
@@ -31,11 +31,11 @@ export const TestfreaksConfig = z.object({
     .enum(["name", "id"], { error: "Choose which order number TestFreaks sees: the order name (#1001) or the Shopify order id." })
     .default("name"),
 });
-export type TestfreaksConfig = z.infer<typeof TestfreaksConfig>;
+export type TestfreaksConfig = z.infer<typeof testfreaksConfigSchema>;
 
 const YMD = /^\d{4}-\d{2}-\d{2}$/;
 
-export const TestfreaksOrderItem = z.object({
+export const testfreaksOrderItemSchema = z.object({
   /** The product SKU (or our fallback id); matched against the merchant's product feed. */
   id: z.string().min(1),
   /** YYYY-MM-DD; without it the item gets no review invitation. */
@@ -48,30 +48,30 @@ export const TestfreaksOrderItem = z.object({
   image_url: z.string().optional(),
   properties: z.record(z.string(), z.string()).optional(),
 });
-export type TestfreaksOrderItem = z.infer<typeof TestfreaksOrderItem>;
+export type TestfreaksOrderItem = z.infer<typeof testfreaksOrderItemSchema>;
 
-export const TestfreaksCustomer = z.object({
+export const testfreaksCustomerSchema = z.object({
   id: z.string().min(1),
   name: z.string().optional(),
   email: z.string().optional(),
 });
-export type TestfreaksCustomer = z.infer<typeof TestfreaksCustomer>;
+export type TestfreaksCustomer = z.infer<typeof testfreaksCustomerSchema>;
 
 /** Body of `POST /v1/orders?client_id=`: creates or updates by `order.id`. */
-export const TestfreaksOrderRequest = z.object({
+export const testfreaksOrderRequestSchema = z.object({
   order: z.object({
     id: z.string().min(1),
-    customer: TestfreaksCustomer,
-    items: z.array(TestfreaksOrderItem),
+    customer: testfreaksCustomerSchema,
+    items: z.array(testfreaksOrderItemSchema),
   }),
 });
-export type TestfreaksOrderRequest = z.infer<typeof TestfreaksOrderRequest>;
+export type TestfreaksOrderRequest = z.infer<typeof testfreaksOrderRequestSchema>;
 
 // Answers: only the documented fields are read ("Do not rely on fields not documented").
 // Nullable where the examples show null (`image_url: null`) or where a field may be absent.
 const nullableString = z.string().nullish();
 
-export const TestfreaksOrderItemRecord = z.object({
+export const testfreaksOrderItemRecordSchema = z.object({
   id: z.string(),
   family_id: nullableString,
   name: nullableString,
@@ -85,9 +85,9 @@ export const TestfreaksOrderItemRecord = z.object({
   created_at: nullableString,
   updated_at: nullableString,
 });
-export type TestfreaksOrderItemRecord = z.infer<typeof TestfreaksOrderItemRecord>;
+export type TestfreaksOrderItemRecord = z.infer<typeof testfreaksOrderItemRecordSchema>;
 
-export const TestfreaksOrderRecord = z.object({
+export const testfreaksOrderRecordSchema = z.object({
   id: z.string(),
   created_at: nullableString,
   updated_at: nullableString,
@@ -99,27 +99,27 @@ export const TestfreaksOrderRecord = z.object({
       opt_out: z.boolean().nullish(),
     })
     .nullish(),
-  items: z.array(TestfreaksOrderItemRecord).nullish(),
+  items: z.array(testfreaksOrderItemRecordSchema).nullish(),
 });
-export type TestfreaksOrderRecord = z.infer<typeof TestfreaksOrderRecord>;
+export type TestfreaksOrderRecord = z.infer<typeof testfreaksOrderRecordSchema>;
 
 /** "If .errors is set, it's a list of errors": the element shape is not documented, so keep it open. */
-export const TestfreaksErrors = z.array(z.unknown());
+export const testfreaksErrorsSchema = z.array(z.unknown());
 
 /**
  * Answer of `POST /v1/orders` and `GET /v1/orders/{id}`. The docs show `data` as
  * a one-element list for the POST and as an object for the GET: accept both.
  */
-export const TestfreaksOrderResponse = z.object({
-  data: z.union([TestfreaksOrderRecord, z.array(TestfreaksOrderRecord)]).nullish(),
-  errors: TestfreaksErrors.nullish(),
+export const testfreaksOrderResponseSchema = z.object({
+  data: z.union([testfreaksOrderRecordSchema, z.array(testfreaksOrderRecordSchema)]).nullish(),
+  errors: testfreaksErrorsSchema.nullish(),
 });
-export type TestfreaksOrderResponse = z.infer<typeof TestfreaksOrderResponse>;
+export type TestfreaksOrderResponse = z.infer<typeof testfreaksOrderResponseSchema>;
 
 /** Answer of `GET /v1/orders`: a page of orders; `links.next` when more pages exist. */
-export const TestfreaksOrderListResponse = z.object({
-  data: z.array(TestfreaksOrderRecord).nullish(),
+export const testfreaksOrderListResponseSchema = z.object({
+  data: z.array(testfreaksOrderRecordSchema).nullish(),
   links: z.object({ next: z.string().nullish() }).nullish(),
-  errors: TestfreaksErrors.nullish(),
+  errors: testfreaksErrorsSchema.nullish(),
 });
-export type TestfreaksOrderListResponse = z.infer<typeof TestfreaksOrderListResponse>;
+export type TestfreaksOrderListResponse = z.infer<typeof testfreaksOrderListResponseSchema>;
