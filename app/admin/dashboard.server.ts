@@ -6,13 +6,8 @@ import { partnerRates, type PartnerRate } from "~/config.server";
 import { loweredRates } from "~/sync/rate-limit.server";
 import { partnerLabel } from "./partners";
 import { rateLimitNotice } from "./format";
-
-export const JOB_STATUSES = ["pending", "retrying", "synced", "failed", "skipped", "paused"] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-
-export function isJobStatus(value: string): value is JobStatus {
-  return (JOB_STATUSES as readonly string[]).includes(value);
-}
+import { holdMessage, holdReasonOf } from "~/sync/hold-reason";
+import { isJobStatus, JOB_STATUSES, type JobStatus } from "~/sync/job-status";
 
 export const DASHBOARD_WINDOWS = {
   "24h": 24 * 60 * 60_000,
@@ -57,7 +52,7 @@ export interface Dashboard {
   activity: DayActivity[];
 }
 
-const emptyCounts = (): StatusCounts => ({ pending: 0, retrying: 0, synced: 0, failed: 0, skipped: 0, paused: 0 });
+const emptyCounts = (): StatusCounts => Object.fromEntries(JOB_STATUSES.map((status) => [status, 0])) as StatusCounts;
 
 /** Each partner's state for the shop, in the registry's order. */
 export async function partnerStates(
@@ -68,7 +63,7 @@ export async function partnerStates(
 ): Promise<Map<PartnerId, PartnerState>> {
   const rows = await db.partnerConfig.findMany({
     where: { shop },
-    select: { partner: true, enabled: true, pausedReason: true, pausedAt: true, holdUntil: true },
+    select: { partner: true, enabled: true, holdReason: true, pausedReason: true, pausedAt: true, holdUntil: true },
   });
   const lowered = await loweredRates(db, shop, rates, now);
   const states = new Map<PartnerId, PartnerState>();
@@ -76,7 +71,10 @@ export async function partnerStates(
     const row = rows.find((r) => r.partner === partner);
     if (!row) states.set(partner, { kind: "not_set_up" });
     else if (!row.enabled) states.set(partner, { kind: "disabled" });
-    else if (row.pausedReason) states.set(partner, { kind: "paused", reason: row.pausedReason, since: row.pausedAt?.toISOString() ?? null });
+    else if (row.holdReason) {
+      const reason = row.pausedReason ?? holdMessage(holdReasonOf(row.holdReason), partnerLabel(partner).name);
+      states.set(partner, { kind: "paused", reason, since: row.pausedAt?.toISOString() ?? null });
+    }
     else {
       const hold = row.holdUntil && row.holdUntil > now ? row.holdUntil : null;
       const rateLimit = rateLimitNotice(partnerLabel(partner).name, hold, lowered.get(partner) ?? null);

@@ -5,6 +5,7 @@ import type { PrismaClient } from "@prisma/client";
 import { PARTNERS, type PartnerId } from "~/connectors/types";
 import type { OrderSnapshot } from "~/orders/snapshot";
 import { maskedLastSentBody } from "./mask.server";
+import { DUE_STATUSES } from "~/sync/job-status";
 
 /** Attempts shown per partner, newest first; a job that retried for days keeps its whole log in the table. */
 export const ATTEMPTS_SHOWN = 50;
@@ -66,8 +67,6 @@ export interface OrderDetail {
   /** Any job still waiting for the worker: the page keeps polling while true. */
   pending: boolean;
 }
-
-export const OPEN_STATUSES = ["pending", "retrying"] as const;
 
 function summary(row: { orderId: string; orderName: string; payload: string; shopifyUpdatedAt: Date; createdAt: Date }): OrderSummary {
   let snapshot: Partial<OrderSnapshot> = {};
@@ -150,7 +149,7 @@ export async function loadOrderDetail(db: PrismaClient, shop: string, orderId: s
   return {
     order: summary(row),
     partners,
-    pending: jobs.some((job) => (OPEN_STATUSES as readonly string[]).includes(job.status)),
+    pending: jobs.some((job) => (DUE_STATUSES as readonly string[]).includes(job.status)),
   };
 }
 
@@ -172,7 +171,7 @@ export async function loadOrderStatus(db: PrismaClient, shop: string, orderId: s
   });
   return {
     orderId,
-    pending: jobs.some((job) => (OPEN_STATUSES as readonly string[]).includes(job.status)),
+    pending: jobs.some((job) => (DUE_STATUSES as readonly string[]).includes(job.status)),
     partners: jobs.map((job) => ({ ...job, updatedAt: job.updatedAt.toISOString() })),
   };
 }

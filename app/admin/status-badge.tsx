@@ -1,20 +1,14 @@
-// A sync job's status as the admin shows it, in words a merchant reads.
-// Client-safe (the log, the order page and the dashboard use it).
+// A sync job's status as the admin shows it, in words a merchant reads (app/sync/job-status.ts
+// holds them, for the extension and the CLI too). Client-safe (the log, the order page and the
+// dashboard use it).
 import { Badge } from "@shopify/polaris";
+import { JOB_STATUSES, jobStatusMeaning } from "~/sync/job-status";
 
-type Tone = "success" | "critical" | "warning" | "attention" | "info" | undefined;
-
-export const STATUS_LABELS: Record<string, { label: string; tone: Tone }> = {
-  pending: { label: "Waiting", tone: "info" },
-  retrying: { label: "Retrying", tone: "attention" },
-  synced: { label: "Synced", tone: "success" },
-  failed: { label: "Failed", tone: "critical" },
-  skipped: { label: "Skipped", tone: undefined },
-  paused: { label: "Paused", tone: "warning" },
-};
+/** The log's status filter: every status, in the module's order, with its admin label. */
+export const STATUS_CHOICES = JOB_STATUSES.map((status) => ({ value: status, label: jobStatusMeaning(status).admin.label }));
 
 export function StatusBadge({ status }: { status: string }) {
-  const shown = STATUS_LABELS[status] ?? { label: status, tone: undefined };
+  const shown = jobStatusMeaning(status).admin;
   return <Badge tone={shown.tone}>{shown.label}</Badge>;
 }
 

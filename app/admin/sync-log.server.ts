@@ -6,7 +6,7 @@
 // earlier row on every page.
 import type { PrismaClient, Prisma } from "@prisma/client";
 import { isPartnerId, type PartnerId } from "~/connectors/types";
-import { isJobStatus, type JobStatus } from "./dashboard.server";
+import { isJobStatus, type JobStatus } from "~/sync/job-status";
 import { waitingForMerchantWhere } from "~/sync/create-once.server";
 import type { SyncStatusRow } from "~/sync/status.server";
 

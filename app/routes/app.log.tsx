@@ -28,7 +28,8 @@ import { showToast } from "~/admin/app-bridge";
 import { formatDateTime } from "~/admin/format";
 import { PARTNER_LABELS, partnerLabel } from "~/admin/partners";
 import { requireShop } from "~/admin/session.server";
-import { StatusBadge, STATUS_LABELS } from "~/admin/status-badge";
+import { StatusBadge, STATUS_CHOICES } from "~/admin/status-badge";
+import { jobStatusMeaning } from "~/sync/job-status";
 import { parseLogParams, querySyncLog } from "~/admin/sync-log.server";
 import { retryFailedForPartner } from "~/admin/resync.server";
 import { isPartnerId, PARTNERS } from "~/connectors/types";
@@ -112,7 +113,7 @@ export default function SyncLog() {
 
   const appliedFilters: AppliedFilterInterface[] = [];
   if (filters.partner && isPartnerId(filters.partner)) appliedFilters.push({ key: "partner", label: `Partner: ${partnerLabel(filters.partner).name}`, onRemove: () => update({ partner: "" }) });
-  if (filters.status) appliedFilters.push({ key: "status", label: `Status: ${STATUS_LABELS[filters.status]?.label ?? filters.status}`, onRemove: () => update({ status: "" }) });
+  if (filters.status) appliedFilters.push({ key: "status", label: `Status: ${jobStatusMeaning(filters.status).admin.label}`, onRemove: () => update({ status: "" }) });
   if (filters.waiting) appliedFilters.push({ key: "waiting", label: "Waiting for you", onRemove: () => update({ waiting: "" }) });
   if (filters.from || filters.to) {
     const range = filters.from && filters.to ? `${filters.from} to ${filters.to}` : filters.from ? `from ${filters.from}` : `until ${filters.to}`;
@@ -202,7 +203,7 @@ export default function SyncLog() {
                   <ChoiceList
                     title="Status"
                     titleHidden
-                    choices={Object.entries(STATUS_LABELS).map(([status, shown]) => ({ label: shown.label, value: status }))}
+                    choices={STATUS_CHOICES}
                     selected={filters.status ? [filters.status] : []}
                     onChange={([value]) => update({ status: value ?? "" })}
                   />

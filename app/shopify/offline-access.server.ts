@@ -13,10 +13,10 @@ import type { PrismaClient } from "@prisma/client";
 import { HttpResponseError, type Session, type Shopify } from "@shopify/shopify-api";
 import { ShopifyError, trimMessage } from "~/connectors/errors";
 import type { Logger } from "~/logger";
+import { holdMessage } from "~/sync/hold-reason";
 
 /** Why jobs that need Shopify wait: the sentence the merchant and the operator read. */
-export const SHOPIFY_ACCESS_REFUSED_REASON =
-  "Waiting for Shopify: the app's access to this store expired and Shopify refused to renew it. Open Partner Sync from the Shopify admin to restore it; the held orders sync then.";
+export const SHOPIFY_ACCESS_REFUSED_REASON = holdMessage("waiting_for_shopify", "Shopify");
 
 /** Renew a token this long before it expires, as shopify-app-remix does. */
 export const RENEW_WITHIN_MS = 5 * 60 * 1000;

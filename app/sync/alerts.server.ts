@@ -111,11 +111,11 @@ const REFRESHED_KINDS: AlertKind[] = ["credentials_refused", "waiting_for_mercha
 export async function refreshShopAlerts(db: PrismaClient, shop: string, now: Date): Promise<void> {
   const open = await db.alert.findMany({ where: { shop, resolvedAt: null, kind: { in: REFRESHED_KINDS } }, select: { id: true, partner: true, kind: true } });
   if (open.length === 0) return;
-  const configs = await db.partnerConfig.findMany({ where: { shop, partner: { in: open.map((a) => a.partner) } }, select: { partner: true, pausedReason: true } });
+  const configs = await db.partnerConfig.findMany({ where: { shop, partner: { in: open.map((a) => a.partner) } }, select: { partner: true, holdReason: true } });
   for (const alert of open) {
     const config = configs.find((c) => c.partner === alert.partner);
     if (!config) await resolveAlert(db, { shop, id: alert.id }, "partner_removed", now);
-    else if (alert.kind === "credentials_refused" && config.pausedReason === null) await resolveAlert(db, { shop, id: alert.id }, "credentials_saved", now);
+    else if (alert.kind === "credentials_refused" && config.holdReason === null) await resolveAlert(db, { shop, id: alert.id }, "credentials_saved", now);
     else if (alert.kind === "waiting_for_merchant") await resolveWaitingIfSettled(db, shop, alert.partner, now);
   }
 }

@@ -90,7 +90,7 @@ export async function cancelBackfill(db: PrismaClient, shop: string, id: string,
   // Only jobs still waiting with the backfill's priority: one a live webhook has queued since goes out.
   await db.syncJob.updateMany({
     where: { shop, backfillId: id, status: { in: ["pending", "retrying"] }, priority: JOB_PRIORITY.backfill, leaseOwner: null },
-    data: { status: "skipped", lastError: "Not sent: the backfill that queued it was cancelled." },
+    data: { status: "skipped", lastError: "Not sent: the backfill that queued it was cancelled.", holdReason: null },
   });
   await refreshJobCounts(db, shop, id);
   return true;

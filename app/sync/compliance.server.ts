@@ -3,7 +3,8 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import { redactSnapshotPii } from "~/orders/redact";
 import type { OrderSnapshot } from "~/orders/snapshot";
 import { z } from "zod";
-import { SHOPIFY_ACCESS_REFUSED_REASON } from "~/shopify/offline-access.server";
+import { holdMessage, type HoldReason } from "./hold-reason";
+import { DUE_STATUSES } from "./job-status";
 
 const idString = z.union([z.string(), z.number()]).transform(String);
 
@@ -18,7 +19,8 @@ export const dataRequestSchema = z.object({
   data_request: z.object({ id: idString.nullish() }).partial().optional(),
 });
 
-export const UNINSTALLED_REASON = "The app was uninstalled from this shop";
+/** The sentence shown on what an uninstall holds. */
+const UNINSTALLED_REASON = holdMessage("uninstalled", "");
 
 /** app/scopes_update: the scopes the merchant has granted now. */
 export const scopesUpdateSchema = z.object({ current: z.array(z.string()) });
@@ -213,8 +215,8 @@ export async function handleUninstall(db: PrismaClient, shop: string, triggeredA
   await db.$transaction([
     db.session.deleteMany({ where: { shop } }),
     db.shop.upsert({ where: { shop }, create: { shop, uninstalledAt: now }, update: { uninstalledAt: now } }),
-    db.partnerConfig.updateMany({ where: { shop }, data: { pausedReason: UNINSTALLED_REASON, pausedAt: now } }),
-    db.syncJob.updateMany({ where: { shop, status: { in: ["pending", "retrying"] } }, data: { status: "paused", lastError: UNINSTALLED_REASON } }),
+    db.partnerConfig.updateMany({ where: { shop }, data: { holdReason: "uninstalled", pausedReason: UNINSTALLED_REASON, pausedAt: now } }),
+    db.syncJob.updateMany({ where: { shop, status: { in: [...DUE_STATUSES] } }, data: { status: "paused", lastError: UNINSTALLED_REASON, holdReason: "uninstalled" } }),
   ]);
   return "uninstalled";
 }
@@ -231,13 +233,13 @@ export async function updateGrantedScopes(db: PrismaClient, shop: string, scopes
  */
 export async function markInstalled(db: PrismaClient, shop: string): Promise<void> {
   const now = new Date();
-  const held = [UNINSTALLED_REASON, SHOPIFY_ACCESS_REFUSED_REASON];
+  const released: HoldReason[] = ["uninstalled", "waiting_for_shopify"];
   await db.$transaction([
     db.shop.upsert({ where: { shop }, create: { shop }, update: { uninstalledAt: null, installedAt: now, accessRefusedAt: null } }),
-    db.partnerConfig.updateMany({ where: { shop, pausedReason: UNINSTALLED_REASON }, data: { pausedReason: null, pausedAt: null } }),
+    db.partnerConfig.updateMany({ where: { shop, holdReason: "uninstalled" }, data: { holdReason: null, pausedReason: null, pausedAt: null } }),
     db.syncJob.updateMany({
-      where: { shop, status: "paused", lastError: { in: held } },
-      data: { status: "pending", nextRunAt: now, lastError: null, generation: { increment: 1 } },
+      where: { shop, status: "paused", holdReason: { in: released } },
+      data: { status: "pending", nextRunAt: now, lastError: null, holdReason: null, generation: { increment: 1 } },
     }),
   ]);
 }

@@ -185,6 +185,7 @@ export async function linkCreatedOrder(db: PrismaClient, shop: string, orderId: 
       nextRunAt: now,
       attempts: 0,
       lastError: null,
+      holdReason: null,
       lastSentHash: null,
       uncertain: false,
       generation: { increment: 1 },
@@ -198,7 +199,7 @@ export async function markCreateHandled(db: PrismaClient, shop: string, orderId:
   const marked = await db.syncJob.updateMany({
     where: { shop, orderId, partner, remoteId: null, createState: { in: [...CREATE_STATES_WAITING_FOR_MERCHANT] } },
     // A worker holding the job meanwhile writes nothing over this (its generation is older).
-    data: { createState: "handled", status: "skipped", lastError: message, uncertain: false, generation: { increment: 1 } },
+    data: { createState: "handled", status: "skipped", lastError: message, holdReason: null, uncertain: false, generation: { increment: 1 } },
   });
   return marked.count === 1 ? { ok: true } : { ok: false, reason: "not_waiting" };
 }

@@ -2,7 +2,7 @@ import { Prisma, type PrismaClient } from "@prisma/client";
 import { extractFulfillment, extractOrderSnapshot, extractRefund } from "~/orders/read-webhook";
 import { PARTNERS, type PartnerId } from "~/connectors/types";
 import { connectors } from "~/connectors/registry";
-import { merchantPausedReason } from "./partner-config.server";
+import { partnerHold } from "./partner-config.server";
 import { JOB_PRIORITY, type JobRules } from "./job-priority";
 import { FULFILLMENT_TOPICS, ORDER_TOPICS, REFUND_TOPICS, type Topic } from "./topics";
 
@@ -56,13 +56,14 @@ export async function ensureJobs(tx: Tx | PrismaClient, shop: string, orderId: s
   for (const config of configs) {
     // A paused partner (by the merchant, or for refused credentials) still gets the
     // job, held: resuming releases it, so no order placed meanwhile is missed.
-    const heldBecause = !config.enabled ? merchantPausedReason(connectors[config.partner as PartnerId]?.displayName ?? config.partner) : config.pausedReason;
-    const status = heldBecause ? "paused" : "pending";
-    const lastError = heldBecause ?? null;
+    const hold = partnerHold(config, connectors[config.partner as PartnerId]?.displayName ?? config.partner);
+    const status = hold ? "paused" : "pending";
+    const lastError = hold?.message ?? null;
+    const holdReason = hold?.reason ?? null;
     await tx.syncJob.upsert({
       where: { shop_orderId_partner: { shop, orderId, partner: config.partner } },
-      create: { shop, orderId, partner: config.partner, status, nextRunAt: now, lastError, priority, ...backfill },
-      update: { status, nextRunAt: now, attempts: 0, generation: { increment: 1 }, lastError, priority, ...backfill },
+      create: { shop, orderId, partner: config.partner, status, nextRunAt: now, lastError, holdReason, priority, ...backfill },
+      update: { status, nextRunAt: now, attempts: 0, generation: { increment: 1 }, lastError, holdReason, priority, ...backfill },
     });
   }
   return configs.length;

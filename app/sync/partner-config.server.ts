@@ -2,12 +2,17 @@ import type { PrismaClient } from "@prisma/client";
 import type { AnyConnector } from "~/connectors/types";
 import { decryptSecret, encryptSecret, type Keyring } from "~/security/secrets.server";
 import { fieldErrors } from "~/validation";
+import { holdMessage, holdReasonOf, type HoldReason } from "./hold-reason";
+import { DUE_STATUSES } from "./job-status";
 
 export type SaveResult = { ok: true } | { ok: false; fieldErrors: Record<string, string> };
 
 export interface StoredPartnerConfig {
   partner: string;
   enabled: boolean;
+  /** Why the partner is held (credentials refused, app uninstalled); null: it runs (unless `enabled` is off). */
+  holdReason: HoldReason | null;
+  /** The sentence shown about that hold. */
   pausedReason: string | null;
   pausedAt: Date | null;
   holdUntil: Date | null;
@@ -29,7 +34,7 @@ function splitSecrets(connector: AnyConnector, config: Record<string, unknown>) 
  * Validates a partner's settings with its zod schema, encrypts the secret fields,
  * stores them and enables the partner. Secret fields left out (the admin form
  * never shows them) keep their stored value. Saving clears a credentials pause
- * and puts the jobs it held back in the queue again.
+ * and puts the partner's held jobs back in the queue again.
  */
 export async function savePartnerConfig(
   db: PrismaClient,
@@ -62,13 +67,14 @@ export async function savePartnerConfig(
         settings: JSON.stringify(settings),
         secrets: envelope,
         ...(secretsChanged ? { secretsUpdatedAt: now } : {}),
+        holdReason: null,
         pausedReason: null,
         pausedAt: null,
       },
     }),
     db.syncJob.updateMany({
       where: { shop, partner: connector.id, status: "paused" },
-      data: { status: "pending", nextRunAt: now, generation: { increment: 1 } },
+      data: { status: "pending", nextRunAt: now, holdReason: null, generation: { increment: 1 } },
     }),
   ]);
   return { ok: true };
@@ -88,6 +94,7 @@ export async function loadPartnerConfig(db: PrismaClient, keyring: Keyring, shop
   return {
     partner: connector.id,
     enabled: row.enabled,
+    holdReason: holdReasonOf(row.holdReason),
     pausedReason: row.pausedReason,
     pausedAt: row.pausedAt,
     holdUntil: row.holdUntil,
@@ -97,14 +104,26 @@ export async function loadPartnerConfig(db: PrismaClient, keyring: Keyring, shop
   };
 }
 
-/** Called when a partner refuses the shop's credentials: hold its jobs until the merchant fixes them. */
-export async function pausePartner(db: PrismaClient, shop: string, partner: string, reason: string): Promise<void> {
-  await db.partnerConfig.updateMany({ where: { shop, partner, pausedReason: null }, data: { pausedReason: reason, pausedAt: new Date() } });
+/**
+ * Why the partner's jobs are held now, and the sentence they show (the partner's own, kept
+ * in pausedReason, where it gave one); null while it runs. The merchant's switch comes first.
+ */
+export function partnerHold(
+  config: { enabled: boolean; holdReason: string | null; pausedReason: string | null },
+  partnerName: string,
+): { reason: HoldReason; message: string } | null {
+  if (!config.enabled) return { reason: "merchant_pause", message: holdMessage("merchant_pause", partnerName) };
+  const reason = holdReasonOf(config.holdReason);
+  return reason === null ? null : { reason, message: config.pausedReason ?? holdMessage(reason, partnerName) };
 }
 
-/** The reason shown on jobs held while the merchant has paused a partner. */
-export function merchantPausedReason(displayName: string): string {
-  return `Syncing to ${displayName} is paused in the app's settings`;
+/**
+ * Called when a partner refuses the shop's credentials: hold its jobs until the merchant fixes them.
+ * `message` is the sentence shown (holdMessage("credentials_refused", ...)). A partner held already
+ * (an uninstall) keeps that hold.
+ */
+export async function pausePartner(db: PrismaClient, shop: string, partner: string, message: string): Promise<void> {
+  await db.partnerConfig.updateMany({ where: { shop, partner, holdReason: null }, data: { holdReason: "credentials_refused", pausedReason: message, pausedAt: new Date() } });
 }
 
 /**
@@ -114,18 +133,21 @@ export function merchantPausedReason(displayName: string): string {
  * Answers false when the partner is not set up for the shop.
  */
 export async function setPartnerEnabled(db: PrismaClient, shop: string, connector: AnyConnector, enabled: boolean): Promise<boolean> {
-  const reason = merchantPausedReason(connector.displayName);
+  const reason = holdMessage("merchant_pause", connector.displayName);
   const now = new Date();
   return db.$transaction(async (tx) => {
     const { count } = await tx.partnerConfig.updateMany({ where: { shop, partner: connector.id }, data: { enabled } });
     if (count === 0) return false;
     if (enabled) {
       await tx.syncJob.updateMany({
-        where: { shop, partner: connector.id, status: "paused", lastError: reason },
-        data: { status: "pending", nextRunAt: now, lastError: null, generation: { increment: 1 } },
+        where: { shop, partner: connector.id, status: "paused", holdReason: "merchant_pause" },
+        data: { status: "pending", nextRunAt: now, lastError: null, holdReason: null, generation: { increment: 1 } },
       });
     } else {
-      await tx.syncJob.updateMany({ where: { shop, partner: connector.id, status: { in: ["pending", "retrying"] } }, data: { status: "paused", lastError: reason } });
+      await tx.syncJob.updateMany({
+        where: { shop, partner: connector.id, status: { in: [...DUE_STATUSES] } },
+        data: { status: "paused", lastError: reason, holdReason: "merchant_pause" },
+      });
     }
     return true;
   });

@@ -1,5 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { policy } from "./retry-policy";
+import type { HoldReason } from "./hold-reason";
+import type { JobStatus } from "./job-status";
 import { isUniqueViolation } from "./ingest.server";
 import { dueLanes, leaseOldestDue, postponeRow, renewRow, settleRow } from "./engines/job-row.server";
 
@@ -19,10 +21,12 @@ export interface ClaimedJob {
 
 /** What a finished attempt writes back. Status fields apply only if no newer work arrived meanwhile. */
 export interface Settlement {
-  status: "pending" | "retrying" | "synced" | "failed" | "skipped" | "paused";
+  status: JobStatus;
   attempts: number;
   nextRunAt: Date;
   lastError: string | null;
+  /** Why the job is held (paused, or retrying after a 429); null or absent: not held. */
+  holdReason?: HoldReason | null;
   uncertain: boolean;
   /** Written whatever happened meanwhile: the partner holds this order now. */
   accepted?: { remoteId: string | null; hash: string; body?: string; at: Date };

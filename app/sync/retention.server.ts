@@ -24,6 +24,7 @@ import { maintenanceSettings } from "~/config.server";
 import type { Logger } from "~/logger";
 import { redactSnapshotPii } from "~/orders/redact";
 import type { OrderSnapshot } from "~/orders/snapshot";
+import { UNSETTLED_STATUSES } from "./job-status";
 
 export interface RetentionCounts {
   deliveries: number;
@@ -34,8 +35,6 @@ export interface RetentionCounts {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Jobs in these states still need the order's data. */
-const UNSETTLED = ["pending", "retrying", "paused"];
 
 /** Deletes rows chosen a batch at a time (ids first, then a delete by id): no long lock, no huge IN list. */
 async function deleteInBatches(pick: (take: number) => Promise<{ id: string }[]>, remove: (ids: string[]) => Promise<{ count: number }>, batchSize: number): Promise<number> {
@@ -97,7 +96,7 @@ async function eraseIdleOrders(db: PrismaClient, shop: string, cutoff: Date, bat
     if (rows.length === 0) return erased;
     after = rows[rows.length - 1]!.id;
     const busy = new Set(
-      (await db.syncJob.findMany({ where: { shop, orderId: { in: rows.map((r) => r.orderId) }, status: { in: UNSETTLED } }, select: { orderId: true }, distinct: ["orderId"] })).map((j) => j.orderId),
+      (await db.syncJob.findMany({ where: { shop, orderId: { in: rows.map((r) => r.orderId) }, status: { in: [...UNSETTLED_STATUSES] } }, select: { orderId: true }, distinct: ["orderId"] })).map((j) => j.orderId),
     );
     for (const row of rows) {
       if (busy.has(row.orderId)) continue;

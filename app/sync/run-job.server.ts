@@ -3,14 +3,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { PrismaClient } from "@prisma/client";
 import type { AnyConnector, ClientDeps } from "~/connectors/types";
 import { SyncSkipped, trimMessage, UpstreamError } from "~/connectors/errors";
-import { SHOPIFY_ACCESS_REFUSED_REASON, ShopifyAccessRefused } from "~/shopify/offline-access.server";
+import { ShopifyAccessRefused } from "~/shopify/offline-access.server";
 import type { ProductInfo } from "~/orders/canonical";
 import { buildCanonicalOrder } from "~/orders/build";
 import type { OrderSnapshot } from "~/orders/snapshot";
 import { eraseAfterJob } from "./compliance.server";
 import type { Logger } from "~/logger";
 import type { Keyring } from "~/security/secrets.server";
-import { loadPartnerConfig, merchantPausedReason, pausePartner } from "./partner-config.server";
+import { loadPartnerConfig, partnerHold, pausePartner } from "./partner-config.server";
+import { holdMessage } from "./hold-reason";
 import { noteAttemptForAlerts, raiseAlert, type ShopContact } from "./alerts.server";
 import { prismaPartnerCache } from "./partner-cache.server";
 import type { ClaimedJob, Settlement, SyncQueue } from "./queue.server";
@@ -163,11 +164,8 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
       const reason = `${connector.displayName} is not set up for this shop`;
       return finish("skipped", settled("skipped", reason), reason);
     }
-    if (!stored.enabled) {
-      const reason = merchantPausedReason(connector.displayName);
-      return finish("paused", settled("paused", reason), reason);
-    }
-    if (stored.pausedReason) return finish("paused", settled("paused", stored.pausedReason), stored.pausedReason);
+    const hold = partnerHold(stored, connector.displayName);
+    if (hold) return finish("paused", settled("paused", hold.message, { holdReason: hold.reason }), hold.message);
     if (stored.holdUntil && stored.holdUntil > started) {
       if (await refusedTooLong(deps, job, started)) {
         const reason = rateLimitedTooLongMessage(connector.displayName);
@@ -197,7 +195,9 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
     } catch (error) {
       // Shopify refused the shop's token: the job waits for the merchant to open the
       // app (a token exchange resumes it: markInstalled), it does not fail.
-      if (error instanceof ShopifyAccessRefused) return finish("paused", settled("paused", SHOPIFY_ACCESS_REFUSED_REASON), error.message);
+      if (error instanceof ShopifyAccessRefused) {
+        return finish("paused", settled("paused", holdMessage("waiting_for_shopify", connector.displayName), { holdReason: "waiting_for_shopify" }), error.message);
+      }
       // Shopify throttling the lookup says nothing about the partner: wait, without holding the partner.
       if (error instanceof UpstreamError && error.failureClass === "rate_limited") {
         httpStatus = error.httpStatus;
@@ -205,7 +205,7 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
           return finish("failed", settled("failed", LOOKUP_THROTTLED_TOO_LONG, { attempts: job.attempts + 1 }), LOOKUP_THROTTLED_TOO_LONG);
         }
         const until = new Date(deps.now().getTime() + Math.max(boundedWaitMs(error.retryAfterMs), 1000));
-        return finish("rate_limited", settled("retrying", error.message, { nextRunAt: until }), error.message);
+        return finish("rate_limited", settled("retrying", error.message, { nextRunAt: until, holdReason: "rate_limit_hold" }), error.message);
       }
       throw error;
     }
@@ -293,7 +293,7 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
       // The partner may hold the order: never sent again by itself; the merchant links it or marks it handled.
       // (SQL's <> never matches NULL: the null state is named.)
       await deps.db.syncJob.updateMany({ where: { id: job.id, remoteId: null, OR: [{ createState: null }, { createState: { not: "handled" } }] }, data: { createState: error.state } });
-      return finish("waiting_for_merchant", settled("paused", error.message, { uncertain: false }), error.message);
+      return finish("waiting_for_merchant", settled("paused", error.message, { uncertain: false, holdReason: "waiting_for_merchant" }), error.message);
     }
     return finish(...(await failureSettlement(deps, job, connector, error, started)));
   }
@@ -332,14 +332,14 @@ async function failureSettlement(
         const reason = rateLimitedTooLongMessage(connector.displayName);
         return ["failed", { ...base, attempts: job.attempts + 1, status: "failed", lastError: reason }, reason];
       }
-      return ["rate_limited", { ...base, status: "retrying", nextRunAt: until, lastError: error.message }, error.message];
+      return ["rate_limited", { ...base, status: "retrying", nextRunAt: until, lastError: error.message, holdReason: "rate_limit_hold" }, error.message];
     }
     case "credentials": {
-      const reason = `${connector.displayName} refused the credentials: ${error.message}`;
+      const reason = holdMessage("credentials_refused", connector.displayName, error.message);
       await pausePartner(deps.db, job.shop, connector.id, reason);
       // The merchant is told (banner, email): nothing reaches the partner until the credentials are fixed.
       await raiseAlert(deps.db, job.shop, connector.id, "credentials_refused", deps.now());
-      return ["paused", { ...base, status: "paused", lastError: reason }, reason];
+      return ["paused", { ...base, status: "paused", lastError: reason, holdReason: "credentials_refused" }, reason];
     }
     case "permanent":
       return ["failed", { ...base, attempts: job.attempts + 1, status: "failed", lastError: error.message }, error.message];

@@ -61,7 +61,7 @@ describe("the banner on every admin page", () => {
     expect((await banners(SHOP_B)).map((b) => b.title)).toEqual(["Revers.io is failing"]);
 
     // New credentials saved (the pause cleared): that banner goes on the next page load.
-    await store.db.partnerConfig.updateMany({ where: { shop: SHOP_A, partner: "reverb" }, data: { pausedReason: null, pausedAt: null } });
+    await store.db.partnerConfig.updateMany({ where: { shop: SHOP_A, partner: "reverb" }, data: { holdReason: null, pausedReason: null, pausedAt: null } });
     expect((await banners(SHOP_A)).map((b) => b.kind)).toEqual(["failures"]);
   });
 

@@ -56,7 +56,7 @@ export async function seedAttempt(db: PrismaClient, shop: string, jobId: string,
   });
 }
 
-/** A partner settings row the state queries read (the secrets are never decrypted by them). */
+/** A partner settings row the state queries read (the secrets are never decrypted by them). A pausedReason is a credentials pause. */
 export async function seedPartnerConfig(db: PrismaClient, shop: string, partner: string, fields: { enabled?: boolean; pausedReason?: string | null; holdUntil?: Date | null } = {}) {
   await db.partnerConfig.create({
     data: {
@@ -65,6 +65,7 @@ export async function seedPartnerConfig(db: PrismaClient, shop: string, partner:
       settings: "{}",
       secrets: "not-read-by-these-tests",
       enabled: fields.enabled ?? true,
+      holdReason: fields.pausedReason ? "credentials_refused" : null,
       pausedReason: fields.pausedReason ?? null,
       pausedAt: fields.pausedReason ? new Date("2026-03-01T08:00:00Z") : null,
       holdUntil: fields.holdUntil ?? null,

@@ -162,7 +162,7 @@ describe("saving settings", () => {
 
   it("shows a credentials pause with its reason; saving clears it; a merchant's pause survives a save", async () => {
     await act(SHOP_A, "testfreaks", { intent: "save", apiKey: TESTFREAKS_SIM_API_KEY, clientId: TESTFREAKS_SIM_CLIENT_ID });
-    await store.db.partnerConfig.update({ where: { shop_partner: { shop: SHOP_A, partner: "testfreaks" } }, data: { pausedReason: "TestFreaks answered 401: Invalid API key.", pausedAt: new Date() } });
+    await store.db.partnerConfig.update({ where: { shop_partner: { shop: SHOP_A, partner: "testfreaks" } }, data: { holdReason: "credentials_refused", pausedReason: "TestFreaks answered 401: Invalid API key.", pausedAt: new Date() } });
     expect((await load(SHOP_A, "testfreaks")).view.pausedReason).toBe("TestFreaks answered 401: Invalid API key.");
 
     await act(SHOP_A, "testfreaks", { intent: "save", apiKey: TESTFREAKS_SIM_API_KEY, clientId: TESTFREAKS_SIM_CLIENT_ID });

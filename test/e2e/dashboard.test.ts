@@ -97,7 +97,7 @@ describe("the dashboard in the browser", () => {
     "a partner paused for its credentials says so on its card, with the reason",
     async () => {
       const reason = "Reverb refused the credentials: Reverb answered 401: Unauthorized";
-      await e2e.db.partnerConfig.update({ where: { shop_partner: { shop: SHOP, partner: "reverb" } }, data: { pausedReason: reason, pausedAt: new Date() } });
+      await e2e.db.partnerConfig.update({ where: { shop_partner: { shop: SHOP, partner: "reverb" } }, data: { holdReason: "credentials_refused", pausedReason: reason, pausedAt: new Date() } });
       const page = await e2e.openEmbedded("/app", { shop: SHOP });
       const text = await expectText(page, "Paused: credentials");
       expect(text).toContain(reason);

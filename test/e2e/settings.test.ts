@@ -122,7 +122,7 @@ describe("partner settings in the browser", () => {
       // Given Revers.io set up for shop C and paused after a refusal
       expect((await savePartnerConfig(e2e.db, e2e.ctx.keyring, SHOP_C, connectors.reversio, { ...REVERSIO_SIM_KEYS, environment: "sandbox" })).ok).toBe(true);
       const reason = "Revers.io refused the subscription key (401). Enter new credentials to resume.";
-      await e2e.db.partnerConfig.update({ where: { shop_partner: { shop: SHOP_C, partner: "reversio" } }, data: { pausedReason: reason, pausedAt: new Date() } });
+      await e2e.db.partnerConfig.update({ where: { shop_partner: { shop: SHOP_C, partner: "reversio" } }, data: { holdReason: "credentials_refused", pausedReason: reason, pausedAt: new Date() } });
 
       const page = await e2e.openEmbedded("/app/partners/reversio", { shop: SHOP_C });
       const text = await expectText(page, "Syncing to Revers.io is paused");

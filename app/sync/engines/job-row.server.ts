@@ -1,13 +1,12 @@
 import type { PrismaClient } from "@prisma/client";
 import type { ClaimedJob, Settlement } from "../queue.server";
+import { DUE_STATUSES } from "../job-status";
 
 // The SyncJob row's own lease, shared by every engine: whatever decides who may
 // run a lane, the row names the worker that holds the job, and only that worker
 // writes its outcome.
 
-const DUE_STATUSES = ["pending", "retrying"];
-
-export const dueWhere = (now: Date) => ({ status: { in: DUE_STATUSES }, nextRunAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] });
+export const dueWhere = (now: Date) => ({ status: { in: [...DUE_STATUSES] }, nextRunAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] });
 
 /**
  * Lanes with a due job: lanes with live work first (app/sync/job-priority.ts), then the lane whose oldest
@@ -30,7 +29,7 @@ export async function leaseOldestDue(db: PrismaClient, shop: string, partner: st
   if (!job) return null;
   // Compare-and-set on the lease we saw: a worker whose lease ran out may still be settling.
   const won = await db.syncJob.updateMany({
-    where: { id: job.id, leaseUntil: job.leaseUntil, leaseOwner: job.leaseOwner, status: { in: DUE_STATUSES } },
+    where: { id: job.id, leaseUntil: job.leaseUntil, leaseOwner: job.leaseOwner, status: { in: [...DUE_STATUSES] } },
     data: { leaseOwner: owner, leaseUntil },
   });
   if (won.count !== 1) return null;
@@ -58,6 +57,7 @@ export async function settleRow(db: PrismaClient, job: ClaimedJob, s: Settlement
       attempts: s.attempts,
       nextRunAt: s.nextRunAt,
       lastError: s.lastError,
+      holdReason: s.holdReason ?? null,
       uncertain: s.uncertain,
       lastAttemptAt: s.attemptAt,
       ...(s.status === "synced" ? { syncedAt: s.attemptAt } : {}),

@@ -6,22 +6,11 @@
 import "@shopify/ui-extensions/preact";
 import { render } from "preact";
 import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
+import { jobStatusMeaning } from "../../../app/sync/job-status";
 import { createOrderSyncClient, MESSAGES, orderIdFromGid, type Loaded, type OrderSyncStatus, type PartnerSyncRow } from "./api";
 
 export default async () => {
   render(<OrderSyncAction />, document.body);
-};
-
-type BadgeTone = "info" | "success" | "warning" | "critical";
-
-/** What each job status means to a merchant. */
-const STATUS_WORDS: Record<string, { label: string; tone?: BadgeTone; hint: string }> = {
-  synced: { label: "Synced", tone: "success", hint: "The partner has this order." },
-  pending: { label: "Waiting to send", tone: "info", hint: "Partner Sync sends it shortly." },
-  retrying: { label: "Retrying", tone: "warning", hint: "The last try did not go through; Partner Sync tries again on its own." },
-  failed: { label: "Failed", tone: "critical", hint: "Partner Sync stopped trying. Fix the cause, then resync." },
-  skipped: { label: "Not sent", hint: "This order does not need to go to this partner." },
-  paused: { label: "Paused", tone: "warning", hint: "Sending is on hold until the partner's settings are fixed in Partner Sync." },
 };
 
 type Resync = { kind: "idle" } | { kind: "running" } | { kind: "done"; queued: number } | { kind: "failed"; message: string };
@@ -111,9 +100,11 @@ function OrderSyncAction() {
 }
 
 function PartnerRow({ row, when }: { row: PartnerSyncRow; when: (iso: string) => string }) {
-  const words = STATUS_WORDS[row.status] ?? { label: row.status, hint: "" };
+  // What each job status means to a merchant (app/sync/job-status.ts, shared with the admin).
+  const meaning = jobStatusMeaning(row.status);
+  const words = meaning.extension;
   // Skipped and paused jobs keep their reason in lastError; it is not an error there.
-  const reasonLabel = row.status === "skipped" || row.status === "paused" ? "Reason" : "Last error";
+  const reasonLabel = meaning.lastErrorIsReason ? "Reason" : "Last error";
   return (
     <s-stack direction="block" gap="small">
       <s-stack direction="inline" gap="small" alignItems="center">
