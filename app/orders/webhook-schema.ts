@@ -1,7 +1,7 @@
 // The zod schemas that read a Shopify webhook body (orders/*, fulfillments/*,
 // refunds/create) into the stored snapshot's shape (./snapshot.ts). The Admin
 // API's orders are rewritten into the same body and read by the same schema
-// (app/shopify/order-graphql.server.ts), so both paths share one normaliser.
+// (app/shopify/order-translate.ts), so both paths share one normaliser.
 import { z } from "zod";
 import { sumAmounts } from "./money";
 import {

@@ -12,7 +12,7 @@
 // Since API version 2026-01 grouping is off unless asked for: we ask for it, and
 // refuse a file whose children are not under the order before them.
 //
-// The fields are those of ORDER_FOR_SYNC_QUERY (app/shopify/order-graphql.server.ts),
+// The fields are those of ORDER_FOR_SYNC_QUERY (app/shopify/order-query.ts),
 // which the admin's resync reads, rewritten into a bulk query: a reassembled
 // order is the same object that query answers, and is turned into the webhook's
 // shape by the same code. Bulk queries take no pagination arguments on nested
@@ -21,15 +21,11 @@
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { z } from "zod";
-import { ShopifyError, trimMessage } from "~/connectors/errors";
-import { graphqlOrderSchema, graphqlOrderToWebhookShape, ORDER_FOR_SYNC_QUERY, type GraphqlOrder } from "./order-graphql.server";
+import { ShopifyError } from "~/connectors/errors";
 import type { ShopifyGraphql } from "./admin-graphql.server";
-
-/** The fields of one order as ORDER_FOR_SYNC_QUERY selects them (the text inside `order(id: $id) { ... }`). */
-function orderSelection(): string {
-  const open = ORDER_FOR_SYNC_QUERY.indexOf("{", ORDER_FOR_SYNC_QUERY.indexOf("order(id:"));
-  return ORDER_FOR_SYNC_QUERY.slice(open + 1, matchingBrace(ORDER_FOR_SYNC_QUERY, open));
-}
+import { graphqlData } from "./graphql-errors";
+import { ORDER_SELECTION } from "./order-query";
+import { gidDigits, graphqlOrderToWebhookShape, parseGraphqlOrder } from "./order-translate";
 
 function matchingBrace(text: string, open: number): number {
   let depth = 0;
@@ -46,7 +42,7 @@ function matchingBrace(text: string, open: number): number {
  * `edges { node { … } }`. Derived, not copied, so the two reads cannot drift apart.
  */
 export function bulkOrderSelection(): string {
-  let text = orderSelection()
+  let text = ORDER_SELECTION
     .replace(/\(first:\s*\d+\)/g, "")
     .replace(/pageInfo\s*\{\s*hasNextPage\s*\}/g, "");
   for (let at = text.search(/\bnodes\s*\{/); at >= 0; at = text.search(/\bnodes\s*\{/)) {
@@ -108,18 +104,6 @@ export type BulkOperationState = z.infer<typeof operationSchema>;
 
 const userErrors = z.array(z.object({ message: z.string(), code: z.string().nullish() })).default([]);
 
-/** Throws ShopifyError with Shopify's messages when the answer carries errors (THROTTLED is retryable). */
-function dataOf(body: unknown): Record<string, unknown> {
-  const answer = body as { data?: Record<string, unknown> | null; errors?: { message?: string; extensions?: { code?: string } }[] } | null;
-  const errors = answer?.errors ?? [];
-  if (errors.length > 0 || !answer?.data) {
-    const throttled = errors.some((error) => error.extensions?.code === "THROTTLED");
-    const message = errors.map((error) => error.message ?? error.extensions?.code ?? "unnamed error").join("; ") || "no data";
-    throw new ShopifyError(`Shopify answered: ${trimMessage(message)}`, throttled ? "rate_limited" : "retryable", 200);
-  }
-  return answer.data;
-}
-
 export type StartExportResult = { ok: true; operation: BulkOperationState } | { ok: false; inProgress: BulkOperationState | null; message: string };
 
 /**
@@ -128,7 +112,7 @@ export type StartExportResult = { ok: true; operation: BulkOperationState } | { 
  * e.g. started just before a restart, else waits for it).
  */
 export async function startOrdersExport(graphql: ShopifyGraphql, since: Date): Promise<StartExportResult> {
-  const data = dataOf(await graphql(RUN_MUTATION, { query: bulkOrdersQuery(since) }));
+  const data = graphqlData(await graphql(RUN_MUTATION, { query: bulkOrdersQuery(since) }));
   const payload = z.object({ bulkOperation: z.object({ id: z.string(), status: z.string() }).nullish(), userErrors }).parse(data.bulkOperationRunQuery);
   if (payload.bulkOperation && payload.userErrors.length === 0) {
     return { ok: true, operation: { id: payload.bulkOperation.id, status: "CREATED", objectCount: 0, rootObjectCount: 0 } };
@@ -139,20 +123,20 @@ export async function startOrdersExport(graphql: ShopifyGraphql, since: Date): P
 }
 
 export async function currentExport(graphql: ShopifyGraphql): Promise<BulkOperationState | null> {
-  const data = dataOf(await graphql(CURRENT_QUERY, {}));
+  const data = graphqlData(await graphql(CURRENT_QUERY, {}));
   return data.currentBulkOperation ? operationSchema.parse(data.currentBulkOperation) : null;
 }
 
 /** The operation's state now; null when Shopify does not know it (another shop's, or expired). */
 export async function readExport(graphql: ShopifyGraphql, id: string): Promise<BulkOperationState | null> {
-  const data = dataOf(await graphql(READ_QUERY, { id }));
+  const data = graphqlData(await graphql(READ_QUERY, { id }));
   return data.node ? operationSchema.parse(data.node) : null;
 }
 
 /** Asks Shopify to stop the export; never throws (the backfill is cancelled on our side whatever Shopify says). */
 export async function cancelExport(graphql: ShopifyGraphql, id: string): Promise<void> {
   try {
-    dataOf(await graphql(CANCEL_MUTATION, { id }));
+    graphqlData(await graphql(CANCEL_MUTATION, { id }));
   } catch {
     // Already finished, or Shopify unreachable: nothing of ours depends on it.
   }
@@ -243,12 +227,9 @@ export type ExportedOrder = { ok: true; orderId: string; name: string; cancelled
 
 /** A reassembled order as the webhook body the inbox takes (the same translation the admin's resync uses). */
 export function webhookBodyOfExportedOrder(node: unknown): ExportedOrder {
-  const parsed = graphqlOrderSchema.safeParse(node);
+  const parsed = parseGraphqlOrder(node);
   const name = String((node as { name?: unknown } | null)?.name ?? "an order");
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, name, error: `Shopify's order is not in the expected shape (${issue ? `${issue.path.join(".") || "order"}: ${issue.message}` : "unknown"})` };
-  }
-  const order: GraphqlOrder = parsed.data;
-  return { ok: true, orderId: /\/(\d+)$/.exec(order.id)?.[1] ?? order.id, name: order.name, cancelled: Boolean(order.cancelledAt), body: graphqlOrderToWebhookShape(order) };
+  if (!parsed.ok) return { ok: false, name, error: parsed.error };
+  const { order } = parsed;
+  return { ok: true, orderId: gidDigits(order.id) ?? order.id, name: order.name, cancelled: Boolean(order.cancelledAt), body: graphqlOrderToWebhookShape(order) };
 }

@@ -10,6 +10,7 @@ import { ShopifyError, trimMessage } from "~/connectors/errors";
 import type { PartnerCache } from "~/sync/partner-cache.server";
 import { policy } from "~/sync/retry-policy";
 import type { ShopifyGraphql } from "./admin-graphql.server";
+import { readGraphqlErrors, type GraphqlErrors } from "./graphql-errors";
 
 export interface ProductLookup {
   /**
@@ -99,27 +100,9 @@ const productNodeSchema = z.object({
 });
 type ProductNode = z.infer<typeof productNodeSchema>;
 
-const graphqlErrorSchema = z.object({
-  message: z.string().optional(),
-  extensions: z.object({ code: z.string().optional() }).passthrough().optional(),
-});
-
 const responseSchema = z.object({
   data: z.object({ nodes: z.array(productNodeSchema.nullable()) }).nullish(),
-  errors: z.array(graphqlErrorSchema).optional(),
-  extensions: z
-    .object({
-      cost: z
-        .object({
-          requestedQueryCost: z.number().optional(),
-          throttleStatus: z.object({ currentlyAvailable: z.number(), restoreRate: z.number() }).optional(),
-        })
-        .optional(),
-    })
-    .passthrough()
-    .optional(),
 });
-type ProductsResponse = z.infer<typeof responseSchema>;
 
 /** What is stored under kind "product", key = product id. `product: null` remembers a deleted product. */
 const productInfoSchema = z.object({
@@ -178,13 +161,13 @@ export function createProductLookup({
     } catch (error) {
       throw lookupFailure(error);
     }
+    const errors = readGraphqlErrors(body);
+    if (errors) throw graphqlErrorsFailure(errors);
     const parsed = responseSchema.safeParse(body);
     if (!parsed.success) {
       throw new ShopifyError(`${LOOKUP_FAILED}: Shopify sent an answer we could not read (${trimMessage(z.prettifyError(parsed.error))})`, "retryable", 200);
     }
-    const answer = parsed.data;
-    if (answer.errors && answer.errors.length > 0) throw graphqlErrorsFailure(answer);
-    const nodes = answer.data?.nodes;
+    const nodes = parsed.data.data?.nodes;
     if (!nodes || nodes.length !== gids.length) {
       throw new ShopifyError(`${LOOKUP_FAILED}: Shopify answered ${nodes?.length ?? "no"} nodes for ${gids.length} ids`, "retryable", 200);
     }
@@ -279,22 +262,9 @@ function variantOptionsOf(node: ProductNode): Record<string, VariantOption[]> {
  * partner call has not happened yet, so `credentials` or `permanent` would pause
  * or end the partner's job for a Shopify-side problem.
  */
-function graphqlErrorsFailure(answer: ProductsResponse): ShopifyError {
-  const errors = answer.errors ?? [];
-  const messages = [...new Set(errors.map((error) => error.message ?? error.extensions?.code ?? "unnamed error"))].join("; ");
-  const throttled = errors.some((error) => error.extensions?.code === "THROTTLED");
-  if (!throttled) return new ShopifyError(`${LOOKUP_FAILED}: ${trimMessage(messages)}`, "retryable", 200);
-  const waitMs = throttleWaitMs(answer) ?? policy.defaultRateLimitMs;
-  return new ShopifyError(`${LOOKUP_FAILED}: Shopify throttled the query (${trimMessage(messages)})`, "rate_limited", 200, waitMs);
-}
-
-/** Time for the leaky bucket to hold the query's cost again (shopify.dev, GraphQL Admin API rate limits). */
-function throttleWaitMs(answer: ProductsResponse): number | null {
-  const cost = answer.extensions?.cost;
-  const status = cost?.throttleStatus;
-  if (!cost?.requestedQueryCost || !status || status.restoreRate <= 0) return null;
-  const shortfall = Math.max(0, cost.requestedQueryCost - status.currentlyAvailable);
-  return Math.max(1_000, Math.ceil((shortfall / status.restoreRate) * 1_000));
+function graphqlErrorsFailure({ message, throttled, waitMs }: GraphqlErrors): ShopifyError {
+  if (!throttled) return new ShopifyError(`${LOOKUP_FAILED}: ${message}`, "retryable", 200);
+  return new ShopifyError(`${LOOKUP_FAILED}: Shopify throttled the query (${message})`, "rate_limited", 200, waitMs ?? policy.defaultRateLimitMs);
 }
 
 /**

@@ -8,11 +8,11 @@
 // webhook that arrives late afterwards is a stale copy and nothing is sent twice.
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { ShopifyError, trimMessage } from "~/connectors/errors";
 import type { Logger } from "~/logger";
 import type { ShopifyGraphql } from "~/shopify/admin-graphql.server";
 import { webhookBodyOfExportedOrder } from "~/shopify/bulk-orders.server";
-import { ORDER_FOR_SYNC_QUERY, orderGid } from "~/shopify/order-graphql.server";
+import { graphqlData } from "~/shopify/graphql-errors";
+import { ORDER_FOR_SYNC_QUERY, orderGid } from "~/shopify/order-query";
 import { recordDelivery } from "./inbox.server";
 
 export interface ReconcileDeps {
@@ -46,16 +46,6 @@ const pageSchema = z.object({
   nodes: z.array(z.object({ id: z.string(), updatedAt: z.string() })),
   pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() }),
 });
-
-function dataOf(body: unknown): Record<string, unknown> {
-  const answer = body as { data?: Record<string, unknown> | null; errors?: { message?: string; extensions?: { code?: string } }[] } | null;
-  const errors = answer?.errors ?? [];
-  if (errors.length > 0 || !answer?.data) {
-    const throttled = errors.some((error) => error.extensions?.code === "THROTTLED");
-    throw new ShopifyError(`Shopify answered: ${trimMessage(errors.map((e) => e.message ?? e.extensions?.code ?? "error").join("; ") || "no data")}`, throttled ? "rate_limited" : "retryable", 200);
-  }
-  return answer.data;
-}
 
 /** Asks for a run at the next pass of a worker (the admin's button, `sync:reconcile`). */
 export async function requestReconciliation(db: PrismaClient, shop: string, now: Date = new Date()): Promise<Date> {
@@ -108,7 +98,7 @@ export async function runReconciliation(deps: ReconcileDeps, shop: string): Prom
     let after: string | null = null;
     for (;;) {
       const variables: Record<string, unknown> = { first: deps.pageSize ?? 250, after, query: `updated_at:>='${from.toISOString().replace(/\.\d{3}Z$/, "Z")}'` };
-      const page = pageSchema.parse(dataOf(await graphql(ORDERS_PAGE_QUERY, variables)).orders);
+      const page = pageSchema.parse(graphqlData(await graphql(ORDERS_PAGE_QUERY, variables)).orders);
       read += page.nodes.length;
       const ids = page.nodes.map((node) => ({ orderId: /\/(\d+)$/.exec(node.id)?.[1] ?? node.id, updatedAt: Date.parse(node.updatedAt) }));
       const stored = new Map(
@@ -145,7 +135,7 @@ export async function runReconciliation(deps: ReconcileDeps, shop: string): Prom
 
 /** Reads one order in full and records it as its webhook would have been; true when it was recorded. */
 async function recoverOrder(deps: ReconcileDeps, graphql: ShopifyGraphql, shop: string, orderId: string, now: () => Date): Promise<boolean> {
-  const data = dataOf(await graphql(ORDER_FOR_SYNC_QUERY, { id: orderGid(orderId) }));
+  const data = graphqlData(await graphql(ORDER_FOR_SYNC_QUERY, { id: orderGid(orderId) }));
   // Deleted between the list and the read.
   if (!data.order) return false;
   const order = data.order as { lineItems?: { pageInfo?: { hasNextPage?: boolean } } };

@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseJsonLossless } from "~/orders/json";
 import { extractOrderSnapshot } from "~/orders/read-webhook";
 import { graphqlFromAdmin } from "~/shopify/admin-graphql.server";
-import { ORDER_FOR_SYNC_QUERY, readOrderFromShopify, snapshotFromGraphqlOrder } from "~/shopify/order-graphql.server";
+import { readOrderFromShopify } from "~/shopify/order-graphql.server";
+import { ORDER_FOR_SYNC_QUERY } from "~/shopify/order-query";
+import { snapshotFromGraphqlOrder } from "~/shopify/order-translate";
 import { loadFixture, orderFixtureNames } from "../fixtures/shopify";
 import { orderNodeFromWebhook, ordersFromWebhooks, shopifyThrottledBody, startShopifyAdminStandIn, type ShopifyAdminStandIn } from "../simulators/shopify-admin";
 

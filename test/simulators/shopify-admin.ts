@@ -7,7 +7,7 @@
 // It is not a GraphQL engine: it recognises the root fields in the query text and
 // answers every field the app selects; a query it does not recognise gets a
 // GraphQL error, so a new query shows up here instead of passing silently.
-import type { GraphqlOrder } from "~/shopify/order-graphql.server";
+import type { GraphqlOrder } from "~/shopify/order-translate";
 import { parse } from "lossless-json";
 import { startSimServer, type Knobs, type SimAnswer, type SimRequest, type SimServer } from "./server";
 import { createTokenAuthority, TOKEN_PATH, type OAuthSettings, type TokenAuthority } from "./shopify-oauth";

@@ -13,7 +13,7 @@ import { historyOrders, postHistory } from "../simulators/history-orders";
 import { loadFixture, orderFixtureNames } from "../fixtures/shopify";
 import { orderNodeFromWebhook } from "../simulators/shopify-admin";
 import { bulkLines } from "../simulators/shopify-history";
-import { snapshotFromGraphqlOrder } from "~/shopify/order-graphql.server";
+import { snapshotFromGraphqlOrder } from "~/shopify/order-translate";
 import { extractOrderSnapshot } from "~/orders/read-webhook";
 import { SHOP, startPipeline, type Pipeline } from "./fixtures";
 
