@@ -1,5 +1,6 @@
-// The admin's resync: re-read the order from Shopify, keep the fresh snapshot
-// when it is newer than ours, then queue the jobs. Re-reading first is the
+// The admin's resync ("Resync"): re-read the order from Shopify, keep the fresh snapshot
+// when it is newer than ours, then queue the jobs (requeueOrder, which alone is the CLI's
+// sync:requeue: the stored copy, Shopify not read). Re-reading first is the
 // point: a merchant presses Resync after fixing something, often in Shopify
 // itself, and a webhook may have been lost; re-sending our stored copy would
 // send the very data that was wrong. When the read fails nothing is queued.
@@ -11,7 +12,7 @@ import { redactSnapshotPii } from "~/orders/redact";
 import type { OrderSnapshot } from "~/orders/snapshot";
 import type { ShopifyGraphql } from "~/shopify/admin-graphql.server";
 import { readOrderFromShopify } from "~/shopify/order-graphql.server";
-import { resyncOrder } from "~/sync/status.server";
+import { requeueOrder } from "~/sync/status.server";
 
 export interface ResyncDeps {
   db: PrismaClient;
@@ -82,7 +83,7 @@ export async function resyncFromShopify(
     return { ok: false, reason: "shopify", message: `${stored.orderName} was not resynced: Shopify answered a different order.` };
   }
   const refreshed = await storeIfNewer(deps.db, shop, read.snapshot);
-  const queued = await resyncOrder(deps.db, shop, orderId, { ...(options.partner ? { partner: options.partner } : {}), force: options.force ?? false });
+  const queued = await requeueOrder(deps.db, shop, orderId, { ...(options.partner ? { partner: options.partner } : {}), force: options.force ?? false });
   if (queued === 0) {
     return { ok: false, reason: "nothing_to_sync", message: `${partnerName(options.partner)} ${options.partner ? "is" : "are"} not set up or turned off, so there is nothing to resync.` };
   }
@@ -137,7 +138,7 @@ export async function retryFailedForPartner(deps: ResyncDeps, shop: string, part
       continue;
     }
     await storeIfNewer(deps.db, shop, read.snapshot);
-    queued += await resyncOrder(deps.db, shop, orderId, { partner });
+    queued += await requeueOrder(deps.db, shop, orderId, { partner });
   }
   const stillFailed = await deps.db.syncJob.count({ where: { shop, partner, status: "failed" } });
   const parts = [queued > 0 ? `${queued} failed order${queued === 1 ? "" : "s"} queued for ${name}.` : `No failed ${name} orders were queued.`];

@@ -8,7 +8,7 @@ import { connectors } from "~/connectors/registry";
 import { isPartnerId, PARTNERS } from "~/connectors/types";
 import { savePartnerConfig } from "~/sync/partner-config.server";
 import { installShopLocally } from "~/shopify/install.server";
-import { NotFoundError, resyncOrder, syncStatus } from "~/sync/status.server";
+import { NotFoundError, requeueOrder, syncStatus } from "~/sync/status.server";
 import { renderTable } from "./table";
 import { rotateKeys } from "./rotate-keys";
 import { backfillCommand, cancelBackfillCommand, historyStatusLines, reconcileCommand } from "./backfill";
@@ -24,7 +24,7 @@ const USAGE = `Usage: npm run cli -- <command>
   partner:configure <shop> <${PARTNERS.join("|")}> --file <settings.json>
   partner:smoke <shop> <${PARTNERS.join("|")}> [--production]
   sync:status <shop> [--order <shopify order id>] [--json]
-  sync:resync <shop> <orderId> [--partner <${PARTNERS.join("|")}>] [--force]
+  sync:requeue <shop> <orderId> [--partner <${PARTNERS.join("|")}>] [--force]   (also sync:resync)
   sync:backfill <shop> --since <YYYY-MM-DD> [--partner <${PARTNERS.join("|")}>] [--detach]
   sync:backfill-cancel <shop>
   sync:reconcile <shop> [--detach]
@@ -114,15 +114,18 @@ export async function runCli(argv: string[], io: CliIo, db: PrismaClient): Promi
       if (!values.json && !values.order) for (const line of await historyStatusLines(db, shop)) io.out(line);
       return 0;
     }
+    // Requeue the stored copy (Shopify is not read: the admin's Resync is the one that re-reads).
+    // sync:resync is its former name, kept working.
+    case "sync:requeue":
     case "sync:resync": {
       const shop = shopArg(positionals[0]);
       const orderId = positionals[1];
       if (!orderId || !/^\d+$/.test(orderId)) throw new UsageError("missing <orderId> (the Shopify order id, digits only)");
       if (values.partner && !isPartnerId(values.partner)) throw new UsageError(`--partner must be one of ${PARTNERS.join(", ")}`);
       try {
-        const count = await resyncOrder(db, shop, orderId, { partner: values.partner, force: values.force });
+        const count = await requeueOrder(db, shop, orderId, { partner: values.partner, force: values.force });
         if (count === 0) {
-          io.err(`No partner${values.partner ? ` named ${values.partner}` : ""} is set up for ${shop}: nothing to resync.`);
+          io.err(`No partner${values.partner ? ` named ${values.partner}` : ""} is set up for ${shop}: nothing to requeue.`);
           return 1;
         }
         io.out(`Order ${orderId}: ${count} job(s) pending again.`);

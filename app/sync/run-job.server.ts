@@ -151,6 +151,10 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
     ...extra,
   });
 
+  // The one way a job ends skipped (nothing to send to this partner): not set up, the order erased,
+  // the connector's plan (kind "skip") or its push (SyncSkipped) finding that the order cannot apply.
+  const skip = (reason: string) => finish("skipped", settled("skipped", reason), reason);
+
   // Set when the lane's bucket is empty for longer than a job waits: the job comes back then.
   const laneWait: { until: Date | null } = { until: null };
 
@@ -160,10 +164,7 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
 
   try {
     const stored = await loadPartnerConfig(deps.db, deps.keyring, job.shop, connector);
-    if (!stored) {
-      const reason = `${connector.displayName} is not set up for this shop`;
-      return finish("skipped", settled("skipped", reason), reason);
-    }
+    if (!stored) return skip(`${connector.displayName} is not set up for this shop`);
     const hold = partnerHold(stored, connector.displayName);
     if (hold) return finish("paused", settled("paused", hold.message, { holdReason: hold.reason }), hold.message);
     if (stored.holdUntil && stored.holdUntil > started) {
@@ -181,10 +182,7 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
     }
 
     const row = await deps.db.orderSnapshot.findUnique({ where: { shop_orderId: { shop: job.shop, orderId: job.orderId } } });
-    if (!row) {
-      const reason = "The order's data is no longer stored (erased on request); resync it from Shopify";
-      return finish("skipped", settled("skipped", reason), reason);
-    }
+    if (!row) return skip("The order's data is no longer stored (erased on request); resync it from Shopify");
     const snapshot = JSON.parse(row.payload) as OrderSnapshot;
     if (!snapshot.piiRedacted) readPii = [snapshot.email, snapshot.customer?.email].filter((e): e is string => !!e);
     const order = buildCanonicalOrder(job.shop, snapshot);
@@ -211,7 +209,7 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
     }
 
     const plan = connector.plan(order, products, stored.config);
-    if (plan.kind === "skip") return finish("skipped", settled("skipped", plan.reason), plan.reason);
+    if (plan.kind === "skip") return skip(plan.reason);
 
     const hash = hashOf(plan.request);
     if (hash === job.lastSentHash && !job.uncertain) {
@@ -287,6 +285,7 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
       await deps.queue.postpone(job, laneWait.until);
       return "rate_limited";
     }
+    if (error instanceof SyncSkipped) return skip(error.message);
     if (error instanceof UpstreamError) httpStatus = error.httpStatus;
     if (error instanceof CreateOutcomeUnknown) {
       httpStatus = error.httpStatus;
@@ -307,7 +306,6 @@ async function failureSettlement(
   now: Date,
 ): Promise<[AttemptOutcome, Omit<Settlement, "attemptAt">, string]> {
   const base = { attempts: job.attempts, nextRunAt: now, uncertain: job.uncertain };
-  if (error instanceof SyncSkipped) return ["skipped", { ...base, status: "skipped", lastError: error.message }, error.message];
   if (!(error instanceof UpstreamError)) {
     // Not a partner answer: a bug or a store problem. Retry on the normal schedule, say what it was.
     const message = trimMessage(`Internal error: ${error instanceof Error ? error.message : String(error)}`);

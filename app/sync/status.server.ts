@@ -41,11 +41,14 @@ export class NotFoundError extends Error {
 }
 
 /**
- * Puts an order's jobs back in the queue, due now, for every enabled partner or
- * one. `force` forgets what the partner accepted last, so the request is sent
- * even if it has not changed (e.g. the record was deleted on the partner's side).
+ * Requeue: puts an order's jobs back in the queue, due now, with the copy of the
+ * order the app has stored (Shopify is not read), for every enabled partner or one.
+ * The CLI's sync:requeue; the admin's resync (resyncFromShopify, app/admin/resync.server.ts)
+ * re-reads the order from Shopify first, then requeues. `force` forgets what the partner
+ * accepted last, so the request is sent even if it has not changed (e.g. the record was
+ * deleted on the partner's side).
  */
-export async function resyncOrder(db: PrismaClient, shop: string, orderId: string, options: { partner?: string; force?: boolean } = {}): Promise<number> {
+export async function requeueOrder(db: PrismaClient, shop: string, orderId: string, options: { partner?: string; force?: boolean } = {}): Promise<number> {
   const snapshot = await db.orderSnapshot.findUnique({ where: { shop_orderId: { shop, orderId } } });
   if (!snapshot) throw new NotFoundError(`Order ${orderId} is not known for ${shop}`);
   return db.$transaction(async (tx) => {

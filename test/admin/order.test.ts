@@ -9,7 +9,7 @@ import { testfreaksConnector } from "~/connectors/testfreaks";
 import { silentLogger } from "~/logger";
 import { installShopLocally } from "~/shopify/install.server";
 import { savePartnerConfig } from "~/sync/partner-config.server";
-import { resyncOrder } from "~/sync/status.server";
+import { requeueOrder } from "~/sync/status.server";
 import { startWorker, type Worker } from "~/sync/worker.server";
 import { fixtureNames, loadFixture } from "../fixtures/shopify";
 import { REVERB_SIM_DEFAULTS, startReverbSimulator, type ReverbSimulator } from "../simulators/reverb";
@@ -83,7 +83,7 @@ describe("order detail", () => {
 
   it("shows a partner's refusal and every attempt, newest first", async () => {
     tf.knobs.failNext = { count: 1, status: 400, body: { errors: ["customer.email is not a valid address"] } };
-    await resyncOrder(h.ctx.db, SHOP, ORDER, { partner: "testfreaks", force: true });
+    await requeueOrder(h.ctx.db, SHOP, ORDER, { partner: "testfreaks", force: true });
     expect(await loadOrderStatus(h.ctx.db, SHOP, ORDER)).toMatchObject({ pending: true });
     await settle();
 

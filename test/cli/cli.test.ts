@@ -92,6 +92,23 @@ describe("operator CLI", () => {
     expect((await store.db.syncJob.findFirstOrThrow()).status).toBe("pending");
   });
 
+  it("sync:requeue re-queues the stored copy of the order, with --force sending it even if unchanged; sync:resync is the same command", async () => {
+    await cli("partner:configure", SHOP, "testfreaks", "--file", settingsFile("tf.json", { apiKey: "sk_live_abc", clientId: "c" }));
+    await installShopLocally(store.db, SHOP);
+    await recordDelivery(store.db, { shop: SHOP, topic: "orders/create", eventId: "e1", body: parseJsonLossless(loadFixture("orders-create.discount-code-cad")) }, silentLogger);
+    await store.db.syncJob.updateMany({ data: { status: "synced", lastSentHash: "accepted-before" } });
+
+    expect(await cli("sync:requeue", SHOP, "5492763623680", "--force")).toBe(0);
+    expect(out.at(-1)).toBe("Order 5492763623680: 1 job(s) pending again.");
+    expect(await store.db.syncJob.findFirstOrThrow()).toMatchObject({ status: "pending", lastSentHash: null });
+
+    await store.db.syncJob.updateMany({ data: { status: "failed" } });
+    expect(await cli("sync:resync", SHOP, "5492763623680")).toBe(0);
+    expect((await store.db.syncJob.findFirstOrThrow()).status).toBe("pending");
+    expect(await cli("sync:requeue", SHOP, "123")).toBe(1);
+    expect(err.join("\n")).toMatch(/Order 123 is not known for cli-test.myshopify.com/);
+  });
+
   it("sync:resync of an order the store does not know exits 1 with the reason", async () => {
     expect(await cli("sync:resync", SHOP, "123")).toBe(1);
     expect(err.join("\n")).toMatch(/Order 123 is not known for cli-test.myshopify.com/);

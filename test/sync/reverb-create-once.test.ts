@@ -13,7 +13,7 @@ import { installShopLocally } from "~/shopify/install.server";
 import { savePartnerConfig } from "~/sync/partner-config.server";
 import { policy } from "~/sync/retry-policy";
 import { runJob } from "~/sync/run-job.server";
-import { resyncOrder } from "~/sync/status.server";
+import { requeueOrder } from "~/sync/status.server";
 import { startWorker, type Worker } from "~/sync/worker.server";
 import { fixtureNames, loadFixture } from "../fixtures/shopify";
 import { REVERB_SIM_DEFAULTS, startReverbSimulator, type ReverbSimOptions, type ReverbSimulator } from "../simulators/reverb";
@@ -91,7 +91,7 @@ describe("a Reverb POST whose outcome is unknown is never sent again", () => {
     expect(attempts.map((a) => a.outcome)).toEqual(["waiting_for_merchant"]);
 
     network = globalThis.fetch;
-    await resyncOrder(h.ctx.db, SHOP, ORDER, { force: true });
+    await requeueOrder(h.ctx.db, SHOP, ORDER, { force: true });
     await settle();
     await send("orders-create.discount-code-cad", edited);
     await settle();
