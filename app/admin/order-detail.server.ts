@@ -2,7 +2,7 @@
 // attempts and what was last sent (masked). Only this shop's rows are read: an
 // order id of another shop finds nothing and the page answers 404.
 import type { PrismaClient } from "@prisma/client";
-import { PARTNERS, type PartnerId } from "~/connectors/types";
+import { PARTNERS } from "~/connectors/types";
 import type { OrderSnapshot } from "~/orders/snapshot";
 import { maskedLastSentBody } from "./mask.server";
 import { DUE_STATUSES } from "~/sync/job-status";
@@ -54,7 +54,7 @@ export interface JobView {
 }
 
 export interface PartnerOrderView {
-  partner: PartnerId;
+  partner: string;
   /** The partner has settings stored for this shop (enabled or not). */
   configured: boolean;
   enabled: boolean;
@@ -88,8 +88,8 @@ function summary(row: { orderId: string; orderName: string; payload: string; sho
   };
 }
 
-/** Null when the shop has no such order (the route answers 404). */
-export async function loadOrderDetail(db: PrismaClient, shop: string, orderId: string): Promise<OrderDetail | null> {
+/** Null when the shop has no such order (the route answers 404). `partnerIds`: the registry's partners (the route passes the app's). */
+export async function loadOrderDetail(db: PrismaClient, shop: string, orderId: string, partnerIds: readonly string[] = PARTNERS): Promise<OrderDetail | null> {
   if (!/^\d{1,20}$/.test(orderId)) return null;
   const row = await db.orderSnapshot.findUnique({
     where: { shop_orderId: { shop, orderId } },
@@ -114,7 +114,7 @@ export async function loadOrderDetail(db: PrismaClient, shop: string, orderId: s
     ),
   );
 
-  const partners = PARTNERS.map((partner): PartnerOrderView => {
+  const partners = partnerIds.map((partner): PartnerOrderView => {
     const config = configs.find((c) => c.partner === partner);
     const job = jobs.find((j) => j.partner === partner);
     const attempts = job ? (attemptsByJob.get(job.id) ?? []) : [];

@@ -4,6 +4,7 @@ import type { Logger } from "~/logger";
 import type { PartnerCache } from "~/sync/partner-cache.server";
 
 import type { PartnerMeta } from "./partner-meta";
+import type { OrderPageServer } from "./order-page.server";
 
 export { PARTNERS, isPartnerId, type PartnerId } from "./partners";
 
@@ -87,6 +88,8 @@ export interface Connector<Config = unknown, Request = unknown> {
   push(request: Request, ctx: PushContext<Config>): Promise<PushResult>;
   /** A cheap authenticated call for the admin's "Test connection". */
   verify(config: Config, deps: ClientDeps): Promise<VerifyResult>;
+  /** What the partner adds to the admin's order page besides its job (a live read, its own forms); its panel is the folder's ui.tsx. */
+  readonly orderPage?: OrderPageServer;
 }
 
 // Erases the generic parameters for registries that hold connectors of every partner.

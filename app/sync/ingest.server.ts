@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { extractFulfillment, extractOrderSnapshot, extractRefund } from "~/orders/read-webhook";
-import { PARTNERS, type PartnerId } from "~/connectors/types";
+import type { PartnerId } from "~/connectors/types";
 import { connectors } from "~/connectors/registry";
 import { partnerHold } from "./partner-config.server";
 import { JOB_PRIORITY, type JobRules } from "./job-priority";
@@ -44,7 +44,8 @@ export function isUniqueViolation(error: unknown): boolean {
  * mark the newer one synced. A partner paused for credentials keeps the job paused.
  */
 export async function ensureJobs(tx: Tx | PrismaClient, shop: string, orderId: string, only?: readonly string[], rules: JobRules = {}): Promise<number> {
-  let configs = await tx.partnerConfig.findMany({ where: { shop, partner: { in: [...(only ?? PARTNERS)] } } });
+  // Every partner the shop set up: a PartnerConfig row is written only through a registered connector (savePartnerConfig).
+  let configs = await tx.partnerConfig.findMany({ where: { shop, ...(only ? { partner: { in: [...only] } } : {}) } });
   if (rules.missingOnly) {
     const existing = new Set((await tx.syncJob.findMany({ where: { shop, orderId }, select: { partner: true } })).map((job) => job.partner));
     configs = configs.filter((config) => !existing.has(config.partner));

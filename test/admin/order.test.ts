@@ -3,7 +3,9 @@
 // are the runner's own), and the live partner reads next to it.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadOrderDetail, loadOrderStatus } from "~/admin/order-detail.server";
-import { creditReferrerForOrder, reverbReferralForOrder, testfreaksViewOfOrder, type PartnerReadDeps } from "~/admin/partner-views.server";
+import type { PartnerReadDeps } from "~/connectors/order-page.server";
+import { creditReferrerForOrder, reverbReferralForOrder } from "~/connectors/reverb/order-page.server";
+import { testfreaksViewOfOrder } from "~/connectors/testfreaks/order-page.server";
 import { createReverbClient, reverbConnector } from "~/connectors/reverb";
 import { testfreaksConnector } from "~/connectors/testfreaks";
 import { silentLogger } from "~/logger";

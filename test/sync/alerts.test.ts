@@ -4,7 +4,7 @@
 // (a real SMTP server here; what it received is read back and checked).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { querySyncLog } from "~/admin/sync-log.server";
-import { linkReverbOrder, markReverbOrderHandled } from "~/admin/reverb-order.server";
+import { linkReverbOrder, markReverbOrderHandled } from "~/connectors/reverb/order-page.server";
 import { reverbConnector } from "~/connectors/reverb";
 import { testfreaksConnector } from "~/connectors/testfreaks";
 import { silentLogger } from "~/logger";

@@ -5,8 +5,8 @@
 // (read back first) or marks it handled, from the order page's functions.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadOrderDetail } from "~/admin/order-detail.server";
-import { creditReferrerForOrder, type PartnerReadDeps } from "~/admin/partner-views.server";
-import { linkReverbOrder, markReverbOrderHandled } from "~/admin/reverb-order.server";
+import type { PartnerReadDeps } from "~/connectors/order-page.server";
+import { creditReferrerForOrder, linkReverbOrder, markReverbOrderHandled } from "~/connectors/reverb/order-page.server";
 import { createReverbClient, reverbConnector } from "~/connectors/reverb";
 import { silentLogger } from "~/logger";
 import { installShopLocally } from "~/shopify/install.server";

@@ -7,6 +7,7 @@ import { connectorIdentity } from "../partner-meta";
 import { createReverbClient, type ReverbClient } from "./client";
 import { planReverbOrder, type ReverbPlanRequest } from "./map";
 import { reverbMeta } from "./meta";
+import { reverbOrderPage } from "./order-page.server";
 import { reverbConfigSchema, type ReverbConfig, type ReverbCustomerRequest, type ReverbOrderRequest } from "./schema";
 
 const REVERB_NAME = "Reverb";
@@ -78,6 +79,11 @@ export const reverbConnector: Connector<ReverbConfig, ReverbPlanRequest> = {
       }
       throw error;
     }
+  },
+
+  // A getter: order-page.server.ts imports this connector, so the object is read once both modules are loaded.
+  get orderPage() {
+    return reverbOrderPage;
   },
 
   async verify(config, deps): Promise<VerifyResult> {

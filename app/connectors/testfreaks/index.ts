@@ -5,6 +5,7 @@ import { connectorIdentity } from "../partner-meta";
 import { createTestfreaksClient } from "./client";
 import { planTestfreaksOrder, type TestfreaksPlanRequest } from "./map";
 import { testfreaksMeta } from "./meta";
+import { testfreaksOrderPage } from "./order-page.server";
 import { testfreaksConfigSchema, type TestfreaksConfig } from "./schema";
 
 export const TESTFREAKS_DEFAULT_BASE_URL = testfreaksMeta.defaultBaseUrl;
@@ -24,6 +25,11 @@ export const testfreaksConnector: Connector<TestfreaksConfig, TestfreaksPlanRequ
     const client = createTestfreaksClient(ctx.deps, ctx.config);
     const { httpStatus } = await client.upsertOrder(request);
     return { remoteId: request.order.id, httpStatus, sent: request };
+  },
+
+  // A getter: order-page.server.ts imports this connector, so the object is read once both modules are loaded.
+  get orderPage() {
+    return testfreaksOrderPage;
   },
 
   async verify(config, deps): Promise<VerifyResult> {

@@ -1,15 +1,60 @@
-// The order page's writes to Reverb (docs/partners/reverb.md): crediting a referrer,
-// once per order; and, for an order whose POST Reverb accepted without saying its id
-// (or whose answer never came back), linking it to the uuid the merchant finds in
-// Reverb's dashboard, or marking it handled. None of them ever POSTs the order.
-// Like every function of the page, they answer a sentence, never throw.
-import { PartnerError } from "~/connectors/errors";
-import { createReverbClient, reverbConnector } from "~/connectors/reverb";
-import type { ReverbConfig } from "~/connectors/reverb/schema";
+// What Reverb adds to the order page (docs/partners/reverb.md): the order's referral as
+// Reverb holds it (reward, status); crediting a referrer, once per order; and, for an
+// order whose POST Reverb accepted without saying its id (or whose answer never came
+// back), linking it to the uuid the merchant finds in Reverb's dashboard, or marking it
+// handled. None of them ever POSTs the order. Like every function of the page, they
+// answer a sentence, never throw. The panel is ./ui.tsx.
+import { z } from "zod";
+import { PartnerError } from "../errors";
+import { describePartnerFailure, prepare, type OrderPageServer, type PartnerRead, type PartnerReadDeps } from "../order-page.server";
+import { maskEmail } from "~/admin/mask.server";
 import { resolveWaitingIfSettled } from "~/sync/alerts.server";
 import { linkCreatedOrder, markCreateHandled, waitingMessage } from "~/sync/create-once.server";
-import { maskEmail } from "./mask.server";
-import { describePartnerFailure, prepare, type PartnerReadDeps } from "./partner-views.server";
+import { createReverbClient } from "./client";
+import { reverbConnector } from "./index";
+import type { ReverbConfig } from "./schema";
+
+export interface ReferralView {
+  uuid: string;
+  level: string | null;
+  rewardEarned: string | null;
+  rewardType: string | null;
+  /** Reverb's reward_payed: true once the reward was paid out. */
+  rewardPaid: boolean | null;
+  referralDate: string | null;
+  referrerAdvocateUuid: string | null;
+}
+
+/** Reverb's referral records for this order (usually none or one). */
+export async function reverbReferralForOrder(deps: PartnerReadDeps, shop: string, orderId: string): Promise<PartnerRead<ReferralView[]>> {
+  const loaded = await prepare<ReverbConfig>(deps, shop, orderId, reverbConnector);
+  if ("failure" in loaded) return loaded.failure;
+  if (!loaded.remoteId) return { status: "none", message: "This order is not in Reverb yet. Its referral shows here once it has synced." };
+  try {
+    const client = createReverbClient(loaded.clientDeps, loaded.config);
+    const order = await client.getOrder(loaded.remoteId);
+    if (!order) return { status: "none", message: "Reverb no longer has this order. Resync it to send it again." };
+    if (!order.customer_uuid) return { status: "ok", value: [] };
+    // Reverb lists referrals by customer (the advocate or the referred one); keep those of this order.
+    const referrals = await client.getReferralsForCustomer(order.customer_uuid);
+    const mine = referrals.filter((referral) => referral.referred_order_uuid === loaded.remoteId);
+    return {
+      status: "ok",
+      value: mine.map((referral) => ({
+        uuid: referral.uuid,
+        level: referral.level == null ? null : String(referral.level),
+        rewardEarned: referral.reward_earned ?? null,
+        rewardType: referral.reward_type ?? null,
+        rewardPaid: referral.reward_payed == null ? null : referral.reward_payed === true || referral.reward_payed === "1" || referral.reward_payed === "true",
+        referralDate: referral.referral_date ?? null,
+        referrerAdvocateUuid: referral.referrer_advocate_uuid ?? null,
+      })),
+    };
+  } catch (error) {
+    deps.logger.warn("reverb referral read failed", { shop, orderId, error: error instanceof Error ? error.message : String(error) });
+    return { status: "error", message: describePartnerFailure("Reverb", error) };
+  }
+}
 
 export type CreditResult = { ok: true; message: string } | { ok: false; field?: "referrerEmail"; message: string };
 
@@ -162,3 +207,34 @@ async function resolveWaitingAlert(deps: PartnerReadDeps, shop: string): Promise
     deps.logger.warn("waiting alert not resolved", { shop, error: error instanceof Error ? error.message : String(error) });
   }
 }
+
+/** The order page's Reverb part (reverbConnector.orderPage). */
+export const reverbOrderPage: OrderPageServer = {
+  read: reverbReferralForOrder,
+  actions: {
+    credit: {
+      input: z.object({
+        referrerEmail: z
+          .string({ error: "Enter the referrer's email" })
+          .trim()
+          .min(1, { error: "Enter the referrer's email" })
+          .max(254, { error: "That email address is too long" })
+          .pipe(z.email({ error: "Enter an email address like name@example.com" })),
+      }),
+      run: (deps, shop, orderId, input: { referrerEmail: string }) => creditReferrerForOrder(deps, shop, orderId, input.referrerEmail),
+    },
+    // An order Reverb may hold without the app knowing its id (docs/partners/reverb.md): never posted again.
+    "reverb-link": {
+      input: z.object({
+        reverbOrderUuid: z
+          .string({ error: "Paste the order's id from Reverb" })
+          .trim()
+          .min(1, { error: "Paste the order's id from Reverb" })
+          .max(100, { error: "That is too long for a Reverb id: paste only the id" })
+          .refine((value) => !/\s/.test(value), { error: "A Reverb id has no spaces: paste only the id" }),
+      }),
+      run: (deps, shop, orderId, input: { reverbOrderUuid: string }) => linkReverbOrder(deps, shop, orderId, input.reverbOrderUuid),
+    },
+    "reverb-handled": { input: z.object({}), run: (deps, shop, orderId) => markReverbOrderHandled(deps, shop, orderId) },
+  },
+};
