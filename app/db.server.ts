@@ -47,13 +47,3 @@ const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 export async function prepareDatabase(db: PrismaClient, url: string): Promise<void> {
   if (databaseFlavour(url) === "sqlite") await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
 }
-
-declare global {
-  var __partnerSyncDb: PrismaClient | undefined;
-}
-
-/** The process's client, created on first use (Remix dev reloads modules; keep one pool). */
-export function db(): PrismaClient {
-  globalThis.__partnerSyncDb ??= createDb();
-  return globalThis.__partnerSyncDb;
-}
