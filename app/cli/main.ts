@@ -4,11 +4,12 @@ import { readFileSync } from "node:fs";
 import type { PrismaClient } from "@prisma/client";
 import { createDb } from "~/db.server";
 import { createKeyring, type Keyring } from "~/security/secrets.server";
-import { connectors } from "~/connectors/registry";
+import { defaultRegistry, type ConnectorRegistry } from "~/connectors/registry";
 import { isPartnerId, PARTNERS } from "~/connectors/types";
 import { savePartnerConfig } from "~/sync/partner-config.server";
 import { installShopLocally } from "~/shopify/install.server";
 import { NotFoundError, requeueOrder, syncStatus } from "~/sync/status.server";
+import { JOB_STATUS_MEANINGS, JOB_STATUSES } from "~/sync/job-status";
 import { renderTable } from "./table";
 import { rotateKeys } from "./rotate-keys";
 import { backfillCommand, cancelBackfillCommand, historyStatusLines, reconcileCommand } from "./backfill";
@@ -24,11 +25,14 @@ const USAGE = `Usage: npm run cli -- <command>
   partner:configure <shop> <${PARTNERS.join("|")}> --file <settings.json>
   partner:smoke <shop> <${PARTNERS.join("|")}> [--production]
   sync:status <shop> [--order <shopify order id>] [--json]
-  sync:requeue <shop> <orderId> [--partner <${PARTNERS.join("|")}>] [--force]   (also sync:resync)
+  sync:requeue <shop> <orderId> [--partner <${PARTNERS.join("|")}>] [--force]   re-queue the stored copy (also sync:resync)
   sync:backfill <shop> --since <YYYY-MM-DD> [--partner <${PARTNERS.join("|")}>] [--detach]
   sync:backfill-cancel <shop>
   sync:reconcile <shop> [--detach]
   keys:rotate
+
+Job statuses (sync:status):
+${JOB_STATUSES.map((status) => `  ${status.padEnd(9)} ${JOB_STATUS_MEANINGS[status].meaning}`).join("\n")}
 
 Environment: DATABASE_URL (default file:./prisma/dev.sqlite); ENCRYPTION_KEY for partner:configure, partner:smoke and keys:rotate;
 REVERB_API_URL, REVERSIO_API_URL, TESTFREAKS_API_URL point partner:smoke at a partner's test environment.`;
@@ -52,8 +56,8 @@ function keyringFrom(env: Record<string, string | undefined>): Keyring {
   return createKeyring(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_PREVIOUS);
 }
 
-/** Runs one command; returns the exit code. */
-export async function runCli(argv: string[], io: CliIo, db: PrismaClient): Promise<number> {
+/** Runs one command; returns the exit code. `registry`: the partners it knows (a test registers its own). */
+export async function runCli(argv: string[], io: CliIo, db: PrismaClient, registry: ConnectorRegistry = defaultRegistry): Promise<number> {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -81,8 +85,8 @@ export async function runCli(argv: string[], io: CliIo, db: PrismaClient): Promi
     }
     case "partner:configure": {
       const shop = shopArg(positionals[0]);
-      const partner = positionals[1];
-      if (!partner || !isPartnerId(partner)) throw new UsageError(`partner must be one of ${PARTNERS.join(", ")}`);
+      const connector = registry.get(positionals[1] ?? "");
+      if (!connector) throw new UsageError(`partner must be one of ${registry.ids.join(", ")}`);
       if (!values.file) throw new UsageError("missing --file <settings.json>");
       let input: unknown;
       try {
@@ -95,7 +99,6 @@ export async function runCli(argv: string[], io: CliIo, db: PrismaClient): Promi
         io.err(`${values.file} must hold a JSON object of settings`);
         return 1;
       }
-      const connector = connectors[partner];
       const result = await savePartnerConfig(db, keyringFrom(io.env), shop, connector, input as Record<string, unknown>);
       if (!result.ok) {
         io.err(`${values.file} is not valid ${connector.displayName} settings; nothing was stored:`);

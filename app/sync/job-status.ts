@@ -51,7 +51,7 @@ export const JOB_STATUS_MEANINGS: Record<JobStatus, JobStatusMeaning> = {
     lastErrorIsReason: false,
   },
   failed: {
-    meaning: "given up (a permanent refusal, or the retries ran out); a resync queues it again",
+    meaning: "given up (a permanent refusal, or the retries ran out); Resync in the admin or sync:requeue queues it again",
     admin: { label: "Failed", tone: "critical" },
     extension: { label: "Failed", tone: "critical", hint: "Partner Sync stopped trying. Fix the cause, then resync." },
     lastErrorIsReason: false,

@@ -7,6 +7,7 @@ import { recordDelivery } from "~/sync/inbox.server";
 import { installShopLocally } from "~/shopify/install.server";
 import { parseJsonLossless } from "~/orders/json";
 import { silentLogger } from "~/logger";
+import { JOB_STATUS_MEANINGS, JOB_STATUSES } from "~/sync/job-status";
 import { loadFixture } from "../fixtures/shopify";
 import { createTestDb, type TestDb } from "../support/db";
 
@@ -107,6 +108,13 @@ describe("operator CLI", () => {
     expect((await store.db.syncJob.findFirstOrThrow()).status).toBe("pending");
     expect(await cli("sync:requeue", SHOP, "123")).toBe(1);
     expect(err.join("\n")).toMatch(/Order 123 is not known for cli-test.myshopify.com/);
+  });
+
+  it("help names the two resyncs apart and says what each job status means", async () => {
+    expect(await cli("help")).toBe(0);
+    const help = out.join("\n");
+    expect(help).toMatch(/^  sync:requeue <shop> <orderId> .* re-queue the stored copy \(also sync:resync\)$/m);
+    for (const status of JOB_STATUSES) expect(help).toContain(`  ${status.padEnd(9)} ${JOB_STATUS_MEANINGS[status].meaning}\n`);
   });
 
   it("sync:resync of an order the store does not know exits 1 with the reason", async () => {
