@@ -113,7 +113,7 @@ describe("operator CLI", () => {
   it("help names the two resyncs apart and says what each job status means", async () => {
     expect(await cli("help")).toBe(0);
     const help = out.join("\n");
-    expect(help).toMatch(/^  sync:requeue <shop> <orderId> .* re-queue the stored copy \(also sync:resync\)$/m);
+    expect(help).toMatch(/^ {2}sync:requeue <shop> <orderId> .* re-queue the stored copy \(also sync:resync\)$/m);
     for (const status of JOB_STATUSES) expect(help).toContain(`  ${status.padEnd(9)} ${JOB_STATUS_MEANINGS[status].meaning}\n`);
   });
 
