@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { backoffDelayMs, boundedWaitMs, classifyFailure, defaultPartnerRates, parseRetryAfter, policy } from "~/sync/retry-policy";
+import { LOOKUP_THROTTLED_TOO_LONG, rateLimitedTooLongMessage } from "~/sync/run-job.server";
 
 const now = new Date("2026-11-23T10:00:00Z");
 const headers = (h: Record<string, string> = {}) => new Headers(h);
@@ -81,9 +82,15 @@ describe("boundedWaitMs", () => {
     expect(boundedWaitMs(value)).toBe(expected);
   });
 
-  it("holds at most an hour; a job refused a whole day gives up", () => {
-    expect(policy.maxRetryAfterMs).toBe(3_600_000);
-    expect(policy.maxRateLimitedMs).toBe(24 * 3_600_000);
+  it("holds at most an hour (README, retry policy), whatever the partner asks", () => {
+    expect(parseRetryAfter(String(2 * 3600), now)).toBe(3_600_000);
+    expect(parseRetryAfter("Tue, 24 Nov 2026 10:00:00 GMT", now)).toBe(3_600_000);
+    expect(boundedWaitMs(5 * 3_600_000)).toBe(3_600_000);
+  });
+
+  it("tells the merchant a job refused for 24 h gave up (README, troubleshooting)", () => {
+    expect(rateLimitedTooLongMessage("TestFreaks")).toMatch(/^TestFreaks kept rate limiting this shop for more than 24 h without accepting an order: gave up\./);
+    expect(LOOKUP_THROTTLED_TOO_LONG).toMatch(/for more than 24 h: gave up\./);
   });
 });
 
