@@ -65,8 +65,11 @@ const ratesByEnv = new WeakMap<object, Record<string, PartnerRate>>();
 function laneRate(env: Record<string, string | undefined>, partner: string): PartnerRate {
   let rates = ratesByEnv.get(env);
   if (!rates) ratesByEnv.set(env, (rates = partnerRates(env)));
-  return rates[partner]!;
+  return rates[partner] ?? UNLISTED_PARTNER_RATE;
 }
+
+/** A registered partner the environment has no rate for (one a test registers, app/connectors/registry.ts): one call a second. */
+const UNLISTED_PARTNER_RATE: PartnerRate = { perSec: 1, burst: 1 };
 
 /** What a job says when its partner has refused it for longer than the policy lets it wait. */
 export function rateLimitedTooLongMessage(partnerName: string): string {
