@@ -81,6 +81,18 @@ describe("holds are released by their reason, not by their sentence", () => {
     expect(await job()).toMatchObject({ status: "synced", holdReason: null });
   });
 
+  it("a job waiting after a 429 says so in its hold reason until the partner accepts it", async () => {
+    tf.knobs.failNext = { count: 1, status: 429, headers: { "retry-after": "7" } };
+    await p.send("orders/create", loadFixture(ORDER));
+
+    await worker.runDue();
+    expect(await job()).toMatchObject({ status: "retrying", holdReason: "rate_limit_hold" });
+
+    clock.advance(7000);
+    await worker.runDue();
+    expect(await job()).toMatchObject({ status: "synced", holdReason: null });
+  });
+
   it("a partner held for refused credentials holds new orders whatever its sentence says; saving credentials releases them and resolves the alert", async () => {
     await h.ctx.db.partnerConfig.deleteMany();
     await installShopWithPartners(h.ctx.db, h.ctx.keyring, { second: false, apiKey: "sk_wrong" });

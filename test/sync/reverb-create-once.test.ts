@@ -85,7 +85,7 @@ describe("a Reverb POST whose outcome is unknown is never sent again", () => {
     await settle();
 
     const waiting = await job();
-    expect([waiting.status, waiting.createState, waiting.remoteId]).toEqual(["paused", "sending", null]);
+    expect([waiting.status, waiting.createState, waiting.remoteId, waiting.holdReason]).toEqual(["paused", "sending", null, "waiting_for_merchant"]);
     expect(waiting.lastError).toContain("Order #1001 was sent to Reverb but no answer came back");
     const attempts = await h.ctx.db.syncAttempt.findMany({ where: { jobId: waiting.id } });
     expect(attempts.map((a) => a.outcome)).toEqual(["waiting_for_merchant"]);
@@ -181,7 +181,7 @@ describe("the merchant settles an order Reverb accepted without saying its id", 
     await send("orders-create.discount-code-cad");
     await settle();
     const waiting = await job();
-    expect([waiting.status, waiting.createState]).toEqual(["paused", "accepted_without_id"]);
+    expect([waiting.status, waiting.createState, waiting.holdReason]).toEqual(["paused", "accepted_without_id", "waiting_for_merchant"]);
     expect(waiting.lastError).toContain("Reverb accepted order #1001 but did not say its id");
     expect((await h.ctx.db.syncAttempt.findMany({ where: { jobId: waiting.id } })).map((a) => [a.outcome, a.httpStatus])).toEqual([["waiting_for_merchant", 200]]);
     return [...reverb.state.orders.keys()][0]!;
