@@ -29,41 +29,49 @@ export interface AppContext {
   inbox: Inbox;
 }
 
-export function createAppContext(source: Record<string, string | undefined> = process.env, db?: PrismaClient): AppContext {
+/**
+ * What a test or tool gives in place of the defaults, at creation: the context is
+ * never changed afterwards, so every part of it (inbox, engine, product lookups,
+ * offline tokens) sees the same logger, clock and network.
+ */
+export interface ContextOverrides {
+  /** A database client already open (tests' stores); by default one for DATABASE_URL. */
+  db?: PrismaClient;
+  logger?: Logger;
+  now?: () => Date;
+  /** The network partner calls go through. */
+  fetch?: typeof globalThis.fetch;
+  /** Retry jitter's source. */
+  random?: () => number;
+  connectors?: RunnerDeps["connectors"];
+}
+
+export function createAppContext(source: Record<string, string | undefined> = process.env, overrides: ContextOverrides = {}): AppContext {
   const env = readEnv(source);
-  const logger = createLogger();
-  const database = db ?? createDb(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
+  const logger = overrides.logger ?? createLogger();
+  const database = overrides.db ?? createDb(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
   const keyring = createKeyring(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_PREVIOUS);
   const shopify = createShopify(env, database);
-  const now = () => new Date();
+  const now = overrides.now ?? (() => new Date());
+  const offlineAccess = createOfflineAccess({ api: shopify.api, storage: shopify.sessionStorage, db: database, logger });
   const runner: RunnerDeps = {
     db: database,
-    // The engine logs through the runner's logger, read at call time like products below.
-    queue: syncEngine(env.DATABASE_URL, database, { error: (m, f) => runner.logger.error(m, f), warn: (m, f) => runner.logger.warn(m, f) }),
+    queue: syncEngine(env.DATABASE_URL, database, logger),
     keyring,
-    connectors,
+    connectors: overrides.connectors ?? connectors,
     env: source,
-    fetch: globalThis.fetch,
+    fetch: overrides.fetch ?? globalThis.fetch,
     now,
-    random: Math.random,
+    random: overrides.random ?? Math.random,
     logger,
-    // Read at call time: tests and tools swap the runner's logger and clock after creation.
-    products: (shop) => shopifyProductLookup(shopify, offlineAccess, database, shop, runner.logger, runner.now),
+    products: (shop) => shopifyProductLookup(shopify, offlineAccess, database, shop, logger, now),
     // Alert emails go to the shop's contact address, read with its offline token.
     shopContact: async (shop) => {
       await offlineAccess.ensure(shop);
       const { admin } = await shopify.unauthenticated.admin(shop);
-      return readShopContact(graphqlFromAdmin(admin, { now: runner.now }));
+      return readShopContact(graphqlFromAdmin(admin, { now }));
     },
   };
-  const offlineAccess = createOfflineAccess({
-    api: shopify.api,
-    storage: shopify.sessionStorage,
-    db: database,
-    get logger() {
-      return runner.logger;
-    },
-  });
   // A merge that queued jobs wakes this process's idle worker at once.
   const inbox = createInbox(database, logger, { queued: () => runner.queue.announce() });
   return { env, db: database, keyring, shopify, logger, runner, offlineAccess, inbox };

@@ -18,9 +18,7 @@ const SHOP = "bench-backfill.myshopify.com";
 const store = await createTestDb();
 // As every app process does at start (WAL on SQLite).
 await prepareDatabase(store.db, store.url);
-const ctx = createAppContext(testEnv({ DATABASE_URL: store.url, SHOPIFY_LOCAL_ADMIN_URL: adminUrl }), store.db);
-ctx.logger = silentLogger;
-ctx.runner.logger = silentLogger;
+const ctx = createAppContext(testEnv({ DATABASE_URL: store.url, SHOPIFY_LOCAL_ADMIN_URL: adminUrl }), { db: store.db, logger: silentLogger });
 await installShopLocally(store.db, SHOP);
 // ensureJobs reads which partners are set up; no worker runs here, so no credentials are needed.
 await store.db.partnerConfig.create({ data: { shop: SHOP, partner: "testfreaks", settings: "{}", secrets: "unused" } });

@@ -19,8 +19,7 @@ let ctx: AppContext;
 
 beforeAll(async () => {
   store = await createTestDb();
-  ctx = createAppContext(testEnv({ DATABASE_URL: store.url }), store.db);
-  ctx.logger = silentLogger;
+  ctx = createAppContext(testEnv({ DATABASE_URL: store.url }), { db: store.db, logger: silentLogger });
   globalThis.__partnerSyncContext = ctx;
   await installShopLocally(store.db, SHOP_A);
   await installShopLocally(store.db, SHOP_B);

@@ -26,8 +26,7 @@ beforeEach(async () => {
   await installShopLocally(p.h.ctx.db, OTHER_SHOP);
   await p.send("orders/create", loadFixture("orders-create.discount-code-cad"));
   await p.send("orders/updated", loadFixture("orders-updated.tracking-delivered-usd"));
-  p.h.ctx.runner.now = fakeClock(new Date(Date.now() + 60_000)).now;
-  await startWorker(p.h.ctx.runner, { loop: false }).runDue();
+  await startWorker({ ...p.h.ctx.runner, now: fakeClock(new Date(Date.now() + 60_000)).now }, { loop: false }).runDue();
   // What Reverb's connector remembers for the customer (app/connectors/reverb/index.ts): its advocate id by email.
   await p.h.ctx.db.partnerCache.create({ data: { shop: SHOP, partner: "reverb", kind: "customer", key: "jane.doe+shopifytest@example.com", value: "advocate-uuid-1" } });
   const body = JSON.stringify({ shop_id: 1, shop_domain: SHOP, customer: { id: Number(CUSTOMER), email: "jane.doe+shopifytest@example.com", phone: null }, orders_requested: [5492763623680], data_request: { id: 9999 } });

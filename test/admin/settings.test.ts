@@ -31,9 +31,7 @@ let sim: TestfreaksSimulator;
 beforeAll(async () => {
   sim = await startTestfreaksSimulator();
   store = await createTestDb();
-  ctx = createAppContext(testEnv({ DATABASE_URL: store.url, TESTFREAKS_API_URL: sim.url }), store.db);
-  ctx.logger = silentLogger;
-  ctx.runner.logger = silentLogger;
+  ctx = createAppContext(testEnv({ DATABASE_URL: store.url, TESTFREAKS_API_URL: sim.url }), { db: store.db, logger: silentLogger });
   // The routes read the process's context (appContext()).
   globalThis.__partnerSyncContext = ctx;
   await installShopLocally(store.db, SHOP_A);

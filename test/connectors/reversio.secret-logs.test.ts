@@ -26,9 +26,8 @@ const clock = fakeClock();
 async function start(options: { secretValue: string }) {
   rio = await startReversioSimulator({ keys: [{ subscriptionKey: REVERSIO_SIM_KEYS.subscriptionKey, secretValue: SECRET }], secretForms: ["query"], echoRequestOnRefusal: true });
   rio.addModel({ sku: "WS6P25" });
-  ({ p, worker } = await startClockedPipeline(clock, { env: { REVERSIO_API_URL: rio.apiUrl } }));
   logLines = [];
-  p.h.ctx.runner.logger = createLogger((line) => logLines.push(line));
+  ({ p, worker } = await startClockedPipeline(clock, { env: { REVERSIO_API_URL: rio.apiUrl }, context: { logger: createLogger((line) => logLines.push(line)) } }));
   const saved = await savePartnerConfig(p.h.ctx.db, p.h.ctx.keyring, SHOP, reversioConnector, {
     subscriptionKey: REVERSIO_SIM_KEYS.subscriptionKey,
     secretValue: options.secretValue,

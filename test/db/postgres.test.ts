@@ -38,9 +38,7 @@ beforeAll(async () => {
   if (deploy.status !== 0) throw new Error(`prisma migrate deploy failed on Postgres:\n${deploy.output}`);
   tf = await startTestfreaksSimulator();
   admin = await startShopifyAdminStandIn({ products: productsFromFixtures(fixtureNames.filter((n) => n.startsWith("orders-")).map(loadFixture)) });
-  ctx = createAppContext(testEnv({ DATABASE_URL: url, TESTFREAKS_API_URL: tf.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url }), createDb(url));
-  ctx.logger = silentLogger;
-  ctx.runner.logger = silentLogger;
+  ctx = createAppContext(testEnv({ DATABASE_URL: url, TESTFREAKS_API_URL: tf.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url }), { db: createDb(url), logger: silentLogger });
 });
 
 afterAll(async () => {

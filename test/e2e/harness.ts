@@ -212,9 +212,7 @@ export async function startE2E(options: StartOptions = {}): Promise<E2E> {
   }
 
   // The test process's own view of the same store and key.
-  const ctx = createAppContext(env, store.db);
-  ctx.logger = silentLogger;
-  ctx.runner.logger = silentLogger;
+  const ctx = createAppContext(env, { db: store.db, logger: silentLogger });
 
   let browser: Browser | null = null;
   const contexts: BrowserContext[] = [];

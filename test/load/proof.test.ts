@@ -241,9 +241,7 @@ export const future = {}; export const publicPath = "/"; export const assetsBuil
     WORKER_CONCURRENCY: "8",
     ...RATE_ENV,
   };
-  ctx = createAppContext(env, createDb(url));
-  ctx.logger = silentLogger;
-  ctx.runner.logger = silentLogger;
+  ctx = createAppContext(env, { db: createDb(url), logger: silentLogger });
   for (const [i, shop] of shops.entries()) {
     await installShopLocally(ctx.db, shop.domain);
     const settings = {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
-import { createAppContext, type AppContext } from "~/context.server";
+import { createAppContext, type AppContext, type ContextOverrides } from "~/context.server";
 import { silentLogger } from "~/logger";
 import { webhookEndpoint } from "~/sync/webhook-endpoint.server";
 import { createTestDb, type TestDb } from "./db";
@@ -30,13 +30,15 @@ export interface Harness {
  * The app's context on a fresh SQLite file, with its webhook endpoint on a loopback port.
  * `mergeBeforeAnswer` (default true): the webhook endpoint merges its inbox before
  * answering, so a test reads the snapshot and jobs right after the 200; false
- * answers as production does, before the merge.
+ * answers as production does, before the merge. `context`: the context's own
+ * overrides (clock, network, jitter, logger; silent by default).
  */
-export async function startHarness(env: Record<string, string | undefined> = {}, options: { mergeBeforeAnswer?: boolean } = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string | undefined> = {},
+  options: { mergeBeforeAnswer?: boolean; context?: Omit<ContextOverrides, "db"> } = {},
+): Promise<Harness> {
   const store = await createTestDb();
-  const ctx = createAppContext(testEnv({ DATABASE_URL: store.url, ...env }), store.db);
-  ctx.logger = silentLogger;
-  ctx.runner.logger = silentLogger;
+  const ctx = createAppContext(testEnv({ DATABASE_URL: store.url, ...env }), { db: store.db, logger: silentLogger, ...options.context });
   // The production endpoint (server.ts mounts the same one), on a bare node:http server.
   const endpoint = webhookEndpoint(ctx, { logger: silentLogger, mergeBeforeAnswer: options.mergeBeforeAnswer ?? true });
   const server: Server = createServer((req, res) => {

@@ -26,9 +26,7 @@ beforeAll(async () => {
   const url = await createMigratedDatabase(pg, "backfill");
   admin = await startShopifyAdminStandIn();
   instances = [0, 1].map(() => {
-    const ctx = createAppContext(testEnv({ DATABASE_URL: url, SHOPIFY_LOCAL_ADMIN_URL: admin.url }), createDb(url));
-    ctx.logger = silentLogger;
-    ctx.runner.logger = silentLogger;
+    const ctx = createAppContext(testEnv({ DATABASE_URL: url, SHOPIFY_LOCAL_ADMIN_URL: admin.url }), { db: createDb(url), logger: silentLogger });
     return ctx;
   });
   await installShopWithPartners(instances[0]!.db, instances[0]!.keyring);

@@ -46,8 +46,7 @@ describe("compliance webhooks", () => {
     await send("orders/create", loadFixture("orders-create.discount-code-cad"));
     await send("orders/updated", loadFixture("orders-updated.tracking-delivered-usd"));
     const clock = fakeClock(new Date(Date.now() + 60_000));
-    h.ctx.runner.now = clock.now;
-    await startWorker(h.ctx.runner, { loop: false }).runDue();
+    await startWorker({ ...h.ctx.runner, now: clock.now }, { loop: false }).runDue();
     const before = await everythingStored();
     expect(before).toContain("jane.doe+shopifytest@example.com");
     expect(before).toContain("1 Example Avenue");

@@ -50,8 +50,7 @@ it("given a worker process killed with SIGKILL in the middle of a job, another w
 
   tf.knobs.latencyMs = 0;
   let now = new Date();
-  h.ctx.runner.now = () => now;
-  const survivor = startWorker(h.ctx.runner, { loop: false });
+  const survivor = startWorker({ ...h.ctx.runner, now: () => now }, { loop: false });
   expect(await survivor.runDue()).toBe(0); // the lease still holds
 
   now = new Date(Date.now() + policy.leaseMs + 1000);

@@ -8,6 +8,7 @@ import { productsFromFixtures, startShopifyAdminStandIn, type ShopifyAdminStandI
 import { loadFixture, orderFixtureNames } from "../fixtures/shopify";
 import { fakeClock, startHarness, TEST_SECRET, testEnv, type Harness } from "../support/harness";
 import { startWorker, type Worker } from "~/sync/worker.server";
+import type { ContextOverrides } from "~/context.server";
 import type { OAuthSettings } from "../simulators/shopify-oauth";
 import { postWebhook, signWebhook } from "../support/webhooks";
 
@@ -39,14 +40,16 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
-export async function startPipeline(options: { testfreaks?: TestfreaksSimOptions; oauth?: Partial<OAuthSettings>; env?: Record<string, string> } = {}): Promise<Pipeline> {
+export async function startPipeline(
+  options: { testfreaks?: TestfreaksSimOptions; oauth?: Partial<OAuthSettings>; env?: Record<string, string>; context?: Omit<ContextOverrides, "db"> } = {},
+): Promise<Pipeline> {
   const tf = await startTestfreaksSimulator(options.testfreaks);
   const admin = await startShopifyAdminStandIn({
     products: productsFromFixtures(orderFixtureNames.map(loadFixture)),
     // The harness's app credentials: the stand-in's token endpoint can then check session tokens (token exchange).
     oauth: { app: { apiKey: testEnv().SHOPIFY_API_KEY!, apiSecret: TEST_SECRET }, ...options.oauth },
   });
-  const h = await startHarness({ TESTFREAKS_API_URL: tf.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url, ...options.env });
+  const h = await startHarness({ TESTFREAKS_API_URL: tf.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url, ...options.env }, { context: options.context });
   await installShopWithPartners(h.ctx.db, h.ctx.keyring, { second: false });
   return {
     h,
@@ -68,8 +71,6 @@ export async function startPipeline(options: { testfreaks?: TestfreaksSimOptions
  */
 export async function startClockedPipeline(clock: ReturnType<typeof fakeClock>, options: Parameters<typeof startPipeline>[0] = {}): Promise<{ p: Pipeline; worker: Worker }> {
   clock.set(new Date(Date.now() + 60_000));
-  const p = await startPipeline(options);
-  p.h.ctx.runner.now = clock.now;
-  p.h.ctx.runner.random = () => 0.5;
+  const p = await startPipeline({ ...options, context: { now: clock.now, random: () => 0.5, ...options.context } });
   return { p, worker: startWorker(p.h.ctx.runner, { loop: false }) };
 }

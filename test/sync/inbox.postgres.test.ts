@@ -21,9 +21,7 @@ beforeAll(async () => {
   const url = await createMigratedDatabase(pg, "inbox");
   // Two app instances: each its own client, pool and inbox.
   instances = [0, 1].map(() => {
-    const ctx = createAppContext(testEnv({ DATABASE_URL: url }), createDb(url));
-    ctx.logger = silentLogger;
-    ctx.runner.logger = silentLogger;
+    const ctx = createAppContext(testEnv({ DATABASE_URL: url }), { db: createDb(url), logger: silentLogger });
     return ctx;
   });
   await installShopWithPartners(instances[0]!.db, instances[0]!.keyring);

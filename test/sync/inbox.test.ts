@@ -43,7 +43,7 @@ describe("the webhook inbox", () => {
     const created = withUpdatedAt(loadFixture(ORDER), "2026-11-01T10:00:00Z");
     const updated = withUpdatedAt(loadFixture(ORDER).replace('"note": null', '"note": "gift wrap"'), "2026-11-01T10:05:00Z");
     // A second process on the same store: its own client and its own inbox.
-    const other = createAppContext(testEnv({ DATABASE_URL: h.store.url }), createDb(h.store.url));
+    const other = createAppContext(testEnv({ DATABASE_URL: h.store.url }), { db: createDb(h.store.url) });
     other.logger = silentLogger;
     try {
       const answers = await Promise.all([send("orders/updated", updated), send("orders/create", created)]);

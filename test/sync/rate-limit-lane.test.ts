@@ -36,9 +36,8 @@ describe("a lane's sustained rate", () => {
   it("never sends more than the configured rate (plus its burst) in any second while two workers drain 30 jobs", async () => {
     const RATE = 5;
     const BURST = 2;
-    p = await startPipeline();
+    p = await startPipeline({ env: { TESTFREAKS_RATE_PER_SEC: String(RATE), TESTFREAKS_RATE_BURST: String(BURST) } });
     ({ h, tf } = p);
-    h.ctx.runner.env = { ...h.ctx.runner.env, TESTFREAKS_RATE_PER_SEC: String(RATE), TESTFREAKS_RATE_BURST: String(BURST) };
     for (let i = 0; i < 30; i++) expect((await p.send("orders/updated", orderBody(i))).status).toBe(200);
     const deadline = Date.now() + 10_000;
     while ((await h.ctx.db.syncJob.count({ where: { shop: SHOP, partner: "testfreaks" } })) < 30) {

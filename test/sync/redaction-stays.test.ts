@@ -101,11 +101,10 @@ describe("customers/redact stays in force", () => {
   it("a job calling the partner while the customer is erased does not write the data back when it settles", async () => {
     await p.send("orders/create", loadFixture("orders-create.discount-code-cad"));
     const clock = fakeClock(new Date(Date.now() + 60_000));
-    h.ctx.runner.now = clock.now;
     // The request arrives at the partner once the job has read the order: the erasure happens right then.
     const partnerFetch = h.ctx.runner.fetch;
     let redacted = false;
-    h.ctx.runner.fetch = async (input, init) => {
+    const fetchThenRedact: typeof fetch = async (input, init) => {
       if (!redacted && String(input).startsWith(p.tf.url) && init?.method === "POST") {
         redacted = true;
         expect((await redact({ id: CUSTOMER, email: EMAIL }, [Number(ORDER)])).status).toBe(200);
@@ -113,7 +112,7 @@ describe("customers/redact stays in force", () => {
       return partnerFetch(input, init);
     };
 
-    await startWorker(h.ctx.runner, { loop: false }).runDue();
+    await startWorker({ ...h.ctx.runner, now: clock.now, fetch: fetchThenRedact }, { loop: false }).runDue();
 
     expect(redacted).toBe(true);
     const job = await h.ctx.db.syncJob.findFirstOrThrow({ where: { shop: SHOP, orderId: ORDER } });

@@ -19,9 +19,7 @@ let ctx: AppContext;
 beforeAll(async () => {
   pg = await startTestPostgres();
   const url = await createMigratedDatabase(pg, "redaction");
-  ctx = createAppContext(testEnv({ DATABASE_URL: url }), createDb(url));
-  ctx.logger = silentLogger;
-  ctx.runner.logger = silentLogger;
+  ctx = createAppContext(testEnv({ DATABASE_URL: url }), { db: createDb(url), logger: silentLogger });
   await installShopWithPartners(ctx.db, ctx.keyring);
 }, 120_000);
 

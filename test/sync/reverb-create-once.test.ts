@@ -38,10 +38,8 @@ async function given(options: ReverbSimOptions = {}) {
     startReverbSimulator(options),
     startShopifyAdminStandIn({ products: productsFromFixtures(fixtureNames.filter((n) => n.startsWith("orders-")).map(loadFixture)) }),
   ]);
-  h = await startHarness({ REVERB_API_URL: reverb.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url });
   network = globalThis.fetch;
-  h.ctx.runner.fetch = (input, init) => network(input, init);
-  h.ctx.runner.now = clock.now;
+  h = await startHarness({ REVERB_API_URL: reverb.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url }, { context: { fetch: (input, init) => network(input, init), now: clock.now } });
   await installShopLocally(h.ctx.db, SHOP);
   const saved = await savePartnerConfig(h.ctx.db, h.ctx.keyring, SHOP, reverbConnector, { ...REVERB_SIM_DEFAULTS });
   if (!saved.ok) throw new Error(JSON.stringify(saved.fieldErrors));

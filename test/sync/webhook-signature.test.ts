@@ -12,7 +12,7 @@ let store: TestDb;
 let shopify: ReturnType<typeof createAppContext>["shopify"];
 beforeAll(async () => {
   store = await createTestDb();
-  shopify = createAppContext(testEnv({ DATABASE_URL: store.url }), store.db).shopify;
+  shopify = createAppContext(testEnv({ DATABASE_URL: store.url }), { db: store.db }).shopify;
 });
 afterAll(() => store.close());
 const body = loadFixture("orders-create.discount-code-cad");

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadFixture } from "../fixtures/shopify";
 import { fakeClock, type Harness } from "../support/harness";
 import type { TestfreaksSimulator } from "../simulators/testfreaks";
-import type { Worker } from "~/sync/worker.server";
+import { startWorker, type Worker } from "~/sync/worker.server";
 import { backoffDelayMs, policy } from "~/sync/retry-policy";
 import { setPartnerEnabled } from "~/sync/partner-config.server";
 import { testfreaksConnector } from "~/connectors/testfreaks";
@@ -188,9 +188,9 @@ describe("sync worker", () => {
     expect(firstBody).toContain('"#23301"');
 
     const real = h.ctx.runner.connectors.testfreaks!;
-    h.ctx.runner.connectors = { ...h.ctx.runner.connectors, testfreaks: { ...real, push: async (_req, ctx) => ({ remoteId: ctx.remoteId, httpStatus: 200, sent: null }) } };
     await send("orders/cancelled", withUpdatedAt(raw.replace('"cancelled_at": null', '"cancelled_at": "2021-03-01T00:00:00-08:00"'), "2021-03-01T00:00:00-08:00"));
-    await worker.runDue();
+    const pushSendingNothing = { ...real, push: async (_req: unknown, ctx: { remoteId: string | null }) => ({ remoteId: ctx.remoteId, httpStatus: 200, sent: null }) };
+    await startWorker({ ...h.ctx.runner, connectors: { ...h.ctx.runner.connectors, testfreaks: pushSendingNothing } }, { loop: false }).runDue();
 
     const after = await job();
     expect([after.status, after.lastSentBody]).toEqual(["synced", firstBody]);

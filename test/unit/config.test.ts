@@ -36,7 +36,7 @@ describe("the app's environment", () => {
 
   it("refuses to start with an ENCRYPTION_KEY that is not 32 random bytes", () => {
     const db = createDb("file:/tmp/never-opened.sqlite");
-    expect(() => createAppContext({ ...valid, ENCRYPTION_KEY: "changeme" }, db)).toThrow(/ENCRYPTION_KEY must be 32 random bytes/);
+    expect(() => createAppContext({ ...valid, ENCRYPTION_KEY: "changeme" }, { db })).toThrow(/ENCRYPTION_KEY must be 32 random bytes/);
   });
 
   it("does not echo a Postgres password in its error", () => {
