@@ -1,8 +1,8 @@
 // Shared "given" steps for the order-layer tests: real fixture bodies, parsed
 // the way the webhook route parses them.
 import { parseJsonLossless } from "~/orders/json";
-import { extractOrderSnapshot } from "~/orders/read-webhook";
-import type { OrderSnapshot } from "~/orders/snapshot";
+import { extractFulfillment, extractOrderSnapshot } from "~/orders/read-webhook";
+import type { OrderSnapshot, SnapshotFulfillment } from "~/orders/snapshot";
 import { loadFixture } from "../fixtures/shopify/index";
 
 /** A fixture body as a plain object, parsed losslessly, for tests that alter it before extracting. */
@@ -16,4 +16,11 @@ export function snapshotOf(nameOrBody: string | Record<string, unknown>): OrderS
   const result = extractOrderSnapshot(body);
   if (!result.ok) throw new Error(`expected the order to parse, got: ${result.error}`);
   return result.snapshot;
+}
+
+/** The fulfillment of Shopify's fulfillments/update sample. */
+export function sampleFulfillment(): SnapshotFulfillment {
+  const result = extractFulfillment(fixtureBody("fulfillments-update.sample.json"));
+  if (!result.ok) throw new Error(result.error);
+  return result.fulfillment;
 }

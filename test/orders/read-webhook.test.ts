@@ -1,9 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildCanonicalOrder } from "~/orders/build";
 import { extractFulfillment, extractOrderSnapshot } from "~/orders/read-webhook";
-import { mergeFulfillment } from "~/orders/merge";
-import { redactSnapshotPii } from "~/orders/redact";
-import type { OrderSnapshot, SnapshotFulfillment } from "~/orders/snapshot";
 import { loadFixture, orderFixtureNames } from "../fixtures/shopify/index";
 import { fixtureBody, snapshotOf } from "./given";
 
@@ -199,12 +195,6 @@ describe("a malformed order body", () => {
 });
 
 describe("fulfillment webhooks", () => {
-  const sampleFulfillment = (): SnapshotFulfillment => {
-    const result = extractFulfillment(fixtureBody("fulfillments-update.sample.json"));
-    if (!result.ok) throw new Error(result.error);
-    return result.fulfillment;
-  };
-
   it("reads the fulfillments/update sample", () => {
     const result = extractFulfillment(fixtureBody("fulfillments-update.sample.json"));
 
@@ -235,109 +225,5 @@ describe("fulfillment webhooks", () => {
     delete body.order_id;
 
     expect(extractFulfillment(body)).toEqual({ ok: false, error: "order_id: is required" });
-  });
-
-  it("inserts a fulfillment the order does not have yet", () => {
-    const order = snapshotOf("orders-cancelled.sample.json");
-    expect(order.fulfillments).toEqual([]);
-
-    const merged = mergeFulfillment(order, sampleFulfillment());
-
-    expect(merged.fulfillments).toEqual([sampleFulfillment()]);
-    expect(merged.updatedAt).toBe(order.updatedAt);
-    expect(order.fulfillments).toEqual([]);
-  });
-
-  it("replaces the stored fulfillment with a newer one of the same id", () => {
-    const order = mergeFulfillment(snapshotOf("orders-cancelled.sample.json"), sampleFulfillment());
-    const delivered = {
-      ...sampleFulfillment(),
-      status: "success",
-      shipmentStatus: "delivered",
-      updatedAt: "2022-01-04T15:30:00.000Z",
-    };
-
-    const merged = mergeFulfillment(order, delivered);
-
-    expect(merged.fulfillments).toEqual([delivered]);
-    expect(buildCanonicalOrder("shop.myshopify.com", merged).fulfillments[0]?.deliveredAt).toBe(
-      "2022-01-04T15:30:00.000Z",
-    );
-  });
-
-  it("ignores a fulfillment older than the stored one (a late retry)", () => {
-    const delivered = { ...sampleFulfillment(), shipmentStatus: "delivered", updatedAt: "2022-01-04T15:30:00.000Z" };
-    const order = mergeFulfillment(snapshotOf("orders-cancelled.sample.json"), delivered);
-
-    const merged = mergeFulfillment(order, sampleFulfillment());
-
-    expect(merged).toBe(order);
-    expect(merged.fulfillments).toEqual([delivered]);
-  });
-
-  it("adds a second fulfillment next to the ones the order webhook brought", () => {
-    const order = snapshotOf("orders-updated.tracking-delivered-usd.json");
-
-    const merged = mergeFulfillment(order, sampleFulfillment());
-
-    expect(merged.fulfillments.map((fulfillment) => fulfillment.id)).toEqual(["2509059358769", "123456"]);
-  });
-});
-
-describe("redactSnapshotPii (customers/redact)", () => {
-  function personalValues(snapshot: OrderSnapshot): string[] {
-    const values = [snapshot.email, snapshot.phone, snapshot.customer?.email, snapshot.customer?.firstName];
-    values.push(snapshot.customer?.lastName, snapshot.customer?.phone);
-    for (const address of [snapshot.shippingAddress, snapshot.billingAddress]) {
-      if (!address) continue;
-      const { firstName, lastName, company, address1, address2, city, zip, phone } = address;
-      values.push(firstName, lastName, company, address1, address2, city, zip, phone);
-    }
-    return values.filter((value): value is string => typeof value === "string" && value !== "");
-  }
-
-  const customerOrders = orderFixtureNames.filter((name) => snapshotOf(name).customer !== null);
-
-  it.each(customerOrders)("leaves none of the customer's data in the stored JSON of %s", (name) => {
-    const snapshot = snapshotOf(name);
-    const personal = personalValues(snapshot);
-    expect(personal.length).toBeGreaterThan(0);
-
-    const storedText = JSON.stringify(redactSnapshotPii(snapshot));
-
-    for (const value of personal) expect(storedText).not.toContain(value);
-  });
-
-  it("erases an email-like note attribute and keeps ids, lines and amounts", () => {
-    const body = fixtureBody("orders-create.gbp-presentment.json");
-    body.note_attributes = [
-      ...(body.note_attributes as unknown[]),
-      { name: "reverb_referrer_email", value: "friend@example.org" },
-    ];
-    const snapshot = snapshotOf(body);
-
-    const redacted = redactSnapshotPii(snapshot);
-
-    expect(JSON.stringify(redacted)).not.toContain("friend@example.org");
-    expect(redacted.noteAttributes).toContainEqual({ name: "reverb_referrer_email", value: "" });
-    expect(redacted.noteAttributes).toContainEqual({ name: "_source", value: "Rebuy" });
-    expect(redacted).toMatchObject({
-      orderId: "11985328570699",
-      customerId: "10592223560011",
-      customer: { id: "10592223560011", email: null, firstName: null, lastName: null, phone: null },
-      piiRedacted: true,
-      total: snapshot.total,
-      lineItems: snapshot.lineItems,
-    });
-  });
-
-  it("still builds a canonical order, with no email to send", () => {
-    const order = buildCanonicalOrder(
-      "shop.myshopify.com",
-      redactSnapshotPii(snapshotOf("orders-create.gbp-presentment.json")),
-    );
-
-    expect(order.customer).toEqual({ id: "10592223560011", email: null, firstName: null, lastName: null, phone: null });
-    expect(order.shippingAddress).toBeNull();
   });
 });
