@@ -47,7 +47,6 @@ export interface OfflineAccessDeps {
 }
 
 export function createOfflineAccess(deps: OfflineAccessDeps): OfflineAccess {
-  // The logger is read at each use: tools and tests swap the context's logger after creation.
   const { api, storage, db, now = () => new Date() } = deps;
   const renewing = new Map<string, Promise<Session>>();
 
