@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { extractFulfillment, extractOrderSnapshot } from "~/orders/read-webhook";
+import type { OrderSnapshot } from "~/orders/snapshot";
 import { loadFixture, orderFixtureNames } from "../fixtures/shopify/index";
 import { fixtureBody, snapshotOf } from "./given";
 
