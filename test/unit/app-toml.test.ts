@@ -107,7 +107,7 @@ function graphqlDocuments(): { file: string; text: string }[] {
       let text: string | null = null;
       if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) text = node.text;
       else if (ts.isTemplateExpression(node)) text = node.head.text + node.templateSpans.map((span) => ` __ ${span.literal.text}`).join("");
-      if (text !== null && /^\s*(#graphql\s*)?((query|mutation)\b|\{\s*[A-Za-z_]\w*\s*[({])/.test(text)) found.push({ file, text });
+      if (text !== null && /^\s*(#graphql\s*)?((query|mutation)\b[^{]*\{|\{\s*[A-Za-z_]\w*\s*[({])/.test(text)) found.push({ file, text });
       ts.forEachChild(node, visit);
     };
     visit(source);
