@@ -7,6 +7,7 @@
 // reconciliation recovers it. Answers the checks the demo's verdict counts.
 import { spawn } from "node:child_process";
 import { createDb } from "../app/db.server";
+import { DUE_STATUSES } from "../app/sync/job-status";
 import { historyOrders, postHistory } from "../test/simulators/history-orders";
 import { signWebhook } from "../test/support/webhooks";
 import type { StandIns } from "../test/simulators/all";
@@ -114,7 +115,7 @@ async function waitForSynced(demo: HistoryDemo, orderId: string): Promise<string
   try {
     for (let i = 0; i < 120; i++) {
       const job = await db.syncJob.findFirst({ where: { shop: demo.shop, orderId, partner: "testfreaks" } });
-      if (job && !["pending", "retrying"].includes(job.status) && !job.leaseOwner) {
+      if (job && !(DUE_STATUSES as readonly string[]).includes(job.status) && !job.leaseOwner) {
         // TestFreaks' simulator has it once the job settles; let the table say what it holds.
         return job.status;
       }

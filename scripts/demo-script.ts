@@ -1,5 +1,6 @@
 // What the demo replays, and what each order x partner must end as, with why.
 // The reasons follow the mapping decisions in docs/partners/.
+import type { JobStatus } from "../app/sync/job-status";
 
 export interface ReplayStep {
   topic: string;
@@ -26,7 +27,8 @@ export const REPLAY: ReplayStep[] = [
   { topic: "orders/cancelled", fixture: "orders-cancelled.refunded-hkd" },
 ];
 
-type Status = "synced" | "skipped" | "failed" | "paused";
+/** The statuses a replayed order ends in (app/sync/job-status.ts). */
+type Status = Extract<JobStatus, "synced" | "skipped" | "failed" | "paused">;
 
 /** Order name -> partner -> the status the data implies. */
 export const EXPECTED: Record<string, Record<string, Status>> = {

@@ -11,6 +11,7 @@ import { freePort } from "../test/support/net";
 import path from "node:path";
 import { createDb } from "../app/db.server";
 import { renderTable } from "../app/cli/table";
+import { DUE_STATUSES } from "../app/sync/job-status";
 import { loadFixture } from "../test/fixtures/shopify";
 import { signWebhook } from "../test/support/webhooks";
 import { embeddedQuery } from "../test/support/session-token";
@@ -185,7 +186,7 @@ async function settle(databaseUrl: string) {
     return await waitFor("every job to settle", SETTLE_TIMEOUT_MS, async () => {
       // Deliveries still in the inbox become jobs in a moment: not settled yet.
       const merging = await db.webhookEvent.count({ where: { shop: SHOP, processedAt: null, outcome: null } });
-      const open = merging + (await db.syncJob.count({ where: { shop: SHOP, OR: [{ status: { in: ["pending", "retrying"] } }, { leaseOwner: { not: null } }] } }));
+      const open = merging + (await db.syncJob.count({ where: { shop: SHOP, OR: [{ status: { in: [...DUE_STATUSES] } }, { leaseOwner: { not: null } }] } }));
       if (open > 0) return null;
       const jobs = await db.syncJob.findMany({ where: { shop: SHOP }, orderBy: [{ orderId: "asc" }, { partner: "asc" }] });
       const names = new Map((await db.orderSnapshot.findMany({ where: { shop: SHOP } })).map((s) => [s.orderId, s.orderName]));
