@@ -34,7 +34,7 @@ export function graphqlFromAdmin(
       response = await admin.graphql(query, { variables, signal });
     } catch (error) {
       // GraphQL errors are an answer, not a transport failure: hand them back as
-      // the body Shopify sent, so callers read THROTTLED and messages in one place.
+      // the body Shopify sent, so callers read THROTTLED and messages in one place (./graphql-errors.ts).
       const answered = graphqlErrorAnswer(error);
       if (answered) return answered;
       throw transportFailure(error, signal.aborted ? timeoutMs : null, now());
