@@ -75,7 +75,11 @@ describe("shopify.app.toml's webhooks and the code that answers them", () => {
 // ---------------------------------------------------------------------------
 // Access scopes: what the GraphQL the code sends, and the topics it subscribes to, need.
 
-/** What each top-level field the app queries needs (Shopify's Admin GraphQL reference). A field missing here fails the test: add it with its scope. */
+/**
+ * The access scope Shopify's Admin API requires for each top-level field the app queries; the fields under it are read
+ * with it (an order's customer and addresses also need Shopify's approval for protected customer data, which is not a
+ * scope). A field missing here fails the test: add it with its scope.
+ */
 const ROOT_FIELD_SCOPES: Record<string, string | null> = {
   order: "read_orders",
   orders: "read_orders",
