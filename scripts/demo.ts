@@ -16,9 +16,7 @@ import { loadFixture } from "../test/fixtures/shopify";
 import { signWebhook } from "../test/support/webhooks";
 import { embeddedQuery } from "../test/support/session-token";
 import { startStandIns } from "../test/simulators/all";
-import { REVERB_SIM_DEFAULTS } from "../test/simulators/reverb";
-import { REVERSIO_SIM_KEYS, REVERSIO_SIM_MODEL_TYPE_ID } from "../test/simulators/reversio";
-import { TESTFREAKS_SIM_API_KEY, TESTFREAKS_SIM_CLIENT_ID } from "../test/simulators/testfreaks";
+import { LOCAL_PARTNERS } from "../test/simulators/local-mode";
 import { DEFAULT_SHOP_DOMAIN } from "../test/simulators/shopify-admin";
 import { EXPECTED, REPLAY } from "./demo-script";
 import { HISTORY_ENV, runHistoryDemo } from "./demo-history";
@@ -96,14 +94,10 @@ async function main(): Promise<number> {
 
     say(`4. Installing ${SHOP} and configuring the partners through the CLI`);
     run("shop:install", process.execPath, [CLI, "shop:install", SHOP], env);
-    const settings = {
-      reverb: REVERB_SIM_DEFAULTS,
-      reversio: { ...REVERSIO_SIM_KEYS, environment: "sandbox", importTrigger: "fulfilled", createMissingModels: true, modelTypeId: REVERSIO_SIM_MODEL_TYPE_ID },
-      testfreaks: { apiKey: TESTFREAKS_SIM_API_KEY, clientId: TESTFREAKS_SIM_CLIENT_ID },
-    };
-    for (const [partner, values] of Object.entries(settings)) {
+    // Every partner, with the settings its simulator accepts (test/simulators/local-mode.ts).
+    for (const [partner, local] of Object.entries(LOCAL_PARTNERS)) {
       const file = path.join(WORK, `${partner}.json`);
-      writeFileSync(file, JSON.stringify(values, null, 2));
+      writeFileSync(file, JSON.stringify(local.settings, null, 2));
       say(`     ${run(`partner:configure ${partner}`, process.execPath, [CLI, "partner:configure", SHOP, partner, "--file", file], env)}`);
     }
 

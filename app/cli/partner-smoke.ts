@@ -7,13 +7,12 @@
 import type { PrismaClient } from "@prisma/client";
 import { connectors } from "~/connectors/registry";
 import type { ClientDeps, PartnerId } from "~/connectors/types";
-import { createReverbClient, REVERB_DEFAULT_BASE_URL, type ReverbConfig } from "~/connectors/reverb";
-import { REVERSIO_PRODUCTION_URL, type ReversioConfig } from "~/connectors/reversio";
+import { createReverbClient, type ReverbConfig } from "~/connectors/reverb";
+import type { ReversioConfig } from "~/connectors/reversio";
 import { createReversioClient } from "~/connectors/reversio/client";
 import { resolveModelIds } from "~/connectors/reversio/models";
 import type { ReversioImportOrderRequest } from "~/connectors/reversio/schema";
 import { jwtExpiryMs } from "~/connectors/reversio/token";
-import { TESTFREAKS_DEFAULT_BASE_URL } from "~/connectors/testfreaks";
 import { createTestfreaksClient } from "~/connectors/testfreaks/client";
 import type { TestfreaksConfig } from "~/connectors/testfreaks/schema";
 import { silentLogger } from "~/logger";
@@ -31,11 +30,11 @@ export interface SmokeDeps {
   err: (line: string) => void;
 }
 
-/** Each partner's production API (the connectors' defaults) and the variable that points the app elsewhere. */
-const PRODUCTION: Record<PartnerId, { url: string; variable: string; sandboxHint: string }> = {
-  reverb: { url: REVERB_DEFAULT_BASE_URL, variable: "REVERB_API_URL", sandboxHint: "set REVERB_API_URL to the test environment TrackStreet gave you" },
-  reversio: { url: REVERSIO_PRODUCTION_URL, variable: "REVERSIO_API_URL", sandboxHint: "choose the sandbox environment in the shop's Revers.io settings (or set REVERSIO_API_URL)" },
-  testfreaks: { url: TESTFREAKS_DEFAULT_BASE_URL, variable: "TESTFREAKS_API_URL", sandboxHint: "set TESTFREAKS_API_URL to the test environment TestFreaks gave you" },
+/** How to point the app at each partner's test environment (its meta.ts names the variable and the production URL). */
+const SANDBOX_HINT: Record<PartnerId, (variable: string) => string> = {
+  reverb: (variable) => `set ${variable} to the test environment TrackStreet gave you`,
+  reversio: (variable) => `choose the sandbox environment in the shop's Revers.io settings (or set ${variable})`,
+  testfreaks: (variable) => `set ${variable} to the test environment TestFreaks gave you`,
 };
 
 /** Host labels that name a test environment (e.g. demo-customer-api.revers.io, api.sandbox.example.com). */
@@ -396,10 +395,10 @@ export async function partnerSmoke(deps: SmokeDeps, shop: string, partner: Partn
     return 1;
   }
   const baseUrl = connector.baseUrl(stored.config, deps.env);
-  const { sandbox, why } = environmentOf(baseUrl, PRODUCTION[partner].url);
+  const { sandbox, why } = environmentOf(baseUrl, connector.meta.defaultBaseUrl);
   if (!sandbox && !options.production) {
     deps.err(`Refused: ${baseUrl} is not a test environment (${why}).`);
-    deps.err(`partner:smoke creates a test customer and a test order at ${connector.displayName}. To check the sandbox, ${PRODUCTION[partner].sandboxHint}.`);
+    deps.err(`partner:smoke creates a test customer and a test order at ${connector.displayName}. To check the sandbox, ${SANDBOX_HINT[partner](connector.meta.urlVariable)}.`);
     deps.err("To run against this URL anyway, add --production.");
     return 1;
   }

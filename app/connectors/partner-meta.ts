@@ -28,6 +28,8 @@ export interface PartnerMeta<Id extends string = string> {
   name: string;
   /** One line on what the partner does for the merchant. */
   purpose: string;
+  /** How the landing page lists the partner: its full name and what it does, e.g. "Reverb by TrackStreet (referrals)". */
+  listedAs: string;
   /** The settings form, one entry per key of the config schema. */
   fields: readonly FieldSpec[];
   /** The environment variable that points the app at another host for the partner (a sandbox, a local stand-in). */

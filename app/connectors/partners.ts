@@ -18,6 +18,11 @@ export function isPartnerId(value: string): value is PartnerId {
   return (PARTNERS as readonly string[]).includes(value);
 }
 
+/** "A, B and C": the partners' names in a sentence. */
+export function inWords(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+}
+
 /** Every partner's secret setting keys (consumerKey, secretValue, apiKey, ...): the logger and the masker hide keys of these names. */
 export const PARTNER_SECRET_KEYS: readonly string[] = [...new Set(PARTNER_METAS.flatMap(secretKeysOf))];
 

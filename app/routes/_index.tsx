@@ -6,6 +6,7 @@ import { redirect } from "@remix-run/node";
 import { AppProvider, BlockStack, Card, Page, Text } from "@shopify/polaris";
 import en from "@shopify/polaris/locales/en.json";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import { inWords, PARTNER_METAS } from "~/connectors/partners";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
 export const meta: MetaFunction = () => [{ title: "Partner Sync" }];
@@ -26,7 +27,7 @@ export default function Landing() {
               Partner Sync
             </Text>
             <Text as="p">
-              Keeps Reverb by TrackStreet (referrals), Revers.io (returns) and TestFreaks (reviews) in step with your Shopify orders.
+              Keeps {inWords(PARTNER_METAS.map((meta) => meta.listedAs))} in step with your Shopify orders.
             </Text>
             <Text as="p" tone="subdued">
               Open the app from your Shopify admin (Apps → Partner Sync). If it is not installed yet, install it from the Shopify App Store.

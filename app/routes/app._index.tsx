@@ -14,7 +14,7 @@ import { partnerLabel, partnerSettingsPath } from "~/admin/partners";
 import { requireShop } from "~/admin/session.server";
 import { loadDashboard, parseWindow, type DashboardWindow, type PartnerState, type PartnerSummary } from "~/admin/dashboard.server";
 import { retryFailedForPartner } from "~/admin/resync.server";
-import { PARTNERS } from "~/connectors/types";
+import { inWords, PARTNER_METAS, PARTNERS } from "~/connectors/partners";
 import { graphqlFromAdmin } from "~/shopify/admin-graphql.server";
 import type { ActivityPoint } from "~/admin/activity-chart";
 import { BackfillCard, ReconcileCard } from "~/admin/backfill-card";
@@ -77,7 +77,7 @@ export default function Dashboard() {
   const anyActivity = points.some((p) => p.synced > 0 || p.failed > 0);
 
   return (
-    <Page title="Partner Sync" subtitle="Your orders, sent to Reverb, Revers.io and TestFreaks." secondaryActions={[{ content: "Sync log", url: "/app/log" }]}>
+    <Page title="Partner Sync" subtitle={`Your orders, sent to ${inWords(PARTNER_METAS.map((meta) => meta.name))}.`} secondaryActions={[{ content: "Sync log", url: "/app/log" }]}>
       <BlockStack gap="500">
         {actionData && (
           <Banner tone={actionData.ok ? "success" : "warning"}>

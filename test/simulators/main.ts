@@ -1,10 +1,9 @@
 // npm run simulators: starts the local stand-ins on free ports and prints one
 // NAME=URL line per stand-in (the app's environment variable names), so that
 // `npm run simulators > .env.local` or an eval can point the app at them.
+import { PARTNER_METAS } from "~/connectors/partners";
 import { startStandIns } from "./all";
-import { REVERB_SIM_DEFAULTS } from "./reverb";
-import { REVERSIO_SIM_KEYS, REVERSIO_SIM_MODEL_TYPE_ID } from "./reversio";
-import { TESTFREAKS_SIM_API_KEY, TESTFREAKS_SIM_CLIENT_ID } from "./testfreaks";
+import { LOCAL_PARTNERS } from "./local-mode";
 
 // With the app's credentials, the Admin API stand-in's token endpoint can install a shop from the embedded admin (token exchange).
 const { SHOPIFY_API_KEY, SHOPIFY_API_SECRET } = process.env;
@@ -15,9 +14,8 @@ console.error(
     "",
     "Stand-ins running (Ctrl-C stops them). Credentials they accept:",
     `  shopify:    token exchange ${SHOPIFY_API_KEY && SHOPIFY_API_SECRET ? `for the app ${SHOPIFY_API_KEY}` : "refused: start with SHOPIFY_API_KEY and SHOPIFY_API_SECRET to allow installs from the admin"}`,
-    `  reverb:     ${JSON.stringify(REVERB_SIM_DEFAULTS)}`,
-    `  reversio:   ${JSON.stringify({ ...REVERSIO_SIM_KEYS, modelTypeId: REVERSIO_SIM_MODEL_TYPE_ID })}`,
-    `  testfreaks: ${JSON.stringify({ apiKey: TESTFREAKS_SIM_API_KEY, clientId: TESTFREAKS_SIM_CLIENT_ID })}`,
+    // The settings partner:configure stores to use each simulator.
+    ...PARTNER_METAS.map((meta) => `  ${`${meta.id}:`.padEnd(11)} ${JSON.stringify(LOCAL_PARTNERS[meta.id].settings)}`),
   ].join("\n"),
 );
 const stop = async () => {

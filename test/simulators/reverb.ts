@@ -15,6 +15,7 @@
 // same), and referral records appended (crediting again) rather than replaced on PUT.
 import { randomUUID } from "node:crypto";
 import { basicAuth, startSimServer, type Knobs, type SimAnswer, type SimRequest, type SimServer } from "./server";
+import type { PartnerLocalMode } from "./local-mode";
 
 export interface ReverbSimCredentials {
   consumerKey: string;
@@ -143,6 +144,9 @@ const FORMS: readonly ReverbEnvelopeForm[] = [
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const ITEM_FIELDS = ["product_id", "price", "quantity", "product_title", "product_url"] as const;
+
+/** Reverb in local mode (local-mode.ts): the simulator with its default credentials. */
+export const reverbLocal: PartnerLocalMode<ReverbSimulator> = { start: () => startReverbSimulator(), apiUrl: (sim) => sim.url, settings: REVERB_SIM_DEFAULTS };
 
 export async function startReverbSimulator(opts: ReverbSimOptions = {}): Promise<ReverbSimulator> {
   const credentials = opts.credentials ?? [

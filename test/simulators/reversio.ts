@@ -16,6 +16,7 @@
 // key sees the same catalog and orders.
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { startSimServer, type Knobs, type SimAnswer, type SimRequest, type SimServer } from "./server";
+import type { PartnerLocalMode } from "./local-mode";
 
 export const REVERSIO_SIM_KEYS = { subscriptionKey: "sim-subscription-key", secretValue: "sim-secret-value" } as const;
 /** The model type every simulator starts with (what the merchant would pick in the settings). */
@@ -122,6 +123,13 @@ interface SimErrorInput {
   field?: string;
   index?: number;
 }
+
+/** Revers.io in local mode (local-mode.ts): its sandbox, orders sent once fulfilled, models created for unknown SKUs. */
+export const reversioLocal: PartnerLocalMode<ReversioSimulator> = {
+  start: () => startReversioSimulator(),
+  apiUrl: (sim) => sim.apiUrl,
+  settings: { ...REVERSIO_SIM_KEYS, environment: "sandbox", importTrigger: "fulfilled", createMissingModels: true, modelTypeId: REVERSIO_SIM_MODEL_TYPE_ID },
+};
 
 export async function startReversioSimulator(opts: ReversioSimOptions = {}): Promise<ReversioSimulator> {
   const keys = opts.keys ?? [REVERSIO_SIM_KEYS];

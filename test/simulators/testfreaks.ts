@@ -7,6 +7,7 @@
 // open (docs/partners/testfreaks.md), a 400 on an item field it does not list.
 // Every route also answers under /v1, the documented base path.
 import { basicAuth, startSimServer, type Knobs, type SimAnswer, type SimRequest, type SimServer } from "./server";
+import type { PartnerLocalMode } from "./local-mode";
 
 export const TESTFREAKS_SIM_API_KEY = "sk_test_simulator";
 export const TESTFREAKS_SIM_CLIENT_ID = "sim.example.com";
@@ -57,6 +58,13 @@ export type TestfreaksSimulator = SimServer & { state: TestfreaksSimState; apiKe
 
 const YMD = /^\d{4}-\d{2}-\d{2}$/;
 const CREATED_AFTER = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?Z)?$/;
+
+/** TestFreaks in local mode (local-mode.ts): the simulator with its key and client id. */
+export const testfreaksLocal: PartnerLocalMode<TestfreaksSimulator> = {
+  start: () => startTestfreaksSimulator(),
+  apiUrl: (sim) => sim.url,
+  settings: { apiKey: TESTFREAKS_SIM_API_KEY, clientId: TESTFREAKS_SIM_CLIENT_ID },
+};
 
 export async function startTestfreaksSimulator(opts: TestfreaksSimOptions = {}): Promise<TestfreaksSimulator> {
   const apiKeys = opts.apiKeys ?? { [TESTFREAKS_SIM_API_KEY]: TESTFREAKS_SIM_CLIENT_ID };

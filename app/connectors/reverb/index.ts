@@ -12,8 +12,6 @@ import { reverbConfigSchema, type ReverbConfig, type ReverbCustomerRequest, type
 
 const REVERB_NAME = "Reverb";
 
-export const REVERB_DEFAULT_BASE_URL = reverbMeta.defaultBaseUrl;
-
 /** PartnerCache kind for customer (advocate) uuids, keyed by lowercased email (docs/partners/reverb.md: per shop and email). */
 const CUSTOMER_CACHE_KIND = "customer";
 
@@ -23,7 +21,7 @@ const VERIFY_PROBE_EMAIL = "connection-check@example.invalid";
 export const reverbConnector: Connector<ReverbConfig, ReverbPlanRequest> = {
   ...connectorIdentity<ReverbConfig>(reverbMeta),
   configSchema: reverbConfigSchema,
-  baseUrl: (_config, env) => env[reverbMeta.urlVariable] ?? REVERB_DEFAULT_BASE_URL,
+  baseUrl: (_config, env) => env[reverbMeta.urlVariable] ?? reverbMeta.defaultBaseUrl,
   plan: planReverbOrder,
 
   async push(request, ctx) {

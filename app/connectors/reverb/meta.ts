@@ -6,6 +6,7 @@ export const reverbMeta: PartnerMeta<"reverb"> = {
   id: "reverb",
   name: "Reverb",
   purpose: "Referral marketing by TrackStreet: orders credit the customers who referred them.",
+  listedAs: "Reverb by TrackStreet (referrals)",
   urlVariable: "REVERB_API_URL",
   defaultBaseUrl: "https://reverbapi.trackstreet.com/api/v1",
   fields: [

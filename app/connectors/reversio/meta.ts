@@ -6,6 +6,7 @@ export const reversioMeta: PartnerMeta<"reversio"> = {
   id: "reversio",
   name: "Revers.io",
   purpose: "Returns management: customers can open a return for what they bought.",
+  listedAs: "Revers.io (returns)",
   urlVariable: "REVERSIO_API_URL",
   defaultBaseUrl: "https://customer-api.revers.io/api/v1",
   fields: [

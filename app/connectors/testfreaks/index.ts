@@ -8,13 +8,11 @@ import { testfreaksMeta } from "./meta";
 import { testfreaksOrderPage } from "./order-page.server";
 import { testfreaksConfigSchema, type TestfreaksConfig } from "./schema";
 
-export const TESTFREAKS_DEFAULT_BASE_URL = testfreaksMeta.defaultBaseUrl;
-
 export const testfreaksConnector: Connector<TestfreaksConfig, TestfreaksPlanRequest> = {
   ...connectorIdentity<TestfreaksConfig>(testfreaksMeta),
   configSchema: testfreaksConfigSchema,
 
-  baseUrl: (_config, env) => env[testfreaksMeta.urlVariable] ?? TESTFREAKS_DEFAULT_BASE_URL,
+  baseUrl: (_config, env) => env[testfreaksMeta.urlVariable] ?? testfreaksMeta.defaultBaseUrl,
 
   plan: planTestfreaksOrder,
 

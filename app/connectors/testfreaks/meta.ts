@@ -6,6 +6,7 @@ export const testfreaksMeta: PartnerMeta<"testfreaks"> = {
   id: "testfreaks",
   name: "TestFreaks",
   purpose: "Review collection: customers are invited to review what was delivered.",
+  listedAs: "TestFreaks (reviews)",
   urlVariable: "TESTFREAKS_API_URL",
   defaultBaseUrl: "https://api.testfreaks.com/v1",
   fields: [

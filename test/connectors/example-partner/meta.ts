@@ -6,6 +6,7 @@ export const postcardsMeta: PartnerMeta<"postcards"> = {
   id: "postcards",
   name: "Postcards",
   purpose: "Thank-you cards: a card is printed and posted for every order.",
+  listedAs: "Postcards (thank-you cards)",
   urlVariable: "POSTCARDS_API_URL",
   defaultBaseUrl: "https://api.postcards.invalid/v1",
   fields: [
