@@ -16,6 +16,7 @@ import { loadDashboard, parseWindow, type DashboardWindow, type PartnerState, ty
 import { retryFailedForPartner } from "~/admin/resync.server";
 import { inWords, PARTNER_METAS, PARTNERS } from "~/connectors/partners";
 import { graphqlFromAdmin } from "~/shopify/admin-graphql.server";
+import { UNSETTLED_STATUSES } from "~/sync/job-status";
 import type { ActivityPoint } from "~/admin/activity-chart";
 import { BackfillCard, ReconcileCard } from "~/admin/backfill-card";
 
@@ -201,7 +202,7 @@ function PartnerCard({ summary, loading }: { summary: PartnerSummary; loading: b
             <InlineGrid columns={4} gap="200">
               {stat("Synced", counts.synced, "synced", "success")}
               {stat("Failed", counts.failed, "failed", "critical")}
-              {stat("Waiting", counts.pending + counts.retrying + counts.paused)}
+              {stat("Waiting", UNSETTLED_STATUSES.reduce((sum, status) => sum + counts[status], 0))}
               {stat("Skipped", counts.skipped, "skipped")}
             </InlineGrid>
             <InlineStack gap="200">

@@ -23,6 +23,7 @@ import { ShopifyAccessRefused } from "~/shopify/offline-access.server";
 import { recordDeliveries } from "./inbox.server";
 import { ensureJobs } from "./ingest.server";
 import { JOB_PRIORITY } from "./job-priority";
+import { DUE_STATUSES } from "./job-status";
 
 export const ACTIVE_BACKFILL = ["exporting", "reading", "syncing"] as const;
 export type BackfillStatus = (typeof ACTIVE_BACKFILL)[number] | "finished" | "failed" | "cancelled";
@@ -89,7 +90,7 @@ export async function cancelBackfill(db: PrismaClient, shop: string, id: string,
   if (stopped.count === 0) return false;
   // Only jobs still waiting with the backfill's priority: one a live webhook has queued since goes out.
   await db.syncJob.updateMany({
-    where: { shop, backfillId: id, status: { in: ["pending", "retrying"] }, priority: JOB_PRIORITY.backfill, leaseOwner: null },
+    where: { shop, backfillId: id, status: { in: [...DUE_STATUSES] }, priority: JOB_PRIORITY.backfill, leaseOwner: null },
     data: { status: "skipped", lastError: "Not sent: the backfill that queued it was cancelled.", holdReason: null },
   });
   await refreshJobCounts(db, shop, id);
@@ -109,7 +110,7 @@ async function refreshJobCounts(db: PrismaClient, shop: string, id: string): Pro
   const groups = await db.syncJob.groupBy({ by: ["status"], where: { shop, backfillId: id }, _count: { _all: true } });
   const count = (status: string) => groups.find((g) => g.status === status)?._count._all ?? 0;
   await db.backfill.updateMany({ where: { id, shop }, data: { synced: count("synced"), failed: count("failed"), skipped: count("skipped") } });
-  return { open: count("pending") + count("retrying") };
+  return { open: DUE_STATUSES.reduce((sum, status) => sum + count(status), 0) };
 }
 
 class Stop extends Error {}
