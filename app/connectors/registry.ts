@@ -32,12 +32,36 @@ export function createRegistry(list: readonly AnyConnector[]): ConnectorRegistry
   };
 }
 
-/** The partners the app ships with, in the order of the client-safe list (partners.ts). */
-export const defaultRegistry = createRegistry([reverbConnector, reversioConnector, testfreaksConnector]);
-
-if (defaultRegistry.ids.join() !== PARTNERS.join()) {
-  throw new Error(`registry.ts (${defaultRegistry.ids.join(", ")}) and partners.ts (${PARTNERS.join(", ")}) list different partners`);
+/**
+ * The partners the app ships with, in the order of the client-safe list (partners.ts).
+ * Built on first use: a connector's order page (e.g. reverb/order-page.server.ts) reaches
+ * modules that import this one, so the connectors may not be loaded yet when it is.
+ */
+let shipped: ConnectorRegistry | undefined;
+function shippedRegistry(): ConnectorRegistry {
+  if (shipped) return shipped;
+  shipped = createRegistry([reverbConnector, reversioConnector, testfreaksConnector]);
+  if (shipped.ids.join() !== PARTNERS.join()) {
+    throw new Error(`registry.ts (${shipped.ids.join(", ")}) and partners.ts (${PARTNERS.join(", ")}) list different partners`);
+  }
+  return shipped;
 }
 
-/** The shipped connectors by id. */
-export const connectors = defaultRegistry.byId as Readonly<Record<PartnerId, AnyConnector>>;
+export const defaultRegistry: ConnectorRegistry = {
+  get list() {
+    return shippedRegistry().list;
+  },
+  get ids() {
+    return shippedRegistry().ids;
+  },
+  get byId() {
+    return shippedRegistry().byId;
+  },
+  get: (id) => shippedRegistry().get(id),
+};
+
+/** The shipped connectors by id (each read when first used). */
+export const connectors = Object.defineProperties(
+  {},
+  Object.fromEntries(PARTNERS.map((id) => [id, { enumerable: true, get: () => shippedRegistry().byId[id] }])),
+) as Readonly<Record<PartnerId, AnyConnector>>;

@@ -108,7 +108,17 @@ function isEmptyData(data: unknown): boolean {
 
 const segment = encodeURIComponent;
 
-export function createReverbClient(deps: ClientDeps, config: ReverbConfig) {
+/** Reverb's calls the connector, the order page and partner:smoke make. */
+export interface ReverbClient extends ReturnType<typeof reverbReferralFunctions> {
+  findCustomer(email: string): Promise<ReverbCustomer | null>;
+  /** Answers the new customer's uuid. */
+  createCustomer(body: ReverbCustomerRequest): Promise<string>;
+  createOrder(body: ReverbOrderRequest): Promise<{ orderUuid: string | null; httpStatus: number; answer: string }>;
+  updateOrder(orderUuid: string, body: Partial<ReverbOrderRequest>): Promise<{ httpStatus: number }>;
+  getOrder(orderUuid: string): Promise<ReverbOrder | null>;
+}
+
+export function createReverbClient(deps: ClientDeps, config: ReverbConfig): ReverbClient {
   const transport = createReverbTransport(deps, config);
 
   async function findCustomer(email: string): Promise<ReverbCustomer | null> {
@@ -159,5 +169,3 @@ export function createReverbClient(deps: ClientDeps, config: ReverbConfig) {
     ...reverbReferralFunctions(transport, config, { findCustomer, getOrder }),
   };
 }
-
-export type ReverbClient = ReturnType<typeof createReverbClient>;

@@ -32,9 +32,20 @@ const DOCUMENTED_TOKEN_LIFETIME_MS = 60 * 60_000;
 /** PartnerCache kind of the secret's form (header or query) Revers.io last accepted: no expiry. */
 export const SECRET_FORM_CACHE_KIND = "secret-form";
 
-export type ReversioClient = ReturnType<typeof createReversioClient>;
+/** Revers.io's calls the connector, the model resolution and partner:smoke make. */
+export interface ReversioClient {
+  /** ImportOrder: PUT /orders [doc]; answers the order's uuid. */
+  importOrder(body: ReversioImportOrderRequest): Promise<{ orderId: string; httpStatus: number }>;
+  /** Whether Revers.io knows an order reference [pub]; null when it does not. */
+  getOrderStatus(orderReference: string): Promise<ReversioOrderStatus | null>;
+  findModelBySku(sku: string): Promise<ReversioModel | null>;
+  createModel(body: ReversioCreateModelRequest): Promise<ReversioModel>;
+  listBrands(): Promise<ReversioBrand[]>;
+  createBrand(name: string): Promise<ReversioBrand>;
+  listModelTypes(): Promise<ReversioModelType[]>;
+}
 
-export function createReversioClient(deps: ClientDeps, credentials: ReversioCredentials, cache: PartnerCache) {
+export function createReversioClient(deps: ClientDeps, credentials: ReversioCredentials, cache: PartnerCache): ReversioClient {
   // Keyed by host and subscription key (hashed: the cache is not a secret store), so
   // new keys or a switch to the sandbox never reuse a token issued for the old ones.
   const tokenKey = createHash("sha256").update(`${deps.baseUrl}\n${credentials.subscriptionKey}`).digest("hex").slice(0, 32);
