@@ -2,7 +2,7 @@
 # environment of README "Configuration" (a Postgres DATABASE_URL in production).
 # At start it generates the Prisma clients, applies the migrations, then serves
 # the app with its sync worker on PORT (3000); WORKER=off and the command
-# `node build/bin/worker.js` make a worker-only container from the same image.
+# `bash scripts/run-built.sh worker` make a worker-only container from the same image.
 
 # Debian (glibc), not Alpine: the native packages (libsql, the `node` package's
 # binary) are installed for glibc. OpenSSL is what Prisma probes the platform with.
@@ -14,7 +14,7 @@ WORKDIR /app
 # clients, and Prisma reads prisma.config.ts, which imports the two app/db.*.ts.
 FROM base AS manifest
 COPY package.json package-lock.json prisma.config.ts ./
-COPY scripts/generate-prisma-clients.sh scripts/
+COPY scripts/generate-prisma-clients.sh scripts/run-built.sh scripts/app-node-flags scripts/
 COPY app/db.url.ts app/db.migrate-adapters.ts app/
 COPY prisma prisma
 
@@ -39,4 +39,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD ["node", "-e", "f
 # `npm run docker-start` (setup, then start), with node in npm's place once the
 # migrations are applied: npm does not pass `docker stop`'s SIGTERM on to the
 # app, which would then be killed mid-job instead of finishing its jobs in flight.
-CMD ["sh", "-c", "npm run setup && exec node --enable-source-maps build/bin/server.js"]
+# scripts/run-built.sh adds the V8 heap flags of scripts/app-node-flags.
+CMD ["sh", "-c", "npm run setup && exec bash scripts/run-built.sh server"]
