@@ -76,7 +76,7 @@ export function BackfillCard({ partner, partnerName }: { partner?: string; partn
             <Text as="p" id="backfill-progress">
               {active.summary}
             </Text>
-            <InlineGrid columns={{ xs: 3, md: 6 }} gap="200">
+            <InlineGrid columns={{ xs: 3, md: 3 }} gap="200">
               <Stat label="Read" value={`${number(active.ordersRead)}${active.ordersTotal !== null ? ` of ${number(active.ordersTotal)}` : ""}`} />
               <Stat label="Queued" value={number(active.queued)} />
               <Stat label="Synced" value={number(active.synced)} />
