@@ -8,7 +8,6 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UNSAFE_DataWithResponseInit } from "@remix-run/router";
 import { createRegistry, defaultRegistry } from "~/connectors/registry";
-import { silentLogger } from "~/logger";
 import type { SettingsActionResult } from "~/admin/partner-settings.server";
 import { runCli, type CliIo } from "~/cli/main";
 import { installShopLocally } from "~/shopify/install.server";
@@ -34,9 +33,9 @@ let admin: ShopifyAdminStandIn;
 
 beforeAll(async () => {
   [postcards, admin] = await Promise.all([startPostcardsStandIn(), startShopifyAdminStandIn({ products: productsFromFixtures(orderFixtureNames.map(loadFixture)) })]);
-  h = await startHarness({ POSTCARDS_API_URL: postcards.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url });
-  // The registration point: the app's context built with this registry. The routes read the process's context.
-  h.ctx.runner.connectors = registry.byId;
+  // The registration point: the app's context built with this registry (createAppContext's connectors).
+  h = await startHarness({ POSTCARDS_API_URL: postcards.url, SHOPIFY_LOCAL_ADMIN_URL: admin.url }, { context: { connectors: registry.byId } });
+  // The routes read the process's context.
   globalThis.__partnerSyncContext = h.ctx;
   await installShopLocally(h.ctx.db, SHOP);
 });
@@ -72,7 +71,7 @@ describe("an example partner defined only in a test folder", () => {
     // Webhook -> inbox -> a job for every partner set up -> the worker -> the partner's stand-in.
     const body = loadFixture("orders-create.discount-code-cad");
     expect((await postWebhook(h.url, signWebhook({ topic: "orders/create", shop: SHOP, body, secret: TEST_SECRET }))).status).toBe(200);
-    const worker = startWorker({ ...h.ctx.runner, logger: silentLogger }, { loop: false });
+    const worker = startWorker(h.ctx.runner, { loop: false });
     try {
       await worker.runDue();
     } finally {
