@@ -31,7 +31,14 @@ export function PartnerReadView<T>({ read, title, children }: { read: Promise<Pa
           {title}
         </Text>
         <Suspense fallback={<SkeletonBodyText lines={2} />}>
-          <Await resolve={read} errorElement={<Text as="p" tone="subdued">This could not be loaded. Reload the page to try again.</Text>}>
+          <Await
+            resolve={read}
+            errorElement={
+              <Text as="p" tone="subdued">
+                This could not be loaded. Reload the page to try again.
+              </Text>
+            }
+          >
             {(answer) =>
               answer.status === "ok" ? (
                 children(answer.value)

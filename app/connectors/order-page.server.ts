@@ -39,7 +39,8 @@ export async function prepare<Config>(deps: PartnerReadDeps, shop: string, order
     where: { shop_orderId_partner: { shop, orderId, partner: connector.id } },
     select: { remoteId: true },
   });
-  const fetchWithTimeout: typeof fetch = (input, init) => deps.fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(PARTNER_READ_TIMEOUT_MS)]) : AbortSignal.timeout(PARTNER_READ_TIMEOUT_MS) });
+  const fetchWithTimeout: typeof fetch = (input, init) =>
+    deps.fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(PARTNER_READ_TIMEOUT_MS)]) : AbortSignal.timeout(PARTNER_READ_TIMEOUT_MS) });
   return {
     config: stored.config as Config,
     remoteId: job?.remoteId ?? null,

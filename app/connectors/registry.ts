@@ -61,7 +61,6 @@ export const defaultRegistry: ConnectorRegistry = {
 };
 
 /** The shipped connectors by id (each read when first used). */
-export const connectors = Object.defineProperties(
-  {},
-  Object.fromEntries(PARTNERS.map((id) => [id, { enumerable: true, get: () => shippedRegistry().byId[id] }])),
-) as Readonly<Record<PartnerId, AnyConnector>>;
+export const connectors = Object.defineProperties({}, Object.fromEntries(PARTNERS.map((id) => [id, { enumerable: true, get: () => shippedRegistry().byId[id] }]))) as Readonly<
+  Record<PartnerId, AnyConnector>
+>;

@@ -103,8 +103,8 @@ function ReverbUnknownOrderForm() {
           Is this order in Reverb?
         </Text>
         <Text as="p">
-          Open Reverb's dashboard and look for this order. If it is there, paste its id: the app checks it with Reverb and sends later changes as updates of
-          it. If Reverb needs nothing more for it, mark it handled. The app never posts it again by itself, which could create a second order.
+          Open Reverb's dashboard and look for this order. If it is there, paste its id: the app checks it with Reverb and sends later changes as updates of it. If Reverb needs nothing more for it,
+          mark it handled. The app never posts it again by itself, which could create a second order.
         </Text>
         {answer && !answer.ok && !answer.fieldErrors.reverbOrderUuid && (
           <Banner tone="critical">
@@ -114,15 +114,7 @@ function ReverbUnknownOrderForm() {
         <fetcher.Form method="post" noValidate>
           <input type="hidden" name="intent" value="reverb-link" />
           <FormLayout>
-            <TextField
-              label="The order's id in Reverb"
-              name="reverbOrderUuid"
-              value={uuid}
-              onChange={setUuid}
-              autoComplete="off"
-              monospaced
-              error={answer?.fieldErrors.reverbOrderUuid}
-            />
+            <TextField label="The order's id in Reverb" name="reverbOrderUuid" value={uuid} onChange={setUuid} autoComplete="off" monospaced error={answer?.fieldErrors.reverbOrderUuid} />
             <InlineStack gap="200">
               <Button submit loading={submitting === "reverb-link"} disabled={submitting !== null && submitting !== "reverb-link"}>
                 Look it up and link it

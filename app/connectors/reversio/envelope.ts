@@ -29,9 +29,7 @@ function text(value: unknown): string {
 export function reversioErrorMessage(body: unknown, raw: string): string {
   const errors = envelopeErrors(body);
   const blocking = errors.filter((e) => e.isWarning !== true);
-  const messages = (blocking.length > 0 ? blocking : errors)
-    .map((e) => text(e.message) || text(e.developerMessage) || text(e.code))
-    .filter((m) => m !== "");
+  const messages = (blocking.length > 0 ? blocking : errors).map((e) => text(e.message) || text(e.developerMessage) || text(e.code)).filter((m) => m !== "");
   if (messages.length > 0) return [...new Set(messages)].join("; ");
   return raw === "" ? "" : defaultErrorMessage(body, raw);
 }

@@ -63,7 +63,11 @@ describe("an example partner defined only in a test folder", () => {
 
     const form = new FormData();
     for (const [key, value] of Object.entries({ intent: "save", apiToken: POSTCARDS_TOKEN, senderName: "The Corner Shop", skipCancelled: "true" })) form.set(key, value);
-    const saved = (await settingsAction({ request: authorized("/app/partners/postcards", { method: "POST", body: form }), params: { partner: "postcards" }, context: {} })) as unknown as UNSAFE_DataWithResponseInit<SettingsActionResult>;
+    const saved = (await settingsAction({
+      request: authorized("/app/partners/postcards", { method: "POST", body: form }),
+      params: { partner: "postcards" },
+      context: {},
+    })) as unknown as UNSAFE_DataWithResponseInit<SettingsActionResult>;
     expect(saved.data).toEqual({ intent: "save", ok: true, message: "Postcards settings saved." });
     const reloaded = await settingsLoader({ request: authorized("/app/partners/postcards"), params: { partner: "postcards" }, context: {} });
     expect(reloaded.view).toMatchObject({ configured: true, enabled: true, values: { apiToken: "", senderName: "The Corner Shop", skipCancelled: true }, secrets: { apiToken: { set: true } } });
