@@ -8,4 +8,9 @@ import type { FieldSpec } from "~/connectors/partner-meta";
 
 export { defaultValues, secretKeysOf, type FieldSpec, type FormValues } from "~/connectors/partner-meta";
 
+/** The intents of the settings form itself; any other is a partner widget's (its settingsPage's actions). */
+export const SETTINGS_FORM_INTENTS = ["save", "test", "pause", "resume"] as const;
+
+export const isFormIntent = (intent: string) => (SETTINGS_FORM_INTENTS as readonly string[]).includes(intent);
+
 export const PARTNER_FIELDS = Object.fromEntries(PARTNER_METAS.map((meta) => [meta.id, meta.fields])) as Record<PartnerId, readonly FieldSpec[]>;

@@ -3,12 +3,12 @@
 // form sends, validated with zod and answering field messages instead of
 // throwing. Every read and write is scoped by the shop the caller was
 // authenticated for (app/admin/session.server.ts).
-import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import type { AnyConnector, VerifyResult } from "~/connectors/types";
 import { loadPartnerConfig, savePartnerConfig, setPartnerEnabled, type StoredPartnerConfig } from "~/sync/partner-config.server";
 import { fieldErrors } from "~/validation";
 import { defaultValues, type FieldSpec, type FormValues } from "~/connectors/partner-meta";
+import { SETTINGS_FORM_INTENTS } from "./partner-fields";
 import { formatDateTime, rateLimitNotice } from "./format";
 import { partnerRates } from "~/config.server";
 import { loweredRates } from "~/sync/rate-limit.server";
@@ -20,14 +20,6 @@ export interface SecretState {
   set: boolean;
   /** When the secrets were last changed, formatted for the merchant. */
   changedAt: string | null;
-}
-
-export interface ModelMapping {
-  sku: string;
-  modelId: string;
-  /** Set by the merchant (wins over catalog lookups) or found by the app. */
-  pinned: boolean;
-  updatedAt: string;
 }
 
 export interface SettingsView {
@@ -49,10 +41,9 @@ export interface SettingsView {
   secrets: Record<string, SecretState>;
   /** The stored settings could not be read back (e.g. a key that is no longer configured). */
   storedProblem: string | null;
-  mappings: { rows: ModelMapping[]; total: number; search: string } | null;
+  /** The data of the partner's settings widget (its settingsPage, e.g. Revers.io's SKU mapping); null when it has none. */
+  widget: unknown;
 }
-
-export const MAPPINGS_PAGE_SIZE = 50;
 
 function valuesFromConfig(fields: readonly FieldSpec[], config: Record<string, unknown>): FormValues {
   const values = defaultValues(fields);
@@ -66,7 +57,7 @@ function valuesFromConfig(fields: readonly FieldSpec[], config: Record<string, u
 }
 
 /** What the settings page shows for the shop and partner. */
-export async function settingsView(deps: SettingsDeps, shop: string, connector: AnyConnector, options: { mappingSearch?: string } = {}): Promise<SettingsView> {
+export async function settingsView(deps: SettingsDeps, shop: string, connector: AnyConnector, query: URLSearchParams = new URLSearchParams()): Promise<SettingsView> {
   const partner = connector.id;
   const row = await deps.db.partnerConfig.findUnique({ where: { shop_partner: { shop, partner } } });
   let stored: StoredPartnerConfig | null = null;
@@ -86,7 +77,6 @@ export async function settingsView(deps: SettingsDeps, shop: string, connector: 
     const isSet = Boolean(stored && typeof (stored.config as Record<string, unknown>)[key] === "string");
     secrets[key] = { set: isSet, changedAt: isSet && row ? formatDateTime(row.secretsUpdatedAt) : null };
   }
-  const search = (options.mappingSearch ?? "").trim();
   return {
     partner,
     name: connector.meta.name,
@@ -102,20 +92,7 @@ export async function settingsView(deps: SettingsDeps, shop: string, connector: 
     values: valuesFromConfig(connector.meta.fields, settings),
     secrets,
     storedProblem,
-    mappings: partner === "reversio" ? await modelMappings(deps.db, shop, search) : null,
-  };
-}
-
-async function modelMappings(db: PrismaClient, shop: string, search: string) {
-  const where = { shop, partner: "reversio", kind: "model", ...(search ? { key: { contains: search } } : {}) };
-  const [rows, total] = await Promise.all([
-    db.partnerCache.findMany({ where, orderBy: [{ pinned: "desc" }, { key: "asc" }], take: MAPPINGS_PAGE_SIZE }),
-    db.partnerCache.count({ where }),
-  ]);
-  return {
-    rows: rows.map((r) => ({ sku: r.key, modelId: r.value, pinned: r.pinned, updatedAt: formatDateTime(r.updatedAt) })),
-    total,
-    search,
+    widget: connector.settingsPage ? await connector.settingsPage.load(deps, shop, query) : null,
   };
 }
 
@@ -125,11 +102,12 @@ export type SettingsActionResult =
   | { intent: "save"; ok: true; message: string }
   | { intent: "test"; ok: true; verify: VerifyResult }
   | { intent: "pause" | "resume"; ok: true; message: string }
-  | { intent: "mapping-save" | "mapping-delete"; ok: true; message: string; sku: string }
+  /** A widget's form (its intent is the partner's, e.g. Revers.io's mapping-save). */
+  | { intent: string; ok: true; message: string; sku?: string }
   | { intent: string; ok: false; fieldErrors: Record<string, string>; formError?: string };
 
-const INTENTS = ["save", "test", "pause", "resume", "mapping-save", "mapping-delete"] as const;
-const intentSchema = z.enum(INTENTS, { error: "The form sent an action this page does not know. Reload the page and try again." });
+const UNKNOWN_ACTION = "The form sent an action this page does not know. Reload the page and try again.";
+const intentSchema = z.enum(SETTINGS_FORM_INTENTS, { error: UNKNOWN_ACTION });
 
 /** The partner's config input from the form: only the schema's own keys, each by its field kind. */
 export function configInputFromForm(fields: readonly FieldSpec[], form: FormData): Record<string, unknown> {
@@ -167,21 +145,10 @@ async function withStoredSecrets(deps: SettingsDeps, shop: string, connector: An
   return merged;
 }
 
-const mappingSchema = z.object({
-  sku: z
-    .string({ error: "Enter the SKU." })
-    .trim()
-    .min(1, { error: "Enter the SKU." })
-    .max(255, { error: "A SKU has at most 255 characters." }),
-  modelId: z
-    .string({ error: "Enter the Revers.io model id." })
-    .trim()
-    .min(1, { error: "Enter the Revers.io model id.", abort: true })
-    .pipe(z.guid({ error: "A Revers.io model id is a UUID, like 3f1c2a9e-8d4b-4c1e-9a7f-2b6d5e8c0a11." })),
-});
-
 /** Runs one action of the settings form for the shop. Answers field messages for bad input; never throws for it. */
 export async function settingsAction(deps: SettingsDeps, shop: string, connector: AnyConnector, form: FormData): Promise<SettingsActionResult> {
+  const widgetAction = connector.settingsPage?.actions[String(form.get("intent"))];
+  if (widgetAction) return widgetAction(deps, shop, form);
   const parsedIntent = intentSchema.safeParse(form.get("intent"));
   if (!parsedIntent.success) return { intent: "unknown", ok: false, fieldErrors: {}, formError: parsedIntent.error.issues[0]!.message };
   const intent = parsedIntent.data;
@@ -220,25 +187,6 @@ export async function settingsAction(deps: SettingsDeps, shop: string, connector
         message: intent === "pause" ? `Syncing to ${connector.displayName} is paused.` : `Syncing to ${connector.displayName} is on again.`,
       };
     }
-    case "mapping-save":
-    case "mapping-delete": {
-      if (partner !== "reversio") return { intent, ok: false, fieldErrors: {}, formError: `${connector.displayName} has no SKU mapping.` };
-      if (intent === "mapping-delete") {
-        const sku = z.string().trim().min(1).safeParse(form.get("sku"));
-        if (!sku.success) return { intent, ok: false, fieldErrors: { sku: "Choose the mapping to remove." } };
-        await deps.db.partnerCache.deleteMany({ where: { shop, partner, kind: "model", key: sku.data } });
-        return { intent, ok: true, sku: sku.data, message: `Mapping for ${sku.data} removed: the app will look the SKU up again.` };
-      }
-      const parsed = mappingSchema.safeParse({ sku: form.get("sku") ?? undefined, modelId: form.get("modelId") ?? undefined });
-      if (!parsed.success) return { intent, ok: false, fieldErrors: fieldErrors(parsed.error) };
-      const { sku, modelId } = parsed.data;
-      // pinned: a catalog lookup never replaces what the merchant chose (prismaPartnerCache.set).
-      await deps.db.partnerCache.upsert({
-        where: { shop_partner_kind_key: { shop, partner, kind: "model", key: sku } },
-        create: { shop, partner, kind: "model", key: sku, value: modelId, pinned: true, expiresAt: null },
-        update: { value: modelId, pinned: true, expiresAt: null },
-      });
-      return { intent, ok: true, sku, message: `${sku} now maps to model ${modelId}.` };
-    }
+
   }
 }

@@ -5,6 +5,7 @@ import type { PartnerCache } from "~/sync/partner-cache.server";
 
 import type { PartnerMeta } from "./partner-meta";
 import type { OrderPageServer } from "./order-page.server";
+import type { SettingsPageServer } from "./settings-page.server";
 
 export { PARTNERS, isPartnerId, type PartnerId } from "./partners";
 
@@ -90,6 +91,8 @@ export interface Connector<Config = unknown, Request = unknown> {
   verify(config: Config, deps: ClientDeps): Promise<VerifyResult>;
   /** What the partner adds to the admin's order page besides its job (a live read, its own forms); its panel is the folder's ui.tsx. */
   readonly orderPage?: OrderPageServer;
+  /** What the partner adds to its settings page besides the form of its meta.ts (a widget's data and forms); the widget is the folder's ui.tsx. */
+  readonly settingsPage?: SettingsPageServer;
 }
 
 // Erases the generic parameters for registries that hold connectors of every partner.

@@ -5,6 +5,7 @@ import type { ComponentType } from "react";
 import type { JobView } from "~/admin/order-detail.server";
 import type { PartnerRead } from "./order-page.server";
 import { reverbUi } from "./reverb/ui";
+import { reversioUi } from "./reversio/ui";
 import { testfreaksUi } from "./testfreaks/ui";
 
 export interface PartnerUi {
@@ -15,9 +16,12 @@ export interface PartnerUi {
   OrderLive?: ComponentType<{ read: Promise<PartnerRead<any>> }>;
   /** Inside the job, under its last error: e.g. Reverb's form for an order it may hold without the app knowing its id. */
   OrderJob?: ComponentType<{ job: JobView }>;
+  /** On the settings page, under the form: the widget of the partner's settingsPage, given its data (rendered inside a Polaris Layout). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  SettingsWidget?: ComponentType<{ data: any }>;
 }
 
-const PARTNER_UIS: readonly PartnerUi[] = [reverbUi, testfreaksUi];
+const PARTNER_UIS: readonly PartnerUi[] = [reverbUi, reversioUi, testfreaksUi];
 
 /** The partner's panels; none for a partner without a ui.tsx (or one a test registered). */
 export function partnerUi(id: string): PartnerUi | undefined {

@@ -1,7 +1,8 @@
 // A partner's settings: credentials (write-only secrets), what is sent and
-// when, Test connection, pause / resume, and for Revers.io the SKU -> model
-// mapping. One route for the three partners: the form is drawn from the
-// partner's field list and validated on the server with its zod schema.
+// when, Test connection, pause / resume, and the partner's own widget if it has
+// one (Revers.io's SKU -> model mapping: its folder's settings-page.server.ts and
+// ui.tsx). One route for every partner of the registry: the form is drawn from the
+// partner's meta.ts fields and validated on the server with its zod schema.
 import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
@@ -14,7 +15,9 @@ import { showToast } from "~/admin/app-bridge";
 import { secretKeysOf, type FormValues } from "~/connectors/partner-meta";
 import { settingsAction, settingsView, type SettingsActionResult, type SettingsDeps, type SettingsView } from "~/admin/partner-settings.server";
 import { notFound, requireShop } from "~/admin/session.server";
-import { ModelMappingSection, SettingsField, VerifyBanner } from "~/admin/settings-components";
+import { SettingsField, VerifyBanner } from "~/admin/settings-components";
+import { isFormIntent } from "~/admin/partner-fields";
+import { partnerUi } from "~/connectors/ui";
 import { BackfillCard } from "~/admin/backfill-card";
 
 /** The partner of the URL, from the registry the app was built with (ctx.runner.connectors). */
@@ -31,8 +34,7 @@ function settingsDeps(ctx: AppContext): SettingsDeps {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { shop, ctx } = await requireShop(request);
   const connector = connectorFor(ctx, params.partner);
-  const mappingSearch = new URL(request.url).searchParams.get("sku") ?? "";
-  const view = await settingsView(settingsDeps(ctx), shop, connector, { mappingSearch });
+  const view = await settingsView(settingsDeps(ctx), shop, connector, new URL(request.url).searchParams);
   return { view };
 }
 
@@ -64,6 +66,7 @@ function statusBadge(view: SettingsView) {
 
 function PartnerSettings({ view, name, purpose }: { view: SettingsView; name: string; purpose: string }) {
   const fields = view.fields;
+  const Widget = partnerUi(view.partner)?.SettingsWidget;
   // A string, not the array: the loader's revalidation after a save must not run the effect below again.
   const secretKeys = secretKeysOf(view).join(" ");
   const actionData = useActionData<typeof action>() as SettingsActionResult | undefined;
@@ -74,13 +77,14 @@ function PartnerSettings({ view, name, purpose }: { view: SettingsView; name: st
 
   const submitting = navigation.state !== "idle" ? navigation.formData?.get("intent") : null;
   const result = actionData && actionData !== dismissed ? actionData : undefined;
-  const formResult = result && !result.intent.startsWith("mapping") ? result : undefined;
+  // A widget's forms (e.g. Revers.io's mapping) answer in the widget.
+  const formResult = result && isFormIntent(result.intent) ? result : undefined;
   const errors = formResult && !formResult.ok ? formResult.fieldErrors : {};
 
   // Once per answer (not again when the loader revalidates after it).
   useEffect(() => {
     if (!actionData?.ok) return;
-    if ("message" in actionData && !actionData.intent.startsWith("mapping")) showToast(actionData.message);
+    if ("message" in actionData && isFormIntent(actionData.intent)) showToast(actionData.message);
     // Saved: the secrets typed are stored now; the fields go back to "a value is set".
     if (actionData.intent === "save") setValues((current) => ({ ...current, ...Object.fromEntries(secretKeys.split(" ").map((k) => [k, ""])) }));
   }, [actionData, secretKeys]);
@@ -145,7 +149,7 @@ function PartnerSettings({ view, name, purpose }: { view: SettingsView; name: st
             {Object.keys(errors).length > 0 && <p>See the messages under the fields below.</p>}
           </Banner>
         )}
-        {formResult?.ok && formResult.intent === "test" && <VerifyBanner partnerName={name} result={formResult.verify} onDismiss={() => setDismissed(actionData)} />}
+        {formResult?.ok && "verify" in formResult && <VerifyBanner partnerName={name} result={formResult.verify} onDismiss={() => setDismissed(actionData)} />}
 
         <Layout>
           <Layout.AnnotatedSection
@@ -184,23 +188,7 @@ function PartnerSettings({ view, name, purpose }: { view: SettingsView; name: st
               <BackfillCard partner={view.partner} partnerName={name} />
             </Layout.AnnotatedSection>
           )}
-          {view.mappings && (
-            // Full width: the table needs room for SKUs and model ids.
-            <Layout.Section>
-              <BlockStack gap="300">
-                <BlockStack gap="100">
-                  <Text as="h2" variant="headingMd">
-                    SKU → model mapping
-                  </Text>
-                  <Text as="p" tone="subdued">
-                    Every product sent to Revers.io needs a Revers.io model. The app finds models by SKU and remembers them here; a mapping you set is never
-                    replaced by a lookup.
-                  </Text>
-                </BlockStack>
-                <ModelMappingSection mappings={view.mappings} />
-              </BlockStack>
-            </Layout.Section>
-          )}
+          {Widget && view.widget !== null && <Widget data={view.widget} />}
         </Layout>
       </BlockStack>
     </Page>

@@ -9,6 +9,7 @@ import { PARTNERS, type PartnerId } from "~/connectors/types";
 import { silentLogger } from "~/logger";
 import { PARTNER_FIELDS } from "~/admin/partner-fields";
 import type { SettingsActionResult } from "~/admin/partner-settings.server";
+import type { ModelMappings } from "~/connectors/reversio/settings-page.server";
 import { installShopLocally } from "~/shopify/install.server";
 import { prismaPartnerCache } from "~/sync/partner-cache.server";
 import { savePartnerConfig } from "~/sync/partner-config.server";
@@ -64,6 +65,9 @@ async function act(shop: string, partner: string, fields: Record<string, string>
   const answer = (await action({ request, params: { partner }, context: {} })) as unknown as UNSAFE_DataWithResponseInit<SettingsActionResult>;
   return { status: answer.init?.status ?? 200, result: answer.data };
 }
+
+/** Revers.io's SKU mapping on its settings page (its settings widget's data). */
+const mappingsOf = (page: Awaited<ReturnType<typeof load>>) => page.view.widget as ModelMappings | null;
 
 /** What a route throws (the library's auth responses, 404s), as a Response. */
 async function thrown(promise: Promise<unknown>): Promise<Response> {
@@ -211,7 +215,7 @@ describe("Revers.io SKU -> model mapping", () => {
     const cache = prismaPartnerCache(store.db, SHOP_A, "reversio");
     await cache.set("model", "SKU-1", "11111111-1111-1111-1111-111111111111");
     expect(await cache.get("model", "SKU-1")).toBe(MODEL_ID);
-    const mappings = (await load(SHOP_A, "reversio")).view.mappings!;
+    const mappings = mappingsOf(await load(SHOP_A, "reversio"))!;
     expect(mappings.rows).toEqual([{ sku: "SKU-1", modelId: MODEL_ID, pinned: true, updatedAt: expect.any(String) }]);
 
     expect((await act(SHOP_A, "reversio", { intent: "mapping-delete", sku: "SKU-1" })).result.ok).toBe(true);
@@ -222,12 +226,12 @@ describe("Revers.io SKU -> model mapping", () => {
     const cache = prismaPartnerCache(store.db, SHOP_A, "reversio");
     await cache.set("model", "BLUE-SHIRT", MODEL_ID);
     await cache.set("model", "RED-SHIRT", MODEL_ID);
-    const found = (await load(SHOP_A, "reversio", "?sku=BLUE")).view.mappings!;
+    const found = mappingsOf(await load(SHOP_A, "reversio", "?sku=BLUE"))!;
     expect(found).toMatchObject({ total: 1, search: "BLUE", rows: [{ sku: "BLUE-SHIRT", pinned: false }] });
   });
 
   it("is not offered for the other partners", async () => {
-    expect((await load(SHOP_A, "testfreaks")).view.mappings).toBeNull();
+    expect(mappingsOf(await load(SHOP_A, "testfreaks"))).toBeNull();
     const { status } = await act(SHOP_A, "testfreaks", { intent: "mapping-save", sku: "A", modelId: MODEL_ID });
     expect(status).toBe(400);
   });
@@ -243,14 +247,14 @@ describe("one shop's settings are out of another's reach", () => {
   it("shop A's own token reads them (the control for the checks below)", async () => {
     const { view } = await load(SHOP_A, "testfreaks");
     expect(view).toMatchObject({ configured: true, values: { clientId: "alpha.example" } });
-    expect((await load(SHOP_A, "reversio")).view.mappings!.total).toBe(1);
+    expect(mappingsOf(await load(SHOP_A, "reversio"))!.total).toBe(1);
   });
 
   it("a request authenticated for shop B reads nothing of shop A's", async () => {
     const testfreaks = await load(SHOP_B, "testfreaks");
     expect(testfreaks.view).toMatchObject({ configured: false, secrets: { apiKey: { set: false, changedAt: null } } });
     expect(JSON.stringify(testfreaks)).not.toContain("alpha.example");
-    expect((await load(SHOP_B, "reversio")).view.mappings).toEqual({ rows: [], total: 0, search: "" });
+    expect(mappingsOf(await load(SHOP_B, "reversio"))).toEqual({ rows: [], total: 0, search: "" });
   });
 
   it("a request authenticated for shop B changes nothing of shop A's", async () => {

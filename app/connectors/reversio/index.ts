@@ -7,6 +7,7 @@ import { createReversioClient } from "./client";
 import { importOrderBody, planReversioOrder, type ReversioPlanRequest } from "./map";
 import { resolveModelIds } from "./models";
 import { reversioMeta } from "./meta";
+import { reversioSettingsPage } from "./settings-page.server";
 import { reversioConfigSchema, type ReversioConfig } from "./schema";
 import { obtainReversioToken } from "./token";
 
@@ -27,6 +28,7 @@ export const reversioConnector: Connector<ReversioConfig, ReversioPlanRequest> =
   },
 
   plan: planReversioOrder,
+  settingsPage: reversioSettingsPage,
 
   async push(request, ctx) {
     // No update or cancel call exists [ours]: an imported order is final, a later job changes nothing.
