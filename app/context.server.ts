@@ -44,12 +44,14 @@ export interface ContextOverrides {
   /** Retry jitter's source. */
   random?: () => number;
   connectors?: RunnerDeps["connectors"];
+  /** SQLite: a gap this long between two writes of this process, so others get the lock (the separate worker: app/db.sqlite-turns.ts). */
+  sqliteTurnsMs?: number;
 }
 
 export function createAppContext(source: Record<string, string | undefined> = process.env, overrides: ContextOverrides = {}): AppContext {
   const env = readEnv(source);
   const logger = overrides.logger ?? createLogger();
-  const database = overrides.db ?? createDb(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
+  const database = overrides.db ?? createDb(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE, sqliteTurnsMs: overrides.sqliteTurnsMs });
   const keyring = createKeyring(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_PREVIOUS);
   const shopify = createShopify(env, database);
   const now = overrides.now ?? (() => new Date());
@@ -89,8 +91,8 @@ declare global {
   var __partnerSyncContext: AppContext | undefined;
 }
 
-/** The process's context (routes call this; the server creates it at start so config errors stop it early). */
-export function appContext(): AppContext {
-  globalThis.__partnerSyncContext ??= createAppContext();
+/** The process's context (routes call this; the server creates it at start so config errors stop it early). `overrides` apply when it is first created. */
+export function appContext(overrides: ContextOverrides = {}): AppContext {
+  globalThis.__partnerSyncContext ??= createAppContext(process.env, overrides);
   return globalThis.__partnerSyncContext;
 }

@@ -1,9 +1,11 @@
 import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import type { PrismaClient as PostgresPrismaClient } from ".prisma/client-postgres";
+import type { Client, Config } from "@libsql/client";
 import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { databaseFlavour, defaultDatabaseUrl, libsqlUrl } from "./db.url";
+import { takingTurns } from "./db.sqlite-turns";
 
 /**
  * A Prisma client on the driver adapter that DATABASE_URL calls for (SQLite file
@@ -11,11 +13,32 @@ import { databaseFlavour, defaultDatabaseUrl, libsqlUrl } from "./db.url";
  * (scripts/generate-prisma-clients.sh): @prisma/client for SQLite, and
  * .prisma/client-postgres for Postgres, loaded only when a Postgres URL is given.
  */
-export function createDb(url: string = process.env.DATABASE_URL ?? defaultDatabaseUrl, options: { poolSize?: number } = {}): PrismaClient {
+export function createDb(url: string = process.env.DATABASE_URL ?? defaultDatabaseUrl, options: DbOptions = {}): PrismaClient {
   if (databaseFlavour(url) === "postgres") return createPostgresDb(url, options.poolSize);
   // SQLite: the app, a separate worker and the CLI write the same file; wait for a
   // lock instead of failing at once with SQLITE_BUSY.
-  return new PrismaClient({ adapter: new PrismaLibSQL({ url: libsqlUrl(url), timeout: SQLITE_BUSY_TIMEOUT_MS }) });
+  const config = { url: libsqlUrl(url), timeout: SQLITE_BUSY_TIMEOUT_MS };
+  const turnsMs = options.sqliteTurnsMs;
+  return new PrismaClient({ adapter: turnsMs ? new TurnTakingLibSQL(config, turnsMs) : new PrismaLibSQL(config) });
+}
+
+export interface DbOptions {
+  /** Postgres: this process's pool size (DATABASE_POOL_SIZE). */
+  poolSize?: number;
+  /** SQLite: leave this long between two writes, so that another process gets the lock (app/db.sqlite-turns.ts). */
+  sqliteTurnsMs?: number;
+}
+
+class TurnTakingLibSQL extends PrismaLibSQL {
+  constructor(
+    config: Config,
+    private readonly gapMs: number,
+  ) {
+    super(config);
+  }
+  override createClient(config: Config): Client {
+    return takingTurns(super.createClient(config), this.gapMs);
+  }
 }
 
 // CommonJS resolution: ".prisma/..." is not a valid ESM package name, and the

@@ -6,8 +6,13 @@ import { startWorker } from "~/sync/worker.server";
 import { startInboxSweeper } from "~/sync/inbox.server";
 import { startContextHistoryTasks } from "~/sync/backfill-runner.server";
 
+/** Long enough for SQLite's busy wait in another process to catch the lock (its first tries are 1 and 2 ms apart). */
+const WORKER_SQLITE_TURN_MS = 1;
+
 try {
-  const ctx = appContext();
+  // On SQLite this process leaves the write lock free for a moment after each write, so the
+  // web process's webhooks are not starved while it drains a backlog (app/db.sqlite-turns.ts).
+  const ctx = appContext({ sqliteTurnsMs: WORKER_SQLITE_TURN_MS });
   await prepareDatabase(ctx.db, ctx.env.DATABASE_URL);
   const worker = startWorker(ctx.runner, { concurrency: ctx.env.WORKER_CONCURRENCY });
   // Deliveries a web process appended but did not merge (it stopped in between).
