@@ -17,14 +17,16 @@ const RESOLVED_BY: Record<string, string> = {
   orders_settled: "no order waits any more",
 };
 
-export async function loadAlertsPage(db: PrismaClient, env: Record<string, string | undefined>, shop: string, now: Date): Promise<AlertsPage> {
+/** `timeZone`: the shop's, the dates are printed in it. */
+export async function loadAlertsPage(db: PrismaClient, env: Record<string, string | undefined>, shop: string, now: Date, timeZone = "UTC"): Promise<AlertsPage> {
   const alerts = await recentAlerts(db, shop, now);
+  const at = (iso: string) => formatDateTime(new Date(iso), timeZone);
   return {
     alerts: alerts.map((alert) => ({
       ...alert,
-      openedText: formatDateTime(new Date(alert.openedAt)),
-      resolvedText: alert.resolvedAt ? `${formatDateTime(new Date(alert.resolvedAt))} (${RESOLVED_BY[alert.resolvedBy ?? ""] ?? "resolved"})` : null,
-      emailedText: alert.emailedAt ? formatDateTime(new Date(alert.emailedAt)) : null,
+      openedText: at(alert.openedAt),
+      resolvedText: alert.resolvedAt ? `${at(alert.resolvedAt)} (${RESOLVED_BY[alert.resolvedBy ?? ""] ?? "resolved"})` : null,
+      emailedText: alert.emailedAt ? at(alert.emailedAt) : null,
     })),
     email: await alertEmailSettings(db, env, shop),
   };

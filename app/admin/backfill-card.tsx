@@ -7,6 +7,7 @@ import { useFetcher } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, InlineGrid, InlineStack, ProgressBar, SkeletonBodyText, Text, TextField } from "@shopify/polaris";
 import type { HistoryActionResult, HistoryPanel } from "./backfill.server";
 import { showToast } from "./app-bridge";
+import { addDays } from "~/time-zone";
 
 const HISTORY_PATH = "/app/history";
 const POLL_MS = 3_000;
@@ -53,8 +54,10 @@ function Stat({ label, value }: { label: string; value: string }) {
 /** `partner`/`partnerName`: on a partner's page; left out on Home (every partner set up). */
 export function BackfillCard({ partner, partnerName }: { partner?: string; partnerName?: string }) {
   const { data, post, busy, result } = useHistoryPanel(partner);
-  const today = new Date().toISOString().slice(0, 10);
-  const [since, setSince] = useState(() => new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10));
+  // The shop's today (its zone, from the server): the default is 90 of its days back.
+  const today = data?.today;
+  const [chosen, setSince] = useState<string | null>(null);
+  const since = chosen ?? (today ? addDays(today, -90) : "");
   const who = partnerName ?? "your partners";
   const active = data?.active ?? null;
 
@@ -92,7 +95,7 @@ export function BackfillCard({ partner, partnerName }: { partner?: string; partn
           </BlockStack>
         ) : (
           <InlineStack gap="300" blockAlign="end">
-            <TextField label="Orders placed since" type="date" value={since} max={today} onChange={setSince} autoComplete="off" />
+            <TextField label="Orders placed since" type="date" value={since} max={today} onChange={setSince} helpText={data.timeZoneNote} autoComplete="off" />
             <Button
               variant="primary"
               disabled={(partner ? !data.configured.includes(partner) : data.configured.length === 0) || since === ""}

@@ -8,6 +8,7 @@ import { partnerLabel } from "./partners";
 import { rateLimitNotice } from "./format";
 import { holdMessage, holdReasonOf } from "~/sync/hold-reason";
 import { isJobStatus, JOB_STATUSES, type JobStatus } from "~/sync/job-status";
+import { addDays, dayBoundsIn, dayIn, UTC_CLOCK, type ShopClock } from "~/time-zone";
 
 export const DASHBOARD_WINDOWS = {
   "24h": 24 * 60 * 60_000,
@@ -37,7 +38,7 @@ export interface PartnerSummary {
 }
 
 export interface DayActivity {
-  /** UTC day, YYYY-MM-DD. */
+  /** The shop's day (midnight to midnight in its zone), YYYY-MM-DD. */
   day: string;
   synced: number;
   failed: number;
@@ -48,8 +49,10 @@ export interface Dashboard {
   partners: PartnerSummary[];
   /** True when no partner has settings stored: the page shows the first-run checklist. */
   firstRun: boolean;
-  /** Oldest day first, `days` entries, today (UTC) last. */
+  /** Oldest day first, `days` entries, the shop's today last. */
   activity: DayActivity[];
+  /** The zone the days are counted and dates shown in. */
+  clock: ShopClock;
 }
 
 const emptyCounts = (): StatusCounts => Object.fromEntries(JOB_STATUSES.map((status) => [status, 0])) as StatusCounts;
@@ -60,6 +63,7 @@ export async function partnerStates(
   shop: string,
   now: Date,
   rates: Record<string, PartnerRate> = partnerRates(process.env),
+  timeZone = "UTC",
 ): Promise<Map<PartnerId, PartnerState>> {
   const rows = await db.partnerConfig.findMany({
     where: { shop },
@@ -77,7 +81,7 @@ export async function partnerStates(
     }
     else {
       const hold = row.holdUntil && row.holdUntil > now ? row.holdUntil : null;
-      const rateLimit = rateLimitNotice(partnerLabel(partner).name, hold, lowered.get(partner) ?? null);
+      const rateLimit = rateLimitNotice(partnerLabel(partner).name, hold, lowered.get(partner) ?? null, timeZone);
       states.set(partner, { kind: "active", holdUntil: hold?.toISOString() ?? null, ...(rateLimit ? { rateLimit } : {}) });
     }
   }
@@ -102,14 +106,9 @@ export async function statusCounts(db: PrismaClient, shop: string, since: Date):
   return counts;
 }
 
-const DAY_MS = 24 * 60 * 60_000;
-
-function startOfUtcDay(date: Date): Date {
-  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
-}
-
 /**
- * Synced vs failed per UTC day for the last `days` days, counted from the
+ * Synced vs failed per day of the shop (midnight to midnight in its zone: a day
+ * with a daylight saving change has 23 or 25 hours) for the last `days` days, counted from the
  * attempt log (SyncAttempt), not from the jobs: a job keeps only its current
  * state, so an order synced on Monday and resynced on Friday would count only
  * on Friday, and a failure later fixed would vanish from the day it happened.
@@ -118,35 +117,35 @@ function startOfUtcDay(date: Date): Date {
  * refusal, or the last retry). Retries on the way, rate-limit waits and
  * "unchanged" checks are left out: they are not outcomes for the merchant.
  */
-export async function dailyActivity(db: PrismaClient, shop: string, now: Date, days = 14): Promise<DayActivity[]> {
-  const today = startOfUtcDay(now);
-  const first = new Date(today.getTime() - (days - 1) * DAY_MS);
+export async function dailyActivity(db: PrismaClient, shop: string, now: Date, days = 14, timeZone = "UTC"): Promise<DayActivity[]> {
+  const first = addDays(dayIn(now, timeZone), -(days - 1));
   // One grouped count per day over the [shop, startedAt] index: the work stays in
   // the database however many attempts a busy shop makes.
   const perDay = await Promise.all(
     Array.from({ length: days }, async (_, index) => {
-      const start = new Date(first.getTime() + index * DAY_MS);
-      const end = new Date(start.getTime() + DAY_MS);
+      const day = addDays(first, index);
+      const { start, end } = dayBoundsIn(day, timeZone);
       const groups = await db.syncAttempt.groupBy({
         by: ["outcome"],
         where: { shop, startedAt: { gte: start, lt: end }, outcome: { in: ["synced", "failed"] } },
         _count: { _all: true },
       });
       const count = (outcome: string) => groups.find((g) => g.outcome === outcome)?._count._all ?? 0;
-      return { day: start.toISOString().slice(0, 10), synced: count("synced"), failed: count("failed") };
+      return { day, synced: count("synced"), failed: count("failed") };
     }),
   );
   return perDay;
 }
 
-export async function loadDashboard(db: PrismaClient, shop: string, options: { window?: DashboardWindow; now?: Date } = {}): Promise<Dashboard> {
+export async function loadDashboard(db: PrismaClient, shop: string, options: { window?: DashboardWindow; now?: Date; clock?: ShopClock } = {}): Promise<Dashboard> {
   const window = options.window ?? DEFAULT_WINDOW;
   const now = options.now ?? new Date();
+  const clock = options.clock ?? UTC_CLOCK;
   const [states, counts, activity] = await Promise.all([
-    partnerStates(db, shop, now),
+    partnerStates(db, shop, now, partnerRates(process.env), clock.timeZone),
     statusCounts(db, shop, new Date(now.getTime() - DASHBOARD_WINDOWS[window])),
-    dailyActivity(db, shop, now),
+    dailyActivity(db, shop, now, 14, clock.timeZone),
   ]);
   const partners = PARTNERS.map((partner) => ({ partner, state: states.get(partner)!, counts: counts.get(partner)! }));
-  return { window, partners, firstRun: partners.every((p) => p.state.kind === "not_set_up"), activity };
+  return { window, partners, firstRun: partners.every((p) => p.state.kind === "not_set_up"), activity, clock };
 }

@@ -37,7 +37,8 @@ function ordersOf(request: { orders: string | null }): string[] {
 }
 
 /** The shop's data requests, newest first. */
-export async function listDataRequests(db: PrismaClient, shop: string, take = 100): Promise<DataRequestRow[]> {
+/** `timeZone`: the shop's, the dates are printed in it. */
+export async function listDataRequests(db: PrismaClient, shop: string, take = 100, timeZone = "UTC"): Promise<DataRequestRow[]> {
   const requests = await db.complianceRequest.findMany({ where: { shop, topic: DATA_REQUEST_TOPIC }, orderBy: { receivedAt: "desc" }, take });
   const rows: DataRequestRow[] = [];
   for (const request of requests) {
@@ -45,7 +46,7 @@ export async function listDataRequests(db: PrismaClient, shop: string, take = 10
     rows.push({
       id: request.id,
       receivedAt: request.receivedAt.toISOString(),
-      receivedText: formatDateTime(request.receivedAt),
+      receivedText: formatDateTime(request.receivedAt, timeZone),
       customerId: request.customerId,
       ordersRequested,
       ordersHeld: (await matchingSnapshots(db, shop, request.customerId, ordersRequested)).length,

@@ -8,6 +8,7 @@ import type { PrismaClient, Prisma } from "@prisma/client";
 import { isPartnerId, type PartnerId } from "~/connectors/types";
 import { isJobStatus, type JobStatus } from "~/sync/job-status";
 import { waitingForMerchantWhere } from "~/sync/create-once.server";
+import { addDays, isDay, startOfDayIn } from "~/time-zone";
 import type { SyncStatusRow } from "~/sync/status.server";
 
 export const LOG_PAGE_SIZE = 50;
@@ -155,17 +156,19 @@ export async function querySyncLog(db: PrismaClient, shop: string, query: SyncLo
   };
 }
 
-/** The log's filters from a URL's search params; anything unrecognised is ignored rather than refused. */
-export function parseLogParams(params: URLSearchParams): SyncLogQuery & { fromText: string; toText: string } {
+/**
+ * The log's filters from a URL's search params; anything unrecognised is ignored rather than refused.
+ * "From" and "To" are the shop's days: from midnight in its zone, to the end of the "To" day there.
+ */
+export function parseLogParams(params: URLSearchParams, timeZone = "UTC"): SyncLogQuery & { fromText: string; toText: string } {
   const partner = params.get("partner") ?? "";
   const status = params.get("status") ?? "";
   const fromText = params.get("from") ?? "";
   const toText = params.get("to") ?? "";
-  const day = (text: string) => (/^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) ? new Date(`${text}T00:00:00Z`) : undefined);
-  const from = day(fromText);
-  const toDay = day(toText);
-  // "To" is inclusive for the merchant: the whole of that (UTC) day.
-  const to = toDay ? new Date(toDay.getTime() + 24 * 60 * 60_000) : undefined;
+  const from = isDay(fromText) ? startOfDayIn(fromText, timeZone) : undefined;
+  // "To" is inclusive for the merchant: the whole of that day, up to the next midnight in the shop's zone.
+  const toDay = isDay(toText) ? toText : undefined;
+  const to = toDay ? startOfDayIn(addDays(toDay, 1), timeZone) : undefined;
   const search = (params.get("q") ?? "").trim().slice(0, 100);
   return {
     ...(isPartnerId(partner) ? { partner } : {}),

@@ -12,6 +12,8 @@ import { AdminRouteError } from "~/admin/errors";
 import { showToast } from "~/admin/app-bridge";
 import { partnerLabel, partnerSettingsPath } from "~/admin/partners";
 import { requireShop } from "~/admin/session.server";
+import { requestClock } from "~/admin/shop-clock.server";
+import { formatDayLabel } from "~/admin/format";
 import { loadDashboard, parseWindow, type DashboardWindow, type PartnerState, type PartnerSummary } from "~/admin/dashboard.server";
 import { retryFailedForPartner } from "~/admin/resync.server";
 import { inWords, PARTNER_METAS, PARTNERS } from "~/connectors/partners";
@@ -28,9 +30,9 @@ const ActivityChart = lazy(() => import("~/admin/activity-chart"));
 export const meta: MetaFunction = () => [{ title: "Partner Sync" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { shop, ctx } = await requireShop(request);
+  const shopRequest = await requireShop(request);
   const window = parseWindow(new URL(request.url).searchParams.get("window"));
-  return loadDashboard(ctx.db, shop, { window });
+  return loadDashboard(shopRequest.ctx.db, shopRequest.shop, { window, clock: await requestClock(shopRequest) });
 }
 
 const actionSchema = z.object({ intent: z.literal("retry-failed"), partner: z.enum(PARTNERS) });
@@ -61,8 +63,6 @@ function stateBadge(state: PartnerState) {
   }
 }
 
-const DAY_LABEL = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
-
 export default function Dashboard() {
   const dashboard = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -74,7 +74,7 @@ export default function Dashboard() {
     if (actionData) showToast(actionData.message, { isError: !actionData.ok });
   }, [actionData]);
 
-  const points: ActivityPoint[] = dashboard.activity.map((d) => ({ label: DAY_LABEL.format(new Date(`${d.day}T00:00:00Z`)), synced: d.synced, failed: d.failed }));
+  const points: ActivityPoint[] = dashboard.activity.map((d) => ({ label: formatDayLabel(d.day), synced: d.synced, failed: d.failed }));
   const anyActivity = points.some((p) => p.synced > 0 || p.failed > 0);
 
   return (
@@ -111,7 +111,7 @@ export default function Dashboard() {
                   Synced and failed per day
                 </Text>
                 <Text as="p" tone="subdued">
-                  Orders a partner accepted, and orders that failed for good, over the last 14 days (UTC days), all partners together.
+                  Orders a partner accepted, and orders that failed for good, over the last 14 days, all partners together. {dashboard.clock.known ? `Days run midnight to midnight in the store's time zone (${dashboard.clock.timeZone}).` : "Days are UTC days: the store's time zone could not be read from Shopify yet."}
                 </Text>
                 {anyActivity ? <ClientChart points={points} /> : <Text as="p">No order was synced or failed in the last 14 days.</Text>}
               </BlockStack>

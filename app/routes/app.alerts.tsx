@@ -9,12 +9,16 @@ import { showToast } from "~/admin/app-bridge";
 import { AdminRouteError } from "~/admin/errors";
 import { loadAlertsPage, runAlertsAction } from "~/admin/alerts.server";
 import { requireShop } from "~/admin/session.server";
+import { requestClock } from "~/admin/shop-clock.server";
+import { timeZoneNote } from "~/admin/format";
 
 export const meta: MetaFunction = () => [{ title: "Alerts · Partner Sync" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { shop, ctx } = await requireShop(request);
-  return loadAlertsPage(ctx.db, ctx.runner.env, shop, new Date());
+  const shopRequest = await requireShop(request);
+  const now = new Date();
+  const clock = await requestClock(shopRequest, now);
+  return { ...(await loadAlertsPage(shopRequest.ctx.db, shopRequest.ctx.runner.env, shopRequest.shop, now, clock.timeZone)), timeZoneNote: timeZoneNote(clock) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -82,6 +86,11 @@ export default function Alerts() {
             </IndexTable>
           )}
         </Card>
+        {page.alerts.length > 0 && (
+          <Text as="p" tone="subdued">
+            {page.timeZoneNote}
+          </Text>
+        )}
       </BlockStack>
     </Page>
   );

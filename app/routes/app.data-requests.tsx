@@ -9,16 +9,19 @@ import { showToast } from "~/admin/app-bridge";
 import { AdminRouteError } from "~/admin/errors";
 import { listDataRequests } from "~/admin/data-requests.server";
 import { requireShop } from "~/admin/session.server";
+import { requestClock } from "~/admin/shop-clock.server";
+import { timeZoneNote } from "~/admin/format";
 
 export const meta: MetaFunction = () => [{ title: "Data requests · Partner Sync" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { shop, ctx } = await requireShop(request);
-  return { requests: await listDataRequests(ctx.db, shop) };
+  const shopRequest = await requireShop(request);
+  const clock = await requestClock(shopRequest);
+  return { requests: await listDataRequests(shopRequest.ctx.db, shopRequest.shop, 100, clock.timeZone), timeZoneNote: timeZoneNote(clock) };
 }
 
 export default function DataRequests() {
-  const { requests } = useLoaderData<typeof loader>();
+  const { requests, timeZoneNote: zoneNote } = useLoaderData<typeof loader>();
   return (
     <Page
       title="Data requests"
@@ -53,7 +56,7 @@ export default function DataRequests() {
           )}
         </Card>
         <Text as="p" tone="subdued">
-          The download has the orders the app stores for the customer as Shopify sent them, what was sent about each to the partners, and the ids the partners gave.
+          The download has the orders the app stores for the customer as Shopify sent them, what was sent about each to the partners, and the ids the partners gave. {zoneNote}
         </Text>
       </BlockStack>
     </Page>

@@ -25,7 +25,8 @@ import {
 import { z } from "zod";
 import { AdminRouteError } from "~/admin/errors";
 import { showToast } from "~/admin/app-bridge";
-import { formatDateTime } from "~/admin/format";
+import { formatDateTime, timeZoneNote } from "~/admin/format";
+import { requestClock } from "~/admin/shop-clock.server";
 import { PARTNER_LABELS, partnerLabel } from "~/admin/partners";
 import { requireShop } from "~/admin/session.server";
 import { StatusBadge, STATUS_CHOICES } from "~/admin/status-badge";
@@ -38,11 +39,14 @@ import { graphqlFromAdmin } from "~/shopify/admin-graphql.server";
 export const meta: MetaFunction = () => [{ title: "Sync log" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { shop, ctx } = await requireShop(request);
-  const params = parseLogParams(new URL(request.url).searchParams);
+  const shopRequest = await requireShop(request);
+  const { shop, ctx } = shopRequest;
+  const clock = await requestClock(shopRequest);
+  const params = parseLogParams(new URL(request.url).searchParams, clock.timeZone);
   const [page, anyJob] = await Promise.all([querySyncLog(ctx.db, shop, params), ctx.db.syncJob.findFirst({ where: { shop }, select: { id: true } })]);
   return {
-    rows: page.rows.map((row) => ({ ...row, updatedAtText: formatDateTime(new Date(row.updatedAt)) })),
+    rows: page.rows.map((row) => ({ ...row, updatedAtText: formatDateTime(new Date(row.updatedAt), clock.timeZone) })),
+    timeZoneNote: timeZoneNote(clock),
     nextCursor: page.nextCursor,
     previousCursor: page.previousCursor,
     searchTruncated: page.searchTruncated,
@@ -65,7 +69,7 @@ export async function action({ request }: ActionFunctionArgs) {
 const SEARCH_DELAY_MS = 400;
 
 export default function SyncLog() {
-  const { rows, nextCursor, previousCursor, searchTruncated, hasAnyJob, filters } = useLoaderData<typeof loader>();
+  const { rows, nextCursor, previousCursor, searchTruncated, hasAnyJob, filters, timeZoneNote: zoneNote } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams, setSearchParams] = useSearchParams();
   const navigation = useNavigation();
@@ -280,7 +284,7 @@ export default function SyncLog() {
         </Card>
         <InlineStack align="center">
           <Text as="p" tone="subdued" variant="bodySm">
-            Times are in UTC. A row moves to the top when its order is synced again.
+            {zoneNote} A row moves to the top when its order is synced again.
           </Text>
         </InlineStack>
       </BlockStack>

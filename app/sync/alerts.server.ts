@@ -25,6 +25,8 @@ import { createSmtpMailer, type Mailer, type OutgoingEmail } from "~/mail.server
 import type { ShopifyGraphql } from "~/shopify/admin-graphql.server";
 import { CREATE_STATES_WAITING_FOR_MERCHANT, waitingForMerchantWhere } from "./create-once.server";
 import { isUniqueViolation } from "./ingest.server";
+import { formatDateTime } from "~/admin/format";
+import { isTimeZone } from "~/time-zone";
 
 export const ALERT_KINDS = ["credentials_refused", "failures", "waiting_for_merchant"] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
@@ -344,7 +346,7 @@ export async function sendAlertEmails(deps: AlertMailDeps, now: Date): Promise<n
 }
 
 async function emailShop(deps: AlertMailDeps, mailer: Mailer, shop: string, now: Date): Promise<boolean> {
-  const shopRow = await deps.db.shop.findUnique({ where: { shop }, select: { alertEmails: true, uninstalledAt: true } });
+  const shopRow = await deps.db.shop.findUnique({ where: { shop }, select: { alertEmails: true, uninstalledAt: true, ianaTimezone: true } });
   // The merchant turned email off (the banner still shows), or the app is gone from the shop.
   if (!shopRow || !shopRow.alertEmails || shopRow.uninstalledAt) return false;
   const last = await deps.db.alert.findFirst({ where: { shop, emailedAt: { not: null } }, orderBy: { emailedAt: "desc" }, select: { emailedAt: true } });
@@ -380,7 +382,8 @@ async function emailShop(deps: AlertMailDeps, mailer: Mailer, shop: string, now:
     }
   }
   const email = composeAlertEmail(
-    { shop, apiKey: deps.env.SHOPIFY_API_KEY ?? "" },
+    // Dates in the shop's zone as the admin last read it (app/shopify/shop-zone.server.ts), else UTC.
+    { shop, apiKey: deps.env.SHOPIFY_API_KEY ?? "", timeZone: shopRow.ianaTimezone && isTimeZone(shopRow.ianaTimezone) ? shopRow.ianaTimezone : "UTC" },
     claimed.map((alert) => ({ view: describeAlert(alert, waiting.get(alert.id)), orderNames: orderNames.get(alert.id) ?? [] })),
     to,
   );
@@ -414,10 +417,10 @@ function adminLink(shop: string, apiKey: string, path: string): string {
 }
 
 /** One incident's email, or the digest of several. Pure: the tests read what it writes. */
-export function composeAlertEmail(app: { shop: string; apiKey: string }, incidents: { view: AlertView; orderNames: string[] }[], to: string): OutgoingEmail {
+export function composeAlertEmail(app: { shop: string; apiKey: string; timeZone?: string }, incidents: { view: AlertView; orderNames: string[] }[], to: string): OutgoingEmail {
   const paragraph = ({ view, orderNames }: { view: AlertView; orderNames: string[] }) =>
     [
-      `${view.title} (since ${view.openedAt.slice(0, 16).replace("T", " ")} UTC).`,
+      `${view.title} (since ${formatDateTime(new Date(view.openedAt), app.timeZone)}).`,
       view.message,
       ...(orderNames.length > 0 ? [`Orders affected include ${orderNames.join(", ")}.`] : []),
       `${view.actionLabel}: ${adminLink(app.shop, app.apiKey, view.actionPath)}`,

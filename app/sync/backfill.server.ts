@@ -24,6 +24,7 @@ import { recordDeliveries } from "./inbox.server";
 import { ensureJobs } from "./ingest.server";
 import { JOB_PRIORITY } from "./job-priority";
 import { DUE_STATUSES } from "./job-status";
+import { dayIn } from "~/time-zone";
 
 export const ACTIVE_BACKFILL = ["exporting", "reading", "syncing"] as const;
 export type BackfillStatus = (typeof ACTIVE_BACKFILL)[number] | "finished" | "failed" | "cancelled";
@@ -330,7 +331,7 @@ export interface BackfillView {
   id: string;
   partner: string | null;
   partnerName: string;
-  /** YYYY-MM-DD (UTC). */
+  /** YYYY-MM-DD: the day it starts from, in the zone the view was made for (the shop's in the admin, UTC in the CLI). */
   since: string;
   status: BackfillStatus;
   active: boolean;
@@ -355,9 +356,10 @@ export interface BackfillView {
 
 const partnerName = (partner: string | null) => (partner && isPartnerId(partner) ? connectors[partner].displayName : "all partners");
 const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
-const day = (date: Date) => date.toISOString().slice(0, 10);
 
-export function backfillView(row: BackfillRow, now: Date = new Date()): BackfillView {
+/** `timeZone`: the days the summary names (the backfill's first day, the day it finished) are that zone's. */
+export function backfillView(row: BackfillRow, now: Date = new Date(), timeZone = "UTC"): BackfillView {
+  const day = (date: Date) => dayIn(date, timeZone);
   const status = row.status as BackfillStatus;
   const active = (ACTIVE_BACKFILL as readonly string[]).includes(status);
   const settled = row.synced + row.failed + row.skipped;

@@ -14,6 +14,7 @@ import { webhookBodyOfExportedOrder } from "~/shopify/bulk-orders.server";
 import { graphqlData } from "~/shopify/graphql-errors";
 import { ORDER_FOR_SYNC_QUERY, orderGid } from "~/shopify/order-query";
 import { recordDelivery } from "./inbox.server";
+import { formatDateTime } from "~/admin/format";
 
 export interface ReconcileDeps {
   db: PrismaClient;
@@ -164,11 +165,12 @@ export interface ReconcileView {
   summary: string;
 }
 
-export async function reconcileView(db: PrismaClient, shop: string): Promise<ReconcileView> {
+/** `timeZone`: the zone "Last checked" is printed in (the shop's, on the admin's card). */
+export async function reconcileView(db: PrismaClient, shop: string, timeZone = "UTC"): Promise<ReconcileView> {
   const row = await db.reconciliation.findUnique({ where: { shop } });
   if (!row) return { status: "never", lastFinishedAt: null, lastRead: 0, lastRecovered: 0, recoveredTotal: 0, error: null, summary: "Reconciliation has not run for this store yet." };
   const status = row.status === "running" ? "running" : row.requestedAt ? "requested" : row.lastFinishedAt ? "idle" : "never";
-  const when = row.lastFinishedAt ? row.lastFinishedAt.toISOString().replace("T", " ").slice(0, 16) + " UTC" : null;
+  const when = row.lastFinishedAt ? formatDateTime(row.lastFinishedAt, timeZone) : null;
   const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
   let summary = when
     ? `Last checked ${when}: ${plural(row.lastRead, "order")} compared with Shopify, ${plural(row.lastRecovered, "missed order")} recovered (${row.recoveredTotal.toLocaleString("en-US")} in all).`

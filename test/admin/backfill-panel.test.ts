@@ -70,7 +70,7 @@ describe("reconciliation card", () => {
   it("reports the orders the last run recovered and the total", async () => {
     await store.db.reconciliation.create({ data: { shop: SHOP_A, lastFinishedAt: NOW, lastRead: 120, lastRecovered: 3, recoveredTotal: 7 } });
     expect((await historyPanel(store.db, SHOP_A, undefined, NOW)).reconciliation.summary).toBe(
-      "Last checked 2026-03-15 12:00 UTC: 120 orders compared with Shopify, 3 missed orders recovered (7 in all).",
+      "Last checked 15 Mar 2026, 12:00 UTC: 120 orders compared with Shopify, 3 missed orders recovered (7 in all).",
     );
   });
 });

@@ -36,6 +36,8 @@ export interface ShopRecord {
   /** The owner's address (alert emails go to it), and the public one customers write to. */
   email: string;
   contactEmail: string | null;
+  /** The shop's time zone (Settings > General in Shopify): the admin counts days and shows dates in it. */
+  ianaTimezone: string;
 }
 
 export interface ShopifyAdminStandIn extends SimServer {
@@ -74,6 +76,8 @@ export async function startShopifyAdminStandIn(
     myshopifyDomain: DEFAULT_SHOP_DOMAIN,
     email: "owner@example.com",
     contactEmail: "store@example.com",
+    // UTC by default: the pages' dates read as they did before the app knew the shop's zone; tests of the zone set their own.
+    ianaTimezone: "UTC",
     ...opts.shop,
   };
   const oauth = createTokenAuthority(opts.oauth);
@@ -142,7 +146,7 @@ function answerAdminRequest(
       else data.nodes = ids.map((id) => productNode(id, products, query));
     }
   }
-  // Only the fields the query selects, as Shopify answers (email and contactEmail are the alerts' own query).
+  // Only the fields the query selects, as Shopify answers (email and contactEmail are the alerts' own query, ianaTimezone the admin's clock).
   if (/\bshop\s*\{/.test(query)) {
     const selected = /\bshop\s*\{([^}]*)\}/.exec(query)?.[1]?.split(/[\s,]+/).filter(Boolean) ?? [];
     data.shop = Object.fromEntries(Object.entries(shop).filter(([field]) => selected.includes(field)));
