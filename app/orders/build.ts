@@ -12,9 +12,11 @@ import type {
 import { formatAmount, unitPriceAfterAllocations } from "./money";
 import type { OrderSnapshot, SnapshotFulfillment, SnapshotLineItem, SnapshotNameValue } from "./snapshot";
 
-export function buildCanonicalOrder(shop: string, snapshot: OrderSnapshot): CanonicalOrder {
+/** `timeZone`: the shop's (app/shopify/shop-zone.server.ts), for the partners' days; UTC when not known. */
+export function buildCanonicalOrder(shop: string, snapshot: OrderSnapshot, timeZone = "UTC"): CanonicalOrder {
   return {
     shop,
+    timeZone,
     id: snapshot.orderId,
     name: snapshot.orderName,
     createdAt: snapshot.createdAt,

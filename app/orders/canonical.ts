@@ -127,6 +127,11 @@ export interface CanonicalOrder {
   lineItems: CanonicalLineItem[];
   fulfillments: CanonicalFulfillment[];
   refunds: CanonicalRefund[];
+  /**
+   * The shop's IANA time zone (Shopify's shop { ianaTimezone }; "UTC" when not known): a
+   * partner field that is a day, not an instant (TestFreaks' delivery_date), is the shop's day.
+   */
+  timeZone: string;
 }
 
 /** Product details the webhook does not carry, looked up through the Admin GraphQL API. */

@@ -6,6 +6,7 @@ import { SyncSkipped, trimMessage, UpstreamError } from "~/connectors/errors";
 import { ShopifyAccessRefused } from "~/shopify/offline-access.server";
 import type { ProductInfo } from "~/orders/canonical";
 import { buildCanonicalOrder } from "~/orders/build";
+import { shopClock } from "~/shopify/shop-zone.server";
 import type { OrderSnapshot } from "~/orders/snapshot";
 import { eraseAfterJob } from "./compliance.server";
 import type { Logger } from "~/logger";
@@ -188,7 +189,9 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
     if (!row) return skip("The order's data is no longer stored (erased on request); resync it from Shopify");
     const snapshot = JSON.parse(row.payload) as OrderSnapshot;
     if (!snapshot.piiRedacted) readPii = [snapshot.email, snapshot.customer?.email].filter((e): e is string => !!e);
-    const order = buildCanonicalOrder(job.shop, snapshot);
+    // The shop's zone as the admin read and kept it (no Shopify call here: UTC until the merchant has opened the app).
+    const clock = await shopClock({ db: deps.db, logger: deps.logger, readTimezone: null }, job.shop, started);
+    const order = buildCanonicalOrder(job.shop, snapshot, clock.timeZone);
     const productIds = [...new Set(order.lineItems.map((l) => l.productId).filter((id): id is string => id !== null))];
     let products = new Map<string, ProductInfo>();
     try {

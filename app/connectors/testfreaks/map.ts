@@ -1,6 +1,7 @@
 // Pure: canonical order + product details + settings -> the TestFreaks order
 // upsert (docs/partners/testfreaks.md "TestFreaks", mapping decisions). No I/O, no clock.
 import type { CanonicalFulfillment, CanonicalLineItem, CanonicalOrder, ProductInfo } from "~/orders/canonical";
+import { dayIn } from "~/time-zone";
 import type { SyncPlan } from "../types";
 import type { TestfreaksConfig, TestfreaksCustomer, TestfreaksOrderItem, TestfreaksOrderRequest } from "./schema";
 
@@ -59,7 +60,7 @@ function mapItems(order: CanonicalOrder, products: ReadonlyMap<string, ProductIn
     const id = itemIdFor(line, source);
     if (!id) continue; // a custom line (no SKU, variant or product): nothing TestFreaks could collect reviews for
     const reviewable = order.cancelledAt === null && line.refundedQuantity < line.quantity;
-    const date = deliveryDateFor(line.id, order.fulfillments);
+    const date = deliveryDateFor(line.id, order.fulfillments, order.timeZone);
     const product = line.productId ? products.get(line.productId) : undefined;
     const existing = drafts.get(id);
     if (existing) {
@@ -142,25 +143,25 @@ function mergeProperties(first: Record<string, string> | undefined, next: Record
  * line when the carrier reported it, else that fulfillment's creation time (the
  * docs allow "the closest available date (such as dispatch date)"); none while unfulfilled.
  */
-function deliveryDateFor(lineItemId: string, fulfillments: readonly CanonicalFulfillment[]): string | null {
+function deliveryDateFor(lineItemId: string, fulfillments: readonly CanonicalFulfillment[], timeZone: string): string | null {
   const dates: string[] = [];
   for (const fulfillment of fulfillments) {
     if (!fulfillment.shipped) continue;
     if (!fulfillment.lineItems.some((entry) => entry.lineItemId === lineItemId && entry.quantity > 0)) continue;
-    const date = calendarDate(fulfillment.deliveredAt ?? fulfillment.createdAt);
+    const date = calendarDate(fulfillment.deliveredAt ?? fulfillment.createdAt, timeZone);
     if (date) dates.push(date);
   }
   return earliest(dates);
 }
 
 /**
- * YYYY-MM-DD of the timestamp as written (the order snapshot keeps UTC). No time
- * zone arithmetic: a day's shift either way does not matter for an invitation
- * TestFreaks sends days after delivery.
+ * YYYY-MM-DD of the timestamp in the shop's zone: the day the merchant and the
+ * customer call the delivery's (a parcel delivered at 23:30 in Los Angeles is dated
+ * that day, not the next as in UTC). Null for no timestamp or one that is not a time.
  */
-export function calendarDate(timestamp: string | null | undefined): string | null {
-  const match = timestamp ? /^(\d{4}-\d{2}-\d{2})/.exec(timestamp.trim()) : null;
-  return match?.[1] ?? null;
+export function calendarDate(timestamp: string | null | undefined, timeZone: string): string | null {
+  const at = timestamp ? new Date(timestamp.trim()) : null;
+  return at && !Number.isNaN(at.getTime()) ? dayIn(at, timeZone) : null;
 }
 
 function earliest(dates: readonly string[]): string | null {
