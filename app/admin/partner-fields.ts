@@ -6,7 +6,7 @@
 import { PARTNER_METAS, type PartnerId } from "~/connectors/partners";
 import type { FieldSpec } from "~/connectors/partner-meta";
 
-export { defaultValues, secretKeysOf, type FieldSpec, type FormValues } from "~/connectors/partner-meta";
+export type { FieldSpec } from "~/connectors/partner-meta";
 
 /** The intents of the settings form itself; any other is a partner widget's (its settingsPage's actions). */
 export const SETTINGS_FORM_INTENTS = ["save", "test", "pause", "resume"] as const;

@@ -1,5 +1,5 @@
 import type { ClientDeps } from "./types";
-import { PartnerError, partnerErrorFromResponse, partnerMalformed, partnerUnreachable } from "./errors";
+import { partnerErrorFromResponse, partnerMalformed, partnerUnreachable } from "./errors";
 import { policy } from "~/sync/retry-policy";
 
 export interface JsonRequest {
@@ -83,4 +83,3 @@ export function defaultErrorMessage(body: unknown, raw: string): string {
   return unique.length > 0 ? unique.join("; ") : raw.slice(0, 300);
 }
 
-export { PartnerError };

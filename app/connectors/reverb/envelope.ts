@@ -21,7 +21,6 @@ export const reverbEnvelopeSchema = z.union([
   }),
   z.object({ status: z.literal(false), error: z.string().optional(), message: z.string().optional() }),
 ]);
-export type ReverbEnvelope = z.infer<typeof reverbEnvelopeSchema>;
 
 export type EnvelopeResult = { ok: true; data: unknown } | { ok: false; code: number | null; message: string };
 

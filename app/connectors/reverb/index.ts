@@ -134,6 +134,5 @@ async function ensureCustomer(
 }
 
 export { createReverbClient } from "./client";
-export type { ReverbClient } from "./client";
 export type { ReverbPlanRequest } from "./map";
 export type { ReverbConfig } from "./schema";
