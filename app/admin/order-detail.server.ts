@@ -51,6 +51,12 @@ export interface JobView {
    * sending / accepted_without_id ask the merchant to look the order up or mark it handled.
    */
   createState: string | null;
+  /**
+   * Why the job settled without calling the partner (no attempt since the order last changed:
+   * its request was what the partner already accepted, or the order does not apply to it);
+   * null when a call was made or the job is still to run.
+   */
+  noCallNeeded: string | null;
 }
 
 export interface PartnerOrderView {
@@ -142,6 +148,7 @@ export async function loadOrderDetail(db: PrismaClient, shop: string, orderId: s
             })),
             attemptLogTruncated: attempts.length > ATTEMPTS_SHOWN,
             createState: job.remoteId === null ? job.createState : null,
+            noCallNeeded: noCallNeeded(job),
           }
         : null,
     };
@@ -151,6 +158,21 @@ export async function loadOrderDetail(db: PrismaClient, shop: string, orderId: s
     partners,
     pending: jobs.some((job) => (DUE_STATUSES as readonly string[]).includes(job.status)),
   };
+}
+
+/**
+ * The sentence for a job that converged without a partner call: the attempt count (reset when the
+ * order changes: app/sync/ingest.server.ts) is 0 and the job is settled, synced (the request was the
+ * one the partner accepted before, outcome "unchanged") or skipped (the reason is in lastError).
+ */
+export function noCallNeeded(job: { status: string; attempts: number; lastError: string | null }): string | null {
+  if (job.attempts !== 0) return null;
+  if (job.status === "synced") return "Nothing to send: the partner already has this order as it is now, so no call was needed.";
+  if (job.status === "skipped") {
+    const why = job.lastError?.trim().replace(/\.?$/, ".") ?? "The order does not apply to this partner.";
+    return `Nothing to send, so no call was made. ${why}`;
+  }
+  return null;
 }
 
 export interface OrderStatusView {

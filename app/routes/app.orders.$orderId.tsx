@@ -26,7 +26,8 @@ import {
 import { z } from "zod";
 import { AdminRouteError } from "~/admin/errors";
 import { showToast } from "~/admin/app-bridge";
-import { formatDateTime } from "~/admin/format";
+import { formatDateTime, timeZoneNote } from "~/admin/format";
+import { requestClock } from "~/admin/shop-clock.server";
 import { partnerSettingsPath } from "~/admin/partners";
 import { notFound, requireShop } from "~/admin/session.server";
 import { OUTCOME_LABELS, StatusBadge } from "~/admin/status-badge";
@@ -45,7 +46,8 @@ const POLL_INTERVAL_MS = 2_000;
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [{ title: loaded ? `Order ${loaded.detail.order.orderName}` : "Order" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { shop, ctx } = await requireShop(request);
+  const shopRequest = await requireShop(request);
+  const { shop, ctx } = shopRequest;
   const orderId = params.orderId ?? "";
   const connectors = registered(ctx);
   const detail = await loadOrderDetail(ctx.db, shop, orderId, connectors.map((c) => c.id));
@@ -59,7 +61,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (configured && connector.orderPage?.read) live[connector.id] = connector.orderPage.read(deps, shop, orderId);
   }
   const names = Object.fromEntries(connectors.map((c) => [c.id, c.displayName]));
-  return { detail, live, names };
+  // Dates are formatted on both sides of hydration with the zone the server read.
+  const clock = await requestClock(shopRequest);
+  return { detail, live, names, timeZone: clock.timeZone, timeZoneNote: timeZoneNote(clock) };
 }
 
 /** The partners of the registry the app was built with (app/connectors/registry.ts), in its order. */
@@ -164,7 +168,7 @@ const MONEY = (amount: string, currency: string) => {
 };
 
 export default function OrderPage() {
-  const { detail, live, names } = useLoaderData<typeof loader>();
+  const { detail, live, names, timeZone, timeZoneNote: zoneNote } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as OrderActionResult | undefined;
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -181,7 +185,7 @@ export default function OrderPage() {
   const { order } = detail;
   const configuredPartners = detail.partners.filter((p) => p.configured);
   const subtitle = [
-    `Placed ${formatDateTime(new Date(order.createdAt))}`,
+    `Placed ${formatDateTime(new Date(order.createdAt), timeZone)}`,
     order.total ? MONEY(order.total.amount, order.total.currency) : null,
     order.financialStatus ? order.financialStatus.replace(/_/g, " ") : null,
   ]
@@ -250,11 +254,12 @@ export default function OrderPage() {
               busy={resyncing !== null}
               onResync={() => resync(view.partner)}
               live={Live && read ? <Live read={read} /> : null}
+              timeZone={timeZone}
             />
           );
         })}
         <Text as="p" tone="subdued" variant="bodySm" alignment="center">
-          Times are in UTC. Shopify order id {order.orderId}.
+          {zoneNote} Shopify order id {order.orderId}.
         </Text>
       </BlockStack>
     </Page>
@@ -272,6 +277,7 @@ function PartnerSection({
   busy,
   onResync,
   live,
+  timeZone,
 }: {
   view: PartnerOrderView;
   name: string;
@@ -279,6 +285,7 @@ function PartnerSection({
   busy: boolean;
   onResync: () => void;
   live: ReactNode;
+  timeZone: string;
 }) {
   const JobPanel = partnerUi(view.partner)?.OrderJob;
   const [showSent, setShowSent] = useState(false);
@@ -326,11 +333,16 @@ function PartnerSection({
           <>
             <InlineStack gap="600">
               <Fact name={`${name} id`} value={job.remoteId ?? "—"} />
-              <Fact name="Last attempt" value={job.lastAttemptAt ? formatDateTime(new Date(job.lastAttemptAt)) : "—"} />
-              <Fact name="Synced" value={job.syncedAt ? formatDateTime(new Date(job.syncedAt)) : "—"} />
-              {job.status === "retrying" && <Fact name="Next try" value={formatDateTime(new Date(job.nextRunAt))} />}
+              <Fact name="Last attempt" value={job.lastAttemptAt ? formatDateTime(new Date(job.lastAttemptAt), timeZone) : "—"} />
+              <Fact name="Synced" value={job.syncedAt ? formatDateTime(new Date(job.syncedAt), timeZone) : "—"} />
+              {job.status === "retrying" && <Fact name="Next try" value={formatDateTime(new Date(job.nextRunAt), timeZone)} />}
             </InlineStack>
-            {job.lastError && job.status !== "synced" && (
+            {job.noCallNeeded && (
+              <Banner tone="info" title={`No call to ${name} needed`}>
+                <p>{job.noCallNeeded}</p>
+              </Banner>
+            )}
+            {job.lastError && job.status !== "synced" && !job.noCallNeeded && (
               <Banner tone={errorTone} title={errorTitle}>
                 <p>{job.lastError}</p>
               </Banner>
@@ -349,7 +361,7 @@ function PartnerSection({
                   columnContentTypes={["text", "numeric", "numeric", "text", "text"]}
                   headings={["Time", "Duration", "HTTP status", "Outcome", "Message"]}
                   rows={job.attemptLog.map((attempt) => [
-                    formatDateTime(new Date(attempt.startedAt)),
+                    formatDateTime(new Date(attempt.startedAt), timeZone),
                     duration(attempt.durationMs),
                     attempt.httpStatus ?? "—",
                     OUTCOME_LABELS[attempt.outcome] ?? attempt.outcome,
