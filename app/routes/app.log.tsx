@@ -263,7 +263,8 @@ export default function SyncLog() {
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   <Text as="span" alignment="end" numeric>
-                    {row.attempts}
+                    {/* Settled with no attempt since the order last changed: nothing needed sending (the order page says why). */}
+                    {row.attempts === 0 && (row.status === "synced" || row.status === "skipped") ? "None needed" : row.attempts}
                   </Text>
                 </IndexTable.Cell>
                 <IndexTable.Cell>
