@@ -44,14 +44,14 @@ export interface ContextOverrides {
   /** Retry jitter's source. */
   random?: () => number;
   connectors?: RunnerDeps["connectors"];
-  /** SQLite: a gap this long between two writes of this process, so others get the lock (the separate worker: app/db.sqlite-turns.ts). */
+  /** SQLite: a gap this long between two writes of this process, so others get the lock (the separate worker: app/db.sqlite-locking.ts). */
   sqliteTurnsMs?: number;
 }
 
 export function createAppContext(source: Record<string, string | undefined> = process.env, overrides: ContextOverrides = {}): AppContext {
   const env = readEnv(source);
   const logger = overrides.logger ?? createLogger();
-  const database = overrides.db ?? createDb(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE, sqliteTurnsMs: overrides.sqliteTurnsMs });
+  const database = overrides.db ?? createDb(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE, sqliteImmediate: true, sqliteTurnsMs: overrides.sqliteTurnsMs });
   const keyring = createKeyring(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_PREVIOUS);
   const shopify = createShopify(env, database);
   const now = overrides.now ?? (() => new Date());

@@ -5,7 +5,7 @@ import type { Client, Config } from "@libsql/client";
 import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { databaseFlavour, defaultDatabaseUrl, libsqlUrl } from "./db.url";
-import { takingTurns } from "./db.sqlite-turns";
+import { immediateTransactions, takingTurns } from "./db.sqlite-locking";
 
 /**
  * A Prisma client on the driver adapter that DATABASE_URL calls for (SQLite file
@@ -18,26 +18,35 @@ export function createDb(url: string = process.env.DATABASE_URL ?? defaultDataba
   // SQLite: the app, a separate worker and the CLI write the same file; wait for a
   // lock instead of failing at once with SQLITE_BUSY.
   const config = { url: libsqlUrl(url), timeout: SQLITE_BUSY_TIMEOUT_MS };
-  const turnsMs = options.sqliteTurnsMs;
-  return new PrismaClient({ adapter: turnsMs ? new TurnTakingLibSQL(config, turnsMs) : new PrismaLibSQL(config) });
+  return new PrismaClient({ adapter: new LockingLibSQL(config, options.sqliteImmediate ?? false, options.sqliteTurnsMs ?? 0) });
 }
 
 export interface DbOptions {
   /** Postgres: this process's pool size (DATABASE_POOL_SIZE). */
   poolSize?: number;
-  /** SQLite: leave this long between two writes, so that another process gets the lock (app/db.sqlite-turns.ts). */
+  /**
+   * SQLite: begin every transaction IMMEDIATE (app/db.sqlite-locking.ts). The app's processes
+   * do (createAppContext); off by default because SQLite's busy wait blocks the thread, so
+   * two clients of one process (tests standing in for two processes) would wait on each other.
+   */
+  sqliteImmediate?: boolean;
+  /** SQLite: leave this long between two writes, so that another process gets the lock (app/db.sqlite-locking.ts). */
   sqliteTurnsMs?: number;
 }
 
-class TurnTakingLibSQL extends PrismaLibSQL {
+/** libsql with, where asked, transactions begun IMMEDIATE and turns taken at the write lock (app/db.sqlite-locking.ts). */
+class LockingLibSQL extends PrismaLibSQL {
   constructor(
     config: Config,
-    private readonly gapMs: number,
+    private readonly immediate: boolean,
+    private readonly turnsMs: number,
   ) {
     super(config);
   }
   override createClient(config: Config): Client {
-    return takingTurns(super.createClient(config), this.gapMs);
+    const plain = super.createClient(config);
+    const client = this.immediate ? immediateTransactions(plain) : plain;
+    return this.turnsMs > 0 ? takingTurns(client, this.turnsMs) : client;
   }
 }
 

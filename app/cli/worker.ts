@@ -11,7 +11,7 @@ const WORKER_SQLITE_TURN_MS = 1;
 
 try {
   // On SQLite this process leaves the write lock free for a moment after each write, so the
-  // web process's webhooks are not starved while it drains a backlog (app/db.sqlite-turns.ts).
+  // web process's webhooks are not starved while it drains a backlog (app/db.sqlite-locking.ts).
   const ctx = appContext({ sqliteTurnsMs: WORKER_SQLITE_TURN_MS });
   await prepareDatabase(ctx.db, ctx.env.DATABASE_URL);
   const worker = startWorker(ctx.runner, { concurrency: ctx.env.WORKER_CONCURRENCY });

@@ -1,6 +1,25 @@
 import type { Client, InStatement, Transaction, TransactionMode } from "@libsql/client";
 
 /**
+ * Every interactive transaction begins IMMEDIATE on SQLite, where Prisma's adapter
+ * asks for DEFERRED. A deferred transaction that reads and then writes takes the
+ * write lock only at its first write, and in WAL mode that fails at once with
+ * SQLITE_BUSY (no busy wait: its snapshot is stale) when another process committed
+ * after its first read: a merge of the web process lost that way to the worker
+ * process was left for the inbox's sweeper. Begun IMMEDIATE, it waits for the lock
+ * at BEGIN (SQLite's busy wait) and cannot be overtaken after.
+ */
+export function immediateTransactions(client: Client): Client {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === "transaction") return (mode?: TransactionMode) => target.transaction(mode === "read" ? "read" : "write");
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/**
  * SQLite has one write lock for the whole file, and a process waiting for it does
  * not queue: its busy handler sleeps 1, 2, 5 … 100 ms between tries, inside the
  * driver's synchronous call. A worker process that takes the lock again the

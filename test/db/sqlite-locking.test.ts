@@ -1,4 +1,4 @@
-// The separate worker's turn-taking on SQLite (app/db.sqlite-turns.ts): after each
+// The separate worker's turn-taking on SQLite (app/db.sqlite-locking.ts): after each
 // write it leaves the lock free for a gap before its next write, so another
 // process's busy wait can catch it. A real SQLite file; a clock the test moves.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -6,7 +6,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createClient, type Client } from "@libsql/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { takingTurns, type TurnClock } from "~/db.sqlite-turns";
+import { takingTurns, type TurnClock } from "~/db.sqlite-locking";
+import { createDb } from "~/db.server";
+import { createTestDb } from "../support/db";
 
 const GAP_MS = 1;
 let dir: string;
@@ -72,5 +74,34 @@ describe("a process taking turns at SQLite's write lock", () => {
     await client.execute("INSERT INTO t VALUES (4)");
     expect(clock.slept).toEqual([GAP_MS, GAP_MS, GAP_MS, GAP_MS]);
     expect((await raw.execute("SELECT sum(x) AS s FROM t")).rows[0]!.s).toBe(10);
+  });
+});
+
+describe("a transaction on SQLite", () => {
+  it("holds the write lock from its BEGIN (IMMEDIATE), so another process cannot commit between its reads and its writes", async () => {
+    const store = await createTestDb();
+    // As the app's processes open it (createAppContext).
+    const db = createDb(store.url, { sqliteImmediate: true });
+    // Another process's connection, without a busy wait: it fails at once where the lock is taken.
+    const other = createClient({ url: store.url, timeout: 0 });
+    try {
+      await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+      await db.shop.create({ data: { shop: "lock.myshopify.com" } });
+      let otherWrite: string | undefined;
+      await db.$transaction(async (tx) => {
+        await tx.shop.findUnique({ where: { shop: "lock.myshopify.com" } });
+        otherWrite = await other.execute("UPDATE Shop SET shop = shop").then(
+          () => "committed",
+          (error: unknown) => (error as { code?: string }).code,
+        );
+        await tx.shop.update({ where: { shop: "lock.myshopify.com" }, data: { uninstalledAt: null } });
+      });
+      // DEFERRED (Prisma's own choice) took no lock on the read: the other process's write went in.
+      expect(otherWrite).toBe("SQLITE_BUSY");
+    } finally {
+      other.close();
+      await db.$disconnect();
+      await store.close();
+    }
   });
 });
