@@ -13,7 +13,7 @@ import { installShopLocally } from "~/shopify/install.server";
 import type { ShopifyGraphql } from "~/shopify/admin-graphql.server";
 import { backfillView } from "~/sync/backfill.server";
 import { silentLogger } from "~/logger";
-import { dayBoundsIn, dayIn, startOfDayIn, UTC_CLOCK } from "~/time-zone";
+import { addDays, dayBoundsIn, dayIn, startOfDayIn, UTC_CLOCK } from "~/time-zone";
 import { startShopifyAdminStandIn, type ShopifyAdminStandIn } from "../simulators/shopify-admin";
 import { startHarness, TEST_SECRET, type Harness } from "../support/harness";
 import { mintSessionToken } from "../support/session-token";
@@ -47,6 +47,17 @@ describe("the formatter and the zone's days", () => {
     expect((autumn.end.getTime() - autumn.start.getTime()) / 3_600_000).toBe(25);
     // Santiago skips midnight when its clocks go forward (6 September 2026): the day starts at 01:00 there.
     expect(startOfDayIn("2026-09-06", "America/Santiago").toISOString()).toBe("2026-09-06T04:00:00.000Z");
+  });
+
+  it("starts every day of a year at its first instant, in zones whose clocks change at midnight, by half hours or not at all", () => {
+    const wrong: string[] = [];
+    for (const zone of ["America/New_York", "America/Santiago", "Asia/Beirut", "America/Havana", "Australia/Lord_Howe", "Pacific/Chatham", "Asia/Kolkata", "UTC"]) {
+      for (let day = "2025-12-31"; day < "2027-01-02"; day = addDays(day, 1)) {
+        const start = startOfDayIn(day, zone);
+        if (dayIn(start, zone) !== day || dayIn(new Date(start.getTime() - 1000), zone) >= day) wrong.push(`${zone} ${day}: ${start.toISOString()}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });
 
