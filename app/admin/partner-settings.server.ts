@@ -14,7 +14,10 @@ import { partnerRates } from "~/config.server";
 import { loweredRates } from "~/sync/rate-limit.server";
 import type { PartnerCallDeps } from "~/sync/run-job.server";
 
-export type SettingsDeps = PartnerCallDeps;
+export type SettingsDeps = PartnerCallDeps & {
+  /** The shop's time zone (app/admin/shop-clock.server.ts): the page's dates are printed in it; UTC when not given. */
+  timeZone?: string;
+};
 
 export interface SecretState {
   set: boolean;
@@ -75,7 +78,7 @@ export async function settingsView(deps: SettingsDeps, shop: string, connector: 
   const secrets: Record<string, SecretState> = {};
   for (const key of connector.secretKeys) {
     const isSet = Boolean(stored && typeof (stored.config as Record<string, unknown>)[key] === "string");
-    secrets[key] = { set: isSet, changedAt: isSet && row ? formatDateTime(row.secretsUpdatedAt) : null };
+    secrets[key] = { set: isSet, changedAt: isSet && row ? formatDateTime(row.secretsUpdatedAt, deps.timeZone) : null };
   }
   return {
     partner,
@@ -85,10 +88,10 @@ export async function settingsView(deps: SettingsDeps, shop: string, connector: 
     configured: Boolean(row),
     enabled: row?.enabled ?? false,
     pausedReason: row?.pausedReason ?? null,
-    pausedAt: row?.pausedAt ? formatDateTime(row.pausedAt) : null,
-    holdUntil: row?.holdUntil && row.holdUntil > deps.now() ? formatDateTime(row.holdUntil) : null,
-    rateLimit: row ? rateLimitNotice(connector.displayName, row.holdUntil && row.holdUntil > deps.now() ? row.holdUntil : null, (await loweredRates(deps.db, shop, partnerRates(deps.env), deps.now())).get(partner) ?? null) : null,
-    updatedAt: row ? formatDateTime(row.updatedAt) : null,
+    pausedAt: row?.pausedAt ? formatDateTime(row.pausedAt, deps.timeZone) : null,
+    holdUntil: row?.holdUntil && row.holdUntil > deps.now() ? formatDateTime(row.holdUntil, deps.timeZone) : null,
+    rateLimit: row ? rateLimitNotice(connector.displayName, row.holdUntil && row.holdUntil > deps.now() ? row.holdUntil : null, (await loweredRates(deps.db, shop, partnerRates(deps.env), deps.now())).get(partner) ?? null, deps.timeZone) : null,
+    updatedAt: row ? formatDateTime(row.updatedAt, deps.timeZone) : null,
     values: valuesFromConfig(connector.meta.fields, settings),
     secrets,
     storedProblem,

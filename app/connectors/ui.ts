@@ -13,7 +13,7 @@ export interface PartnerUi {
   id: string;
   /** Under the order's job: what the partner holds about the order (its Connector.orderPage.read, streamed). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  OrderLive?: ComponentType<{ read: Promise<PartnerRead<any>> }>;
+  OrderLive?: ComponentType<{ read: Promise<PartnerRead<any>>; timeZone: string }>;
   /** Inside the job, under its last error: e.g. Reverb's form for an order it may hold without the app knowing its id. */
   OrderJob?: ComponentType<{ job: JobView }>;
   /** On the settings page, under the form: the widget of the partner's settingsPage, given its data (rendered inside a Polaris Layout). */

@@ -253,7 +253,7 @@ export default function OrderPage() {
               resyncing={resyncing === view.partner}
               busy={resyncing !== null}
               onResync={() => resync(view.partner)}
-              live={Live && read ? <Live read={read} /> : null}
+              live={Live && read ? <Live read={read} timeZone={timeZone} /> : null}
               timeZone={timeZone}
             />
           );

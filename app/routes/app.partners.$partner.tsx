@@ -15,6 +15,7 @@ import { showToast } from "~/admin/app-bridge";
 import { secretKeysOf, type FormValues } from "~/connectors/partner-meta";
 import { settingsAction, settingsView, type SettingsActionResult, type SettingsDeps, type SettingsView } from "~/admin/partner-settings.server";
 import { notFound, requireShop } from "~/admin/session.server";
+import { requestClock } from "~/admin/shop-clock.server";
 import { SettingsField, VerifyBanner } from "~/admin/settings-components";
 import { isFormIntent } from "~/admin/partner-fields";
 import { partnerUi } from "~/connectors/ui";
@@ -27,14 +28,17 @@ function connectorFor(ctx: AppContext, partner: string | undefined): AnyConnecto
   return connector;
 }
 
-function settingsDeps(ctx: AppContext): SettingsDeps {
-  return { db: ctx.db, keyring: ctx.keyring, env: ctx.runner.env, fetch: ctx.runner.fetch, now: ctx.runner.now, logger: ctx.logger };
+function settingsDeps(ctx: AppContext, timeZone?: string): SettingsDeps {
+  return { db: ctx.db, keyring: ctx.keyring, env: ctx.runner.env, fetch: ctx.runner.fetch, now: ctx.runner.now, logger: ctx.logger, timeZone };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { shop, ctx } = await requireShop(request);
+  const shopRequest = await requireShop(request);
+  const { shop, ctx } = shopRequest;
   const connector = connectorFor(ctx, params.partner);
-  const view = await settingsView(settingsDeps(ctx), shop, connector, new URL(request.url).searchParams);
+  // The page's dates (secrets changed, paused, rate limited until) are the shop's.
+  const clock = await requestClock(shopRequest);
+  const view = await settingsView(settingsDeps(ctx, clock.timeZone), shop, connector, new URL(request.url).searchParams);
   return { view };
 }
 

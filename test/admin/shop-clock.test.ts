@@ -6,6 +6,8 @@ import { historyAction, historyPanel } from "~/admin/backfill.server";
 import { dailyActivity } from "~/admin/dashboard.server";
 import { formatDateTime, timeZoneNote } from "~/admin/format";
 import { parseLogParams } from "~/admin/sync-log.server";
+import { settingsView } from "~/admin/partner-settings.server";
+import { connectors } from "~/connectors/registry";
 import { loader as dashboardLoader } from "~/routes/app._index";
 import { loader as logLoader } from "~/routes/app.log";
 import { readShopTimezone, shopClock, SHOP_ZONE_RETRY_MS } from "~/shopify/shop-zone.server";
@@ -93,6 +95,14 @@ describe("the store's days on the admin's pages", () => {
     const utc = await dailyActivity(db, SHOP_A, now, 14);
     expect(utc.find((d) => d.day === "2026-03-15")).toEqual({ day: "2026-03-15", synced: 1, failed: 1 });
     expect(utc.find((d) => d.day === "2026-03-09")).toEqual({ day: "2026-03-09", synced: 1, failed: 0 });
+  });
+
+  it("prints the partner page's dates in the shop's zone", async () => {
+    await seedPartnerConfig(h.ctx.db, SHOP_A, "testfreaks", { holdUntil: new Date("2026-11-23T15:05:00Z") });
+    const deps = { ...h.ctx.runner, logger: silentLogger, now: () => new Date("2026-11-23T15:00:00Z"), timeZone: "America/New_York" };
+    const view = await settingsView(deps, SHOP_A, connectors.testfreaks);
+    expect(view.holdUntil).toBe("23 Nov 2026, 10:05 EST");
+    expect(view.rateLimit).toMatch(/^Rate limited by TestFreaks until 23 Nov 2026, 10:05 EST\./);
   });
 
   it("reads the log's From and To as the shop's days, To included to its last instant", () => {

@@ -11,7 +11,8 @@ import type { PartnerUi } from "../ui";
 import { reverbMeta } from "./meta";
 import type { ReferralView } from "./order-page.server";
 
-function ReferralSection({ read }: { read: Promise<PartnerRead<ReferralView[]>> }) {
+/** `timeZone`: the shop's, from the order page's loader (the dates read the same on the server and in the browser). */
+function ReferralSection({ read, timeZone }: { read: Promise<PartnerRead<ReferralView[]>>; timeZone: string }) {
   return (
     <BlockStack gap="400">
       <PartnerReadView read={read} title="Referral in Reverb">
@@ -25,7 +26,7 @@ function ReferralSection({ read }: { read: Promise<PartnerRead<ReferralView[]>> 
               columnContentTypes={["text", "text", "text", "text"]}
               headings={["Date", "Level", "Reward", "Status"]}
               rows={referrals.map((r) => [
-                r.referralDate ? formatDateTime(new Date(r.referralDate)) : "—",
+                r.referralDate ? formatDateTime(new Date(r.referralDate), timeZone) : "—",
                 r.level ?? "—",
                 r.rewardEarned ? `${r.rewardEarned}${r.rewardType ? ` (${r.rewardType})` : ""}` : "—",
                 r.rewardPaid === null ? "—" : r.rewardPaid ? "Reward paid" : "Reward not paid yet",

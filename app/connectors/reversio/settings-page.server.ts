@@ -26,11 +26,11 @@ export interface ModelMappings {
 export const MAPPINGS_PAGE_SIZE = 50;
 const partner = reversioMeta.id;
 
-async function modelMappings(db: PrismaClient, shop: string, search: string): Promise<ModelMappings> {
+async function modelMappings(db: PrismaClient, shop: string, search: string, timeZone?: string): Promise<ModelMappings> {
   const where = { shop, partner, kind: "model", ...(search ? { key: { contains: search } } : {}) };
   const [rows, total] = await Promise.all([db.partnerCache.findMany({ where, orderBy: [{ pinned: "desc" }, { key: "asc" }], take: MAPPINGS_PAGE_SIZE }), db.partnerCache.count({ where })]);
   return {
-    rows: rows.map((r) => ({ sku: r.key, modelId: r.value, pinned: r.pinned, updatedAt: formatDateTime(r.updatedAt) })),
+    rows: rows.map((r) => ({ sku: r.key, modelId: r.value, pinned: r.pinned, updatedAt: formatDateTime(r.updatedAt, timeZone) })),
     total,
     search,
   };
@@ -46,7 +46,7 @@ const mappingSchema = z.object({
 });
 
 export const reversioSettingsPage: SettingsPageServer = {
-  load: (deps, shop, query) => modelMappings(deps.db, shop, (query.get("sku") ?? "").trim()),
+  load: (deps, shop, query) => modelMappings(deps.db, shop, (query.get("sku") ?? "").trim(), deps.timeZone),
   actions: {
     "mapping-save": async (deps, shop, form) => {
       const intent = "mapping-save";
