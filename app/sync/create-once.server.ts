@@ -134,8 +134,6 @@ export function createOnceGuard(db: PrismaClient, job: { id: string; leaseOwner:
   };
 }
 
-export type CreateOnceGuard = ReturnType<typeof createOnceGuard>;
-
 function noAnswerMessage(partnerName: string, what: string, detail: string): string {
   return (
     `${what} was sent to ${partnerName} but no answer came back (${detail}), so ${partnerName} may hold it. ` +

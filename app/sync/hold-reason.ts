@@ -21,9 +21,6 @@ export const HOLD_REASONS = [
 
 export type HoldReason = (typeof HOLD_REASONS)[number];
 
-/** The reasons a partner (PartnerConfig.holdReason) can be held for; the merchant's switch is `enabled`. */
-export type PartnerHoldReason = Extract<HoldReason, "credentials_refused" | "uninstalled">;
-
 export function isHoldReason(value: unknown): value is HoldReason {
   return typeof value === "string" && (HOLD_REASONS as readonly string[]).includes(value);
 }

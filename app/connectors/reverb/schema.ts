@@ -41,7 +41,6 @@ export const reverbConfigSchema = z.object({
   subtotalIncludesTax: z.boolean().optional(),
 });
 export type ReverbConfig = z.infer<typeof reverbConfigSchema>;
-export type ReverbConfigInput = z.input<typeof reverbConfigSchema>;
 
 // ---- Requests (bodies we send). Values are strings, as in every example of the pages.
 

@@ -89,7 +89,6 @@ export const reversioImportOrderProductSchema = z.object({
   orderLineReference: z.string().min(1),
   supplierId: z.guid().optional(),
 });
-export type ReversioImportOrderProduct = z.infer<typeof reversioImportOrderProductSchema>;
 
 /** The ImportOrder body [doc]. */
 export const reversioImportOrderRequestSchema = z.object({
@@ -122,7 +121,6 @@ export const reversioErrorSchema = z.looseObject({
   isWarning: z.boolean().nullish(),
   extraData: z.string().nullish(),
 });
-export type ReversioError = z.infer<typeof reversioErrorSchema>;
 
 /** `{value, errors, failure, isHandledError, hasWarnings, isNotFound, pagination}` around any value. */
 export function reversioResponseSchema<Value extends z.ZodType>(value: Value) {
@@ -136,14 +134,6 @@ export function reversioResponseSchema<Value extends z.ZodType>(value: Value) {
     pagination: z.looseObject({}).nullish(),
   });
 }
-export type ReversioResponse<Value> = {
-  value?: Value | null;
-  errors?: ReversioError[] | null;
-  isHandledError?: boolean | null;
-  failure?: boolean | null;
-  hasWarnings?: boolean | null;
-  isNotFound?: boolean | null;
-};
 
 /** GET /token answers the JWT in `value` [pub]. */
 export const reversioTokenResponseSchema = reversioResponseSchema(z.string());
@@ -206,10 +196,6 @@ export const reversioBrandSchema = z.looseObject({ id: z.string(), name: z.strin
 export type ReversioBrand = z.infer<typeof reversioBrandSchema>;
 export const reversioBrandResponseSchema = reversioResponseSchema(reversioBrandSchema);
 export const reversioBrandListResponseSchema = reversioResponseSchema(z.array(reversioBrandSchema));
-
-export interface ReversioCreateBrandRequest {
-  name: string;
-}
 
 export const reversioModelTypeSchema = z.looseObject({ id: z.string(), key: z.string().nullish(), label: z.string().nullish(), name: z.string().nullish() });
 export type ReversioModelType = z.infer<typeof reversioModelTypeSchema>;

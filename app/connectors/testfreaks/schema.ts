@@ -85,7 +85,6 @@ export const testfreaksOrderItemRecordSchema = z.object({
   created_at: nullableString,
   updated_at: nullableString,
 });
-export type TestfreaksOrderItemRecord = z.infer<typeof testfreaksOrderItemRecordSchema>;
 
 export const testfreaksOrderRecordSchema = z.object({
   id: z.string(),
@@ -114,7 +113,6 @@ export const testfreaksOrderResponseSchema = z.object({
   data: z.union([testfreaksOrderRecordSchema, z.array(testfreaksOrderRecordSchema)]).nullish(),
   errors: testfreaksErrorsSchema.nullish(),
 });
-export type TestfreaksOrderResponse = z.infer<typeof testfreaksOrderResponseSchema>;
 
 /** Answer of `GET /v1/orders`: a page of orders; `links.next` when more pages exist. */
 export const testfreaksOrderListResponseSchema = z.object({
@@ -122,4 +120,3 @@ export const testfreaksOrderListResponseSchema = z.object({
   links: z.object({ next: z.string().nullish() }).nullish(),
   errors: testfreaksErrorsSchema.nullish(),
 });
-export type TestfreaksOrderListResponse = z.infer<typeof testfreaksOrderListResponseSchema>;
