@@ -47,7 +47,10 @@ const shopifyTime = (at: Date) => at.toISOString().replace(/\.\d{3}Z$/, "Z");
 /** Posts bodies to the stand-in's /_local/orders in batches. */
 export async function postHistory(adminUrl: string, bodies: string[], batch = 1000): Promise<void> {
   for (let i = 0; i < bodies.length; i += batch) {
-    const response = await fetch(`${adminUrl}/_local/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: `{"orders":[${bodies.slice(i, i + batch).join(",")}]}` });
+    const post = () => fetch(`${adminUrl}/_local/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: `{"orders":[${bodies.slice(i, i + batch).join(",")}]}` });
+    // A kept-alive connection the stand-in closed while the next batch was being made (its idle
+    // timeout is 5 s) fails at once: sent again on a new one (holding an order twice holds it once).
+    const response = await post().catch((error: unknown) => ((error as { cause?: { code?: string } }).cause?.code === "ECONNRESET" ? post() : Promise.reject(error)));
     if (!response.ok) throw new Error(`the stand-in refused the orders: ${response.status} ${await response.text()}`);
   }
 }
