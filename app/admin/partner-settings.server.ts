@@ -12,6 +12,7 @@ import { SETTINGS_FORM_INTENTS } from "./partner-fields";
 import { formatDateTime, rateLimitNotice } from "./format";
 import { partnerRates } from "~/config.server";
 import { loweredRates } from "~/sync/rate-limit.server";
+import { holdReasonOf } from "~/sync/hold-reason";
 import type { PartnerCallDeps } from "~/sync/run-job.server";
 
 export type SettingsDeps = PartnerCallDeps & {
@@ -33,6 +34,8 @@ export interface SettingsView {
   fields: readonly FieldSpec[];
   configured: boolean;
   enabled: boolean;
+  /** The badge and, when the partner is held, why (SyncJob/PartnerConfig.holdReason: never guessed from the sentence). */
+  status: SettingsStatus;
   pausedReason: string | null;
   pausedAt: string | null;
   holdUntil: string | null;
@@ -60,6 +63,23 @@ function valuesFromConfig(fields: readonly FieldSpec[], config: Record<string, u
 }
 
 /** What the settings page shows for the shop and partner. */
+export interface SettingsStatus {
+  label: string;
+  tone: "critical" | "warning" | "success" | null;
+  /** Held because the partner refused the saved credentials: the page asks for working ones. */
+  credentialsRefused: boolean;
+}
+
+/** Not set up, held (and why), paused by the merchant, or active. */
+export function settingsStatus(row: { enabled: boolean; holdReason: string | null } | null): SettingsStatus {
+  if (!row) return { label: "Not set up", tone: null, credentialsRefused: false };
+  const hold = holdReasonOf(row.holdReason);
+  if (hold === "credentials_refused") return { label: "Paused: credentials", tone: "critical", credentialsRefused: true };
+  if (hold === "uninstalled") return { label: "Paused: app uninstalled", tone: "critical", credentialsRefused: false };
+  if (!row.enabled) return { label: "Paused", tone: "warning", credentialsRefused: false };
+  return { label: "Active", tone: "success", credentialsRefused: false };
+}
+
 export async function settingsView(deps: SettingsDeps, shop: string, connector: AnyConnector, query: URLSearchParams = new URLSearchParams()): Promise<SettingsView> {
   const partner = connector.id;
   const row = await deps.db.partnerConfig.findUnique({ where: { shop_partner: { shop, partner } } });
@@ -87,6 +107,7 @@ export async function settingsView(deps: SettingsDeps, shop: string, connector: 
     fields: connector.meta.fields,
     configured: Boolean(row),
     enabled: row?.enabled ?? false,
+    status: settingsStatus(row),
     pausedReason: row?.pausedReason ?? null,
     pausedAt: row?.pausedAt ? formatDateTime(row.pausedAt, deps.timeZone) : null,
     holdUntil: row?.holdUntil && row.holdUntil > deps.now() ? formatDateTime(row.holdUntil, deps.timeZone) : null,

@@ -20,6 +20,6 @@ export const OUTCOME_LABELS: Record<string, string> = {
   rate_limited: "Asked to wait",
   failed: "Failed",
   skipped: "Skipped",
-  paused: "Paused (credentials)",
+  paused: "Paused",
   waiting_for_merchant: "Waiting for you",
 };

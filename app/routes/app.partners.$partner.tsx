@@ -62,10 +62,7 @@ export default function PartnerSettingsRoute() {
 }
 
 function statusBadge(view: SettingsView) {
-  if (!view.configured) return <Badge>Not set up</Badge>;
-  if (view.pausedReason) return <Badge tone="critical">Paused: credentials</Badge>;
-  if (!view.enabled) return <Badge tone="warning">Paused</Badge>;
-  return <Badge tone="success">Active</Badge>;
+  return view.status.tone ? <Badge tone={view.status.tone}>{view.status.label}</Badge> : <Badge>{view.status.label}</Badge>;
 }
 
 function PartnerSettings({ view, name, purpose }: { view: SettingsView; name: string; purpose: string }) {
@@ -125,10 +122,12 @@ function PartnerSettings({ view, name, purpose }: { view: SettingsView; name: st
           <Banner tone="critical" title={`Syncing to ${name} is paused`}>
             <BlockStack gap="200">
               <p>{view.pausedReason}</p>
-              <p>
-                {name} refused the saved credentials{view.pausedAt ? ` on ${view.pausedAt}` : ""}. Enter working ones, test them and save: the orders held
-                meanwhile are sent then.
-              </p>
+              {view.status.credentialsRefused && (
+                <p>
+                  {name} refused the saved credentials{view.pausedAt ? ` on ${view.pausedAt}` : ""}. Enter working ones, test them and save: the orders held
+                  meanwhile are sent then.
+                </p>
+              )}
             </BlockStack>
           </Banner>
         )}

@@ -162,10 +162,20 @@ describe("saving settings", () => {
     expect(test.result).toMatchObject({ ok: true, verify: { status: "valid" } });
   });
 
+  it("says a partner held by an uninstall is paused for that, not for its credentials (the hold reason column, whatever the sentence)", async () => {
+    await act(SHOP_A, "testfreaks", { intent: "save", apiKey: TESTFREAKS_SIM_API_KEY, clientId: TESTFREAKS_SIM_CLIENT_ID });
+    expect((await load(SHOP_A, "testfreaks")).view.status).toEqual({ label: "Active", tone: "success", credentialsRefused: false });
+    await store.db.partnerConfig.update({ where: { shop_partner: { shop: SHOP_A, partner: "testfreaks" } }, data: { holdReason: "uninstalled", pausedReason: "The app was uninstalled from this shop", pausedAt: new Date() } });
+    expect((await load(SHOP_A, "testfreaks")).view.status).toEqual({ label: "Paused: app uninstalled", tone: "critical", credentialsRefused: false });
+  });
+
   it("shows a credentials pause with its reason; saving clears it; a merchant's pause survives a save", async () => {
     await act(SHOP_A, "testfreaks", { intent: "save", apiKey: TESTFREAKS_SIM_API_KEY, clientId: TESTFREAKS_SIM_CLIENT_ID });
     await store.db.partnerConfig.update({ where: { shop_partner: { shop: SHOP_A, partner: "testfreaks" } }, data: { holdReason: "credentials_refused", pausedReason: "TestFreaks answered 401: Invalid API key.", pausedAt: new Date() } });
-    expect((await load(SHOP_A, "testfreaks")).view.pausedReason).toBe("TestFreaks answered 401: Invalid API key.");
+    expect((await load(SHOP_A, "testfreaks")).view).toMatchObject({
+      pausedReason: "TestFreaks answered 401: Invalid API key.",
+      status: { label: "Paused: credentials", tone: "critical", credentialsRefused: true },
+    });
 
     await act(SHOP_A, "testfreaks", { intent: "save", apiKey: TESTFREAKS_SIM_API_KEY, clientId: TESTFREAKS_SIM_CLIENT_ID });
     expect((await load(SHOP_A, "testfreaks")).view.pausedReason).toBeNull();
