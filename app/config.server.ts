@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defaultDatabaseUrl, databaseFlavour } from "./db.url";
-import { defaultPartnerRates } from "./sync/retry-policy";
 import { PARTNER_METAS } from "./connectors/partners";
+import { rateVariables, type PartnerMeta } from "./connectors/partner-meta";
 
 // Every environment variable the app reads, in one place (README "Configuration").
 
@@ -26,15 +26,16 @@ const rateBurst = (name: string, fallback: number) =>
 // Each partner's base URL override (its meta.ts urlVariable: REVERB_API_URL, ...): a sandbox or a local stand-in.
 const partnerUrlFields = Object.fromEntries(PARTNER_METAS.map((meta) => [meta.urlVariable, url(meta.urlVariable).optional()]));
 
-// Each partner's sending rate per shop (app/sync/retry-policy.ts gives the defaults and why).
-const rateFields = {
-  REVERB_RATE_PER_SEC: ratePerSec("REVERB_RATE_PER_SEC", defaultPartnerRates.reverb.perSec),
-  REVERB_RATE_BURST: rateBurst("REVERB_RATE_BURST", defaultPartnerRates.reverb.burst),
-  REVERSIO_RATE_PER_SEC: ratePerSec("REVERSIO_RATE_PER_SEC", defaultPartnerRates.reversio.perSec),
-  REVERSIO_RATE_BURST: rateBurst("REVERSIO_RATE_BURST", defaultPartnerRates.reversio.burst),
-  TESTFREAKS_RATE_PER_SEC: ratePerSec("TESTFREAKS_RATE_PER_SEC", defaultPartnerRates.testfreaks.perSec),
-  TESTFREAKS_RATE_BURST: rateBurst("TESTFREAKS_RATE_BURST", defaultPartnerRates.testfreaks.burst),
+// Each partner's sending rate per shop: <ID>_RATE_PER_SEC and <ID>_RATE_BURST, defaults
+// (and why) in its folder's meta.ts.
+const rateFieldsOf = (meta: Pick<PartnerMeta, "id" | "rate">) => {
+  const names = rateVariables(meta);
+  return { [names.perSec]: ratePerSec(names.perSec, meta.rate.perSec), [names.burst]: rateBurst(names.burst, meta.rate.burst) };
 };
+const rateFields = Object.assign({}, ...PARTNER_METAS.map(rateFieldsOf)) as Record<string, ReturnType<typeof ratePerSec>>;
+
+/** The shipped partners' default rates, by id (each folder's meta.ts). */
+export const defaultPartnerRates: Record<string, PartnerRate> = Object.fromEntries(PARTNER_METAS.map((meta) => [meta.id, meta.rate]));
 
 // Alerts and retention (app/sync/alerts.server.ts, app/sync/retention.server.ts).
 const EMAIL_ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
@@ -159,22 +160,22 @@ export interface PartnerRate {
   burst: number;
 }
 
-type RatedPartner = keyof typeof defaultPartnerRates;
-
 /**
- * Each partner's configured rate, read from the same variables readEnv checks (the
- * worker keeps the raw environment, so this reads only these and never throws: a
- * value readEnv would refuse falls back to the default).
+ * A partner's configured rate, read from the variables readEnv checks (the worker keeps
+ * the raw environment, so this reads only these and never throws: a value readEnv
+ * would refuse falls back to the default). Works for any registered partner's meta.
  */
-export function partnerRates(source: Record<string, string | undefined>): Record<RatedPartner, PartnerRate> {
-  const read = (key: keyof typeof rateFields) => {
-    const raw = source[key];
-    const parsed = rateFields[key].safeParse(raw === "" ? undefined : raw);
-    return parsed.success ? parsed.data : rateFields[key].parse(undefined);
+export function partnerRate(source: Record<string, string | undefined>, meta: Pick<PartnerMeta, "id" | "rate">): PartnerRate {
+  const names = rateVariables(meta);
+  const read = (name: string, field: z.ZodType<number>) => {
+    const raw = source[name];
+    const parsed = field.safeParse(raw === "" ? undefined : raw);
+    return parsed.success ? parsed.data : field.parse(undefined);
   };
-  return {
-    reverb: { perSec: read("REVERB_RATE_PER_SEC"), burst: read("REVERB_RATE_BURST") },
-    reversio: { perSec: read("REVERSIO_RATE_PER_SEC"), burst: read("REVERSIO_RATE_BURST") },
-    testfreaks: { perSec: read("TESTFREAKS_RATE_PER_SEC"), burst: read("TESTFREAKS_RATE_BURST") },
-  };
+  return { perSec: read(names.perSec, ratePerSec(names.perSec, meta.rate.perSec)), burst: read(names.burst, rateBurst(names.burst, meta.rate.burst)) };
+}
+
+/** Every shipped partner's configured rate, by id. */
+export function partnerRates(source: Record<string, string | undefined>): Record<string, PartnerRate> {
+  return Object.fromEntries(PARTNER_METAS.map((meta) => [meta.id, partnerRate(source, meta)]));
 }

@@ -36,6 +36,18 @@ export interface PartnerMeta<Id extends string = string> {
   urlVariable: string;
   /** The documented production base URL, used when the variable is not set. */
   defaultBaseUrl: string;
+  /**
+   * The default sending rate per shop: requests a second, and how many may go at once
+   * after a quiet spell (app/sync/rate-limit.server.ts). A deployment changes it with
+   * <ID>_RATE_PER_SEC and <ID>_RATE_BURST (rateVariables).
+   */
+  rate: { perSec: number; burst: number };
+}
+
+/** The environment variables that override a partner's sending rate: REVERB_RATE_PER_SEC, REVERB_RATE_BURST, … */
+export function rateVariables(meta: Pick<PartnerMeta, "id">): { perSec: string; burst: string } {
+  const prefix = meta.id.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+  return { perSec: `${prefix}_RATE_PER_SEC`, burst: `${prefix}_RATE_BURST` };
 }
 
 /** The keys of a partner's secret settings. */

@@ -43,27 +43,6 @@ export const policy = {
   pollIntervalMs: 1_000,
 } as const;
 
-/**
- * Default sending rates per partner (requests a second, and how many may go at once
- * after a quiet spell). None of the three partners publishes a number, so each is a
- * conservative guess; a deployment changes them with <PARTNER>_RATE_PER_SEC and
- * <PARTNER>_RATE_BURST (app/config.server.ts).
- */
-export const defaultPartnerRates = {
-  // Reverb: no rate limit is published. Two a second keeps a large backlog moving
-  // (7,200 requests an hour) without looking like a flood; a job is one to three calls
-  // (customer lookup, order, referral), so a burst of 3 lets one job go out at once.
-  reverb: { perSec: 2, burst: 3 },
-  // Revers.io: no limit published; the API sits behind a subscription-key gateway that
-  // throttles per subscription, shared by every shop using our key. A job is a token
-  // fetch, a few model lookups and the import: a burst of 4 lets one job through at once,
-  // the sustained rate stays low.
-  reversio: { perSec: 2, burst: 4 },
-  // TestFreaks: the docs ask clients to follow their rate limiting (429 with Retry-After)
-  // when sending many orders, without a number. One POST per order: 2 a second.
-  testfreaks: { perSec: 2, burst: 2 },
-} as const;
-
 const DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
 const WEEKDAY = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
 const MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";

@@ -17,7 +17,7 @@ import { noteAttemptForAlerts, raiseAlert, type ShopContact } from "./alerts.ser
 import { prismaPartnerCache } from "./partner-cache.server";
 import type { ClaimedJob, Settlement, SyncQueue } from "./queue.server";
 import { backoffDelayMs, boundedWaitMs, policy } from "./retry-policy";
-import { partnerRates, type PartnerRate } from "~/config.server";
+import { partnerRate, type PartnerRate } from "~/config.server";
 import { laneAccepted, laneLimitedSince, lowerLaneRate, takeToken } from "./rate-limit.server";
 import { CreateOutcomeUnknown, createOnceGuard, createRecordOf } from "./create-once.server";
 
@@ -61,16 +61,15 @@ class LaneBusy extends Error {
   override name = "LaneBusy";
 }
 
-const ratesByEnv = new WeakMap<object, Record<string, PartnerRate>>();
-/** The deployment's rate for the partner (read once per environment object). */
-function laneRate(env: Record<string, string | undefined>, partner: string): PartnerRate {
+const ratesByEnv = new WeakMap<object, Map<string, PartnerRate>>();
+/** The deployment's rate for the partner (its meta.ts default, or <ID>_RATE_PER_SEC / _BURST; read once per environment object). */
+function laneRate(env: Record<string, string | undefined>, connector: AnyConnector): PartnerRate {
   let rates = ratesByEnv.get(env);
-  if (!rates) ratesByEnv.set(env, (rates = partnerRates(env)));
-  return rates[partner] ?? UNLISTED_PARTNER_RATE;
+  if (!rates) ratesByEnv.set(env, (rates = new Map()));
+  let rate = rates.get(connector.id);
+  if (!rate) rates.set(connector.id, (rate = partnerRate(env, connector.meta)));
+  return rate;
 }
-
-/** A registered partner the environment has no rate for (one a test registers, app/connectors/registry.ts): one call a second. */
-const UNLISTED_PARTNER_RATE: PartnerRate = { perSec: 1, burst: 1 };
 
 /** What a job says when its partner has refused it for longer than the policy lets it wait. */
 export function rateLimitedTooLongMessage(partnerName: string): string {
@@ -225,7 +224,7 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
 
     // Every partner call of the job goes through here: none starts once the lease is lost,
     // and each takes a token from the lane's bucket (shared by every process) first.
-    const rate = laneRate(deps.env, job.partner);
+    const rate = laneRate(deps.env, connector);
     // A create call that must never be repeated is recorded on the row just before it leaves.
     const guard = createOnceGuard(deps.db, job, deps.now);
     const createRow = await deps.db.syncJob.findUnique({ where: { id: job.id }, select: { createState: true, createSentAt: true, remoteId: true } });
@@ -331,7 +330,7 @@ async function failureSettlement(
       // Every job of this partner waits, not just this one (see runJob's hold check), and
       // the lane sends slower from then on.
       await deps.db.partnerConfig.updateMany({ where: { shop: job.shop, partner: job.partner }, data: { holdUntil: until } });
-      await lowerLaneRate(deps.db, job.shop, job.partner, laneRate(deps.env, job.partner), answered);
+      await lowerLaneRate(deps.db, job.shop, job.partner, laneRate(deps.env, connector), answered);
       if (await refusedTooLong(deps, job, answered)) {
         const reason = rateLimitedTooLongMessage(connector.displayName);
         return ["failed", { ...base, attempts: job.attempts + 1, status: "failed", lastError: reason }, reason];

@@ -8,7 +8,8 @@ import { settingsView } from "~/admin/partner-settings.server";
 import { connectors } from "~/connectors/registry";
 import { silentLogger } from "~/logger";
 import { createKeyring } from "~/security/secrets.server";
-import { defaultPartnerRates, policy } from "~/sync/retry-policy";
+import { defaultPartnerRates } from "~/config.server";
+import { policy } from "~/sync/retry-policy";
 import { createTestDb, type TestDb } from "../support/db";
 import { SHOP_A, seedPartnerConfig } from "./seed";
 

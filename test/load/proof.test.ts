@@ -373,7 +373,7 @@ export const future = {}; export const publicPath = "/"; export const assetsBuil
 
   // 5. One request at a time per shop and partner, and no lane above its configured rate.
   const rates = partnerRates(env);
-  const ceiling = (partner: "reverb" | "testfreaks") => Math.floor(rates[partner].burst + rates[partner].perSec) + 1;
+  const ceiling = (partner: "reverb" | "testfreaks") => Math.floor(rates[partner]!.burst + rates[partner]!.perSec) + 1;
   const lanes = [
     ...[...reverb.keyStats(1000)].map(([key, stats]) => ({ lane: `reverb ${key}`, stats, ceiling: ceiling("reverb") })),
     ...[...testfreaks.keyStats(1000)].map(([key, stats]) => ({ lane: `testfreaks ${key}`, stats, ceiling: ceiling("testfreaks") })),

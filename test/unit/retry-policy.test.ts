@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelayMs, boundedWaitMs, classifyFailure, defaultPartnerRates, parseRetryAfter, policy } from "~/sync/retry-policy";
+import { backoffDelayMs, boundedWaitMs, classifyFailure, parseRetryAfter, policy } from "~/sync/retry-policy";
 import { LOOKUP_THROTTLED_TOO_LONG, rateLimitedTooLongMessage } from "~/sync/run-job.server";
 
 const now = new Date("2026-11-23T10:00:00Z");
@@ -108,14 +108,21 @@ describe("backoffDelayMs", () => {
 });
 
 describe("partner rates from the environment", () => {
-  it("defaults to the policy's rates, takes a deployment's, and refuses nonsense at start", async () => {
-    const { partnerRates, readEnv } = await import("~/config.server");
+  it("defaults to each partner's meta.ts rate, takes a deployment's, and refuses nonsense at start", async () => {
+    const { defaultPartnerRates, partnerRates, readEnv } = await import("~/config.server");
     expect(partnerRates({}).reverb).toEqual(defaultPartnerRates.reverb);
     expect(partnerRates({ TESTFREAKS_RATE_PER_SEC: "0.5", TESTFREAKS_RATE_BURST: "1" }).testfreaks).toEqual({ perSec: 0.5, burst: 1 });
     // The worker never throws on a bad value (readEnv already refused it at start): the default applies.
     expect(partnerRates({ REVERSIO_RATE_PER_SEC: "fast" }).reversio).toEqual(defaultPartnerRates.reversio);
     const base = { SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", SHOPIFY_APP_URL: "http://127.0.0.1:3000", ENCRYPTION_KEY: "x" };
-    expect(readEnv({ ...base, REVERB_RATE_PER_SEC: "3" }).REVERB_RATE_PER_SEC).toBe(3);
+    expect(readEnv({ ...base, REVERB_RATE_PER_SEC: "3" })).toMatchObject({ REVERB_RATE_PER_SEC: 3, REVERB_RATE_BURST: 3 });
     expect(() => readEnv({ ...base, REVERB_RATE_PER_SEC: "0", TESTFREAKS_RATE_BURST: "1.5" })).toThrow(/REVERB_RATE_PER_SEC must be at least 0.01[\s\S]*TESTFREAKS_RATE_BURST must be a whole number/);
+  });
+
+  it("reads a registered partner's rate from its own variables, its meta's rate by default", async () => {
+    const { partnerRate } = await import("~/config.server");
+    const postcards = { id: "postcards", rate: { perSec: 5, burst: 2 } };
+    expect(partnerRate({}, postcards)).toEqual({ perSec: 5, burst: 2 });
+    expect(partnerRate({ POSTCARDS_RATE_PER_SEC: "0.5", REVERB_RATE_BURST: "9" }, postcards)).toEqual({ perSec: 0.5, burst: 2 });
   });
 });

@@ -7,6 +7,10 @@ export const reverbMeta: PartnerMeta<"reverb"> = {
   name: "Reverb",
   purpose: "Referral marketing by TrackStreet: orders credit the customers who referred them.",
   listedAs: "Reverb by TrackStreet (referrals)",
+  // No rate limit is published. Two a second keeps a large backlog moving (7,200 requests
+  // an hour) without looking like a flood; a job is one to three calls (customer lookup,
+  // order, referral), so a burst of 3 lets one job go out at once.
+  rate: { perSec: 2, burst: 3 },
   urlVariable: "REVERB_API_URL",
   defaultBaseUrl: "https://reverbapi.trackstreet.com/api/v1",
   fields: [

@@ -7,6 +7,10 @@ export const reversioMeta: PartnerMeta<"reversio"> = {
   name: "Revers.io",
   purpose: "Returns management: customers can open a return for what they bought.",
   listedAs: "Revers.io (returns)",
+  // No limit published; the API sits behind a subscription-key gateway that throttles per
+  // subscription, shared by every shop using our key. A job is a token fetch, a few model
+  // lookups and the import: a burst of 4 lets one job through at once, the sustained rate stays low.
+  rate: { perSec: 2, burst: 4 },
   urlVariable: "REVERSIO_API_URL",
   defaultBaseUrl: "https://customer-api.revers.io/api/v1",
   fields: [

@@ -7,6 +7,9 @@ export const testfreaksMeta: PartnerMeta<"testfreaks"> = {
   name: "TestFreaks",
   purpose: "Review collection: customers are invited to review what was delivered.",
   listedAs: "TestFreaks (reviews)",
+  // The docs ask clients to follow their rate limiting (429 with Retry-After) when sending
+  // many orders, without a number. One POST per order: 2 a second.
+  rate: { perSec: 2, burst: 2 },
   urlVariable: "TESTFREAKS_API_URL",
   defaultBaseUrl: "https://api.testfreaks.com/v1",
   fields: [

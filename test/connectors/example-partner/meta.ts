@@ -7,6 +7,7 @@ export const postcardsMeta: PartnerMeta<"postcards"> = {
   name: "Postcards",
   purpose: "Thank-you cards: a card is printed and posted for every order.",
   listedAs: "Postcards (thank-you cards)",
+  rate: { perSec: 5, burst: 2 },
   urlVariable: "POSTCARDS_API_URL",
   defaultBaseUrl: "https://api.postcards.invalid/v1",
   fields: [
