@@ -26,9 +26,7 @@ const host = appUrl && URL.canParse(appUrl) ? new URL(appUrl).hostname : "localh
 // (FRONTEND_PORT, the same as PORT for a web with both roles), where Vite shares
 // the HTTP server. On localhost a socket of its own.
 const hmrConfig =
-  host === "localhost"
-    ? { protocol: "ws", host: "localhost", port: 64999, clientPort: 64999 }
-    : { protocol: "wss", host, port: Number(process.env.FRONTEND_PORT) || 8002, clientPort: 443 };
+  host === "localhost" ? { protocol: "ws", host: "localhost", port: 64999, clientPort: 64999 } : { protocol: "wss", host, port: Number(process.env.FRONTEND_PORT) || 8002, clientPort: 443 };
 
 /**
  * The sync worker inside the dev server (`remix vite:dev`), as server.ts runs it

@@ -68,51 +68,63 @@ const maintenanceFields = {
     .optional(),
 };
 
-const envSchema = z.object({
-  DATABASE_URL: z
-    .string()
-    .default(defaultDatabaseUrl)
-    .superRefine((value, ctx) => {
-      try {
-        databaseFlavour(value);
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
-      }
-    }),
-  // Postgres only: connections one process's Prisma client keeps at most (pg-boss keeps up to 5 more).
-  DATABASE_POOL_SIZE: z.coerce.number({ error: "DATABASE_POOL_SIZE must be a number of connections" }).int().min(1, { error: "DATABASE_POOL_SIZE must be at least 1" }).max(100, { error: "DATABASE_POOL_SIZE must be at most 100" }).default(10),
-  PORT: z.coerce.number({ error: "PORT must be a port number" }).int().min(1).max(65535).default(3000),
-  SHOPIFY_API_KEY: z.string({ error: "SHOPIFY_API_KEY is required (the app's client id from the Partner Dashboard)" }).min(1),
-  SHOPIFY_API_SECRET: z.string({ error: "SHOPIFY_API_SECRET is required (the app's client secret: webhooks are verified with it)" }).min(1),
-  SHOPIFY_APP_URL: url("SHOPIFY_APP_URL"),
-  SCOPES: z.string().default(DEFAULT_SCOPES),
-  ENCRYPTION_KEY: z.string({ error: "ENCRYPTION_KEY is required: 32 random bytes, base64 (openssl rand -base64 32)" }),
-  ENCRYPTION_KEYS_PREVIOUS: z.string().optional(),
-  ...partnerUrlFields,
-  SHOPIFY_LOCAL_ADMIN_URL: url("SHOPIFY_LOCAL_ADMIN_URL").optional(),
-  // Local mode only: the embedded pages load the App Bridge stand-in (app/admin/local-app-bridge.js)
-  // instead of Shopify's CDN script, which cannot load here. It mints no tokens: it only relays one it was given.
-  SHOPIFY_LOCAL_APP_BRIDGE: z
-    .enum(["1", "0", "on", "off", "true", "false"], { error: "SHOPIFY_LOCAL_APP_BRIDGE must be 1 or 0" })
-    .optional()
-    .transform((value) => value === "1" || value === "on" || value === "true"),
-  // Shopify's order bodies are a few KB to a few hundred; Shopify says some reach past a megabyte
-  // (many lines, fulfillments, refunds). 8 MiB takes those and still bounds what one request can hold in memory.
-  WEBHOOK_MAX_BYTES: z.coerce.number({ error: "WEBHOOK_MAX_BYTES must be a number of bytes" }).int().min(64 * 1024, { error: "WEBHOOK_MAX_BYTES must be at least 65536" }).default(8 * 1024 * 1024),
-  ...rateFields,
-  WORKER: z.enum(["on", "off"], { error: "WORKER must be on or off" }).default("on"),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
-  // Minutes between two reconciliations of a shop (orders Shopify changed that no webhook told us of); 0: on demand only.
-  RECONCILE_INTERVAL_MINUTES: z.coerce
-    .number({ error: "RECONCILE_INTERVAL_MINUTES must be a whole number of minutes" })
-    .int({ error: "RECONCILE_INTERVAL_MINUTES must be a whole number of minutes" })
-    .min(0, { error: "RECONCILE_INTERVAL_MINUTES must be 0 (on demand only) or more" })
-    .max(10_080, { error: "RECONCILE_INTERVAL_MINUTES must be at most 10080 (a week)" })
-    .default(60),
-  ...maintenanceFields,
-}).superRefine((env, ctx) => {
-  if (env.SMTP_URL && !env.ALERT_EMAIL_FROM) ctx.addIssue({ code: "custom", message: 'ALERT_EMAIL_FROM is required with SMTP_URL: the address alert emails come from, e.g. "Partner Sync <alerts@example.com>"' });
-});
+const envSchema = z
+  .object({
+    DATABASE_URL: z
+      .string()
+      .default(defaultDatabaseUrl)
+      .superRefine((value, ctx) => {
+        try {
+          databaseFlavour(value);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      }),
+    // Postgres only: connections one process's Prisma client keeps at most (pg-boss keeps up to 5 more).
+    DATABASE_POOL_SIZE: z.coerce
+      .number({ error: "DATABASE_POOL_SIZE must be a number of connections" })
+      .int()
+      .min(1, { error: "DATABASE_POOL_SIZE must be at least 1" })
+      .max(100, { error: "DATABASE_POOL_SIZE must be at most 100" })
+      .default(10),
+    PORT: z.coerce.number({ error: "PORT must be a port number" }).int().min(1).max(65535).default(3000),
+    SHOPIFY_API_KEY: z.string({ error: "SHOPIFY_API_KEY is required (the app's client id from the Partner Dashboard)" }).min(1),
+    SHOPIFY_API_SECRET: z.string({ error: "SHOPIFY_API_SECRET is required (the app's client secret: webhooks are verified with it)" }).min(1),
+    SHOPIFY_APP_URL: url("SHOPIFY_APP_URL"),
+    SCOPES: z.string().default(DEFAULT_SCOPES),
+    ENCRYPTION_KEY: z.string({ error: "ENCRYPTION_KEY is required: 32 random bytes, base64 (openssl rand -base64 32)" }),
+    ENCRYPTION_KEYS_PREVIOUS: z.string().optional(),
+    ...partnerUrlFields,
+    SHOPIFY_LOCAL_ADMIN_URL: url("SHOPIFY_LOCAL_ADMIN_URL").optional(),
+    // Local mode only: the embedded pages load the App Bridge stand-in (app/admin/local-app-bridge.js)
+    // instead of Shopify's CDN script, which cannot load here. It mints no tokens: it only relays one it was given.
+    SHOPIFY_LOCAL_APP_BRIDGE: z
+      .enum(["1", "0", "on", "off", "true", "false"], { error: "SHOPIFY_LOCAL_APP_BRIDGE must be 1 or 0" })
+      .optional()
+      .transform((value) => value === "1" || value === "on" || value === "true"),
+    // Shopify's order bodies are a few KB to a few hundred; Shopify says some reach past a megabyte
+    // (many lines, fulfillments, refunds). 8 MiB takes those and still bounds what one request can hold in memory.
+    WEBHOOK_MAX_BYTES: z.coerce
+      .number({ error: "WEBHOOK_MAX_BYTES must be a number of bytes" })
+      .int()
+      .min(64 * 1024, { error: "WEBHOOK_MAX_BYTES must be at least 65536" })
+      .default(8 * 1024 * 1024),
+    ...rateFields,
+    WORKER: z.enum(["on", "off"], { error: "WORKER must be on or off" }).default("on"),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+    // Minutes between two reconciliations of a shop (orders Shopify changed that no webhook told us of); 0: on demand only.
+    RECONCILE_INTERVAL_MINUTES: z.coerce
+      .number({ error: "RECONCILE_INTERVAL_MINUTES must be a whole number of minutes" })
+      .int({ error: "RECONCILE_INTERVAL_MINUTES must be a whole number of minutes" })
+      .min(0, { error: "RECONCILE_INTERVAL_MINUTES must be 0 (on demand only) or more" })
+      .max(10_080, { error: "RECONCILE_INTERVAL_MINUTES must be at most 10080 (a week)" })
+      .default(60),
+    ...maintenanceFields,
+  })
+  .superRefine((env, ctx) => {
+    if (env.SMTP_URL && !env.ALERT_EMAIL_FROM)
+      ctx.addIssue({ code: "custom", message: 'ALERT_EMAIL_FROM is required with SMTP_URL: the address alert emails come from, e.g. "Partner Sync <alerts@example.com>"' });
+  });
 
 export type AppEnv = z.infer<typeof envSchema>;
 

@@ -8,9 +8,7 @@ export const defaultDatabaseUrl = "file:./prisma/dev.sqlite";
 export function databaseFlavour(url: string): DatabaseFlavour {
   if (/^postgres(ql)?:\/\//i.test(url)) return "postgres";
   if (url.startsWith("file:")) return "sqlite";
-  throw new Error(
-    `DATABASE_URL must be a SQLite file URL (file:./prisma/dev.sqlite) or a Postgres URL (postgres://user:pass@host:5432/db); got "${url.replace(/\/\/[^@]*@/, "//***@")}"`,
-  );
+  throw new Error(`DATABASE_URL must be a SQLite file URL (file:./prisma/dev.sqlite) or a Postgres URL (postgres://user:pass@host:5432/db); got "${url.replace(/\/\/[^@]*@/, "//***@")}"`);
 }
 
 /** libsql resolves relative file URLs against the working directory; make them absolute so the CLI, the app and tests agree. */

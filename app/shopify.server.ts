@@ -15,7 +15,9 @@ export function createShopify(env: AppEnv, db: PrismaClient) {
   // Local mode: every shop's Admin API call goes to the stand-in. Installed after the
   // library's own import set the runtime fetch (see local-admin.server.ts).
   installLocalAdminFetch(env);
-  const scopes = env.SCOPES.split(",").map((s) => s.trim()).filter(Boolean);
+  const scopes = env.SCOPES.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const sessionStorage = new PrismaSessionStorage(db);
   const app = shopifyApp({
     apiKey: env.SHOPIFY_API_KEY,

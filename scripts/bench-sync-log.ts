@@ -47,15 +47,17 @@ async function main() {
         return { shop: SHOP, orderId: String(5_000_000_000_000 + k), orderName: `#${1000 + k}`, payload: "{}", shopifyUpdatedAt: new Date(NOW - (k % 60) * DAY) };
       });
       await db.orderSnapshot.createMany({ data: snapshots });
-      const jobs = snapshots.flatMap((snapshot, i) =>
-        PARTNERS.map((partner, p) => {
-          const k = (start + i) * PARTNERS.length + p;
-          // Spread over 60 days, many rows sharing a second (the id breaks ties).
-          const updatedAt = new Date(NOW - Math.floor(((start + i) / orders) * 60 * DAY) - (k % 7) * 1000);
-          // Ids of cuid length; their order is unrelated to time, as with real ids.
-          return { id: `c${randomUUID().replace(/-/g, "").slice(0, 24)}`, shop: SHOP, orderId: snapshot.orderId, partner, status: statusFor(k), attempts: 1, updatedAt, createdAt: updatedAt };
-        }),
-      ).slice(0, Math.max(0, JOBS - start * PARTNERS.length));
+      const jobs = snapshots
+        .flatMap((snapshot, i) =>
+          PARTNERS.map((partner, p) => {
+            const k = (start + i) * PARTNERS.length + p;
+            // Spread over 60 days, many rows sharing a second (the id breaks ties).
+            const updatedAt = new Date(NOW - Math.floor(((start + i) / orders) * 60 * DAY) - (k % 7) * 1000);
+            // Ids of cuid length; their order is unrelated to time, as with real ids.
+            return { id: `c${randomUUID().replace(/-/g, "").slice(0, 24)}`, shop: SHOP, orderId: snapshot.orderId, partner, status: statusFor(k), attempts: 1, updatedAt, createdAt: updatedAt };
+          }),
+        )
+        .slice(0, Math.max(0, JOBS - start * PARTNERS.length));
       await db.syncJob.createMany({ data: jobs });
       await db.syncAttempt.createMany({
         data: jobs.map((job) => ({ shop: SHOP, jobId: job.id, startedAt: job.updatedAt, durationMs: 100, httpStatus: 200, outcome: job.status === "failed" ? "failed" : "synced" })),
@@ -81,7 +83,12 @@ async function main() {
     // The cursor a merchant holds after paging ~1,000 pages of 50 (half-way through).
     const deepRow = await db.syncJob.findFirstOrThrow({ where: { shop: SHOP }, orderBy: [{ updatedAt: "desc" }, { id: "desc" }], skip: Math.floor(JOBS / 2), select: { id: true, updatedAt: true } });
     const deep = decodeCursor(encodeCursor(deepRow))!;
-    const deepFailed = await db.syncJob.findFirstOrThrow({ where: { shop: SHOP, status: "failed" }, orderBy: [{ updatedAt: "desc" }, { id: "desc" }], skip: Math.floor(JOBS * 0.04 * 0.9), select: { id: true, updatedAt: true } });
+    const deepFailed = await db.syncJob.findFirstOrThrow({
+      where: { shop: SHOP, status: "failed" },
+      orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
+      skip: Math.floor(JOBS * 0.04 * 0.9),
+      select: { id: true, updatedAt: true },
+    });
     const page = (query: SyncLogQuery) => () => querySyncLog(db, SHOP, query);
 
     console.log("Sync log (50 rows a page)");
@@ -98,7 +105,7 @@ async function main() {
     await time("partner = testfreaks, first page", page({ partner: "testfreaks" }));
     await time("date range (7 days, 30 to 23 days ago), first page", page({ from: new Date(NOW - 30 * DAY), to: new Date(NOW - 23 * DAY) }));
     await time("search exact name (#12345)", page({ search: "#12345" }));
-    await time("search part of a name (\"1234\", many matches)", page({ search: "1234" }));
+    await time('search part of a name ("1234", many matches)', page({ search: "1234" }));
 
     console.log("\nDashboard");
     await time("counts by partner and status, last 24 h", () => statusCounts(db, SHOP, new Date(NOW - DAY)));

@@ -40,7 +40,12 @@ export async function buildServer(outdir = path.join(ROOT, "build", "bin")): Pro
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   buildServer().then(
-    ({ outdir, inputs }) => console.log(`${path.relative(process.cwd(), outdir)}/: ${Object.keys(SERVER_ENTRIES).map((name) => `${name}.js`).join(", ")} (${inputs.length} source files)`),
+    ({ outdir, inputs }) =>
+      console.log(
+        `${path.relative(process.cwd(), outdir)}/: ${Object.keys(SERVER_ENTRIES)
+          .map((name) => `${name}.js`)
+          .join(", ")} (${inputs.length} source files)`,
+      ),
     (error: Error) => {
       console.error(error.message);
       process.exitCode = 1;

@@ -40,7 +40,10 @@ function cli(demo: HistoryDemo, args: string[]): Promise<{ code: number; lines: 
     const child = spawn(process.execPath, [demo.cli, ...args], { env: { ...demo.env, CLI_POLL_MS: "500" }, stdio: ["ignore", "pipe", "pipe"] });
     const lines: string[] = [];
     const take = (chunk: Buffer) => {
-      for (const line of chunk.toString("utf8").split("\n").filter((l) => l.trim() !== "")) {
+      for (const line of chunk
+        .toString("utf8")
+        .split("\n")
+        .filter((l) => l.trim() !== "")) {
         lines.push(line);
         demo.say(`     | ${line}`);
       }
@@ -97,8 +100,18 @@ export async function runHistoryDemo(demo: HistoryDemo, step: number): Promise<C
       { what: "backfill status", value: row?.status ?? "none", expected: "finished", ok: row?.status === "finished" },
       { what: "orders read (since the date)", value: String(row?.ordersRead), expected: String(after.length), ok: row?.ordersRead === after.length },
       { what: "orders queued / already up to date", value: `${row?.queued} / ${row?.unchanged}`, expected: `${after.length - 2} / 2`, ok: row?.queued === after.length - 2 && row?.unchanged === 2 },
-      { what: "backfill jobs synced / failed / skipped", value: `${row?.synced} / ${row?.failed} / ${row?.skipped}`, expected: `${after.length - 2} / 0 / 0`, ok: row?.synced === after.length - 2 && row?.failed === 0 && row?.skipped === 0 },
-      { what: "TestFreaks holds every order since the date", value: `${sent.filter((id) => ids.has(id)).length} of ${sent.length}`, expected: `${sent.length} of ${sent.length}`, ok: sent.every((id) => ids.has(id)) },
+      {
+        what: "backfill jobs synced / failed / skipped",
+        value: `${row?.synced} / ${row?.failed} / ${row?.skipped}`,
+        expected: `${after.length - 2} / 0 / 0`,
+        ok: row?.synced === after.length - 2 && row?.failed === 0 && row?.skipped === 0,
+      },
+      {
+        what: "TestFreaks holds every order since the date",
+        value: `${sent.filter((id) => ids.has(id)).length} of ${sent.length}`,
+        expected: `${sent.length} of ${sent.length}`,
+        ok: sent.every((id) => ids.has(id)),
+      },
       { what: "orders sent to TestFreaks twice", value: String(twice.length), expected: "0", ok: twice.length === 0 },
       { what: "orders before the date sent", value: String(before.filter((_, i) => ids.has(`#B${1001 + i}`)).length), expected: "0", ok: !ids.has("#B1001") && !ids.has("#B1002") },
       { what: "sync:reconcile exit code", value: String(reconcile.code), expected: "0", ok: reconcile.code === 0 },

@@ -124,7 +124,9 @@ async function main(): Promise<number> {
     });
     say(renderTable(table, ["orderName", "partner", "status", "expected", "check", "attempts", "detail"], 90));
     const missing = Object.entries(EXPECTED).flatMap(([order, partners]) =>
-      Object.keys(partners).filter((p) => !rows.some((r) => r.orderName === order && r.partner === p)).map((p) => `${order} / ${p}`),
+      Object.keys(partners)
+        .filter((p) => !rows.some((r) => r.orderName === order && r.partner === p))
+        .map((p) => `${order} / ${p}`),
     );
     for (const m of missing) say(`MISSING: no job for ${m}`);
 
@@ -135,7 +137,13 @@ async function main(): Promise<number> {
     say("");
     const history = await runHistoryDemo({ standIns, appUrl, env, shop: SHOP, secret: SECRET, cli: CLI, say }, 7);
     say("\nBackfill and reconciliation -> expected\n");
-    say(renderTable(history.map((c) => ({ ...c, check: c.ok ? "ok" : "MISMATCH" })), ["what", "value", "expected", "check"], 90));
+    say(
+      renderTable(
+        history.map((c) => ({ ...c, check: c.ok ? "ok" : "MISMATCH" })),
+        ["what", "value", "expected", "check"],
+        90,
+      ),
+    );
     const bad = table.filter((r) => r.check !== "ok").length + missing.length + checks.filter((c) => !c.ok).length + history.filter((c) => !c.ok).length;
     say(bad === 0 ? `\nDemo passed: all ${table.length} jobs reached the status their data implies.` : `\nDemo FAILED: ${bad} job(s) did not reach the expected status.`);
     if (KEEP) await keepRunning(appUrl);
@@ -166,7 +174,10 @@ function partnerChecks(standIns: Awaited<ReturnType<typeof startStandIns>>) {
   const reverbPosts = standIns.reverb.log.filter((r) => r.method === "POST" && r.path.endsWith("/orders")).length;
   return [
     { what: `Reverb: ${reverb.length} orders, one POST each (${reverbPosts} POSTs)`, ok: reverb.length === 4 && reverbPosts === 4 },
-    { what: `Reverb: #1001 once, cancelled by a PUT to subtotal ${cancelled[0]?.subtotal} (${cancelled[0]?.updates ?? 0} update)`, ok: cancelled.length === 1 && cancelled[0]!.subtotal === "0.00" && cancelled[0]!.updates === 1 },
+    {
+      what: `Reverb: #1001 once, cancelled by a PUT to subtotal ${cancelled[0]?.subtotal} (${cancelled[0]?.updates ?? 0} update)`,
+      ok: cancelled.length === 1 && cancelled[0]!.subtotal === "0.00" && cancelled[0]!.updates === 1,
+    },
     { what: `Revers.io: imported ${reversio.join(", ") || "nothing"} (the EUR-shop order, once fulfilled)`, ok: reversio.length === 1 && reversio[0] === "#29448" },
     { what: `TestFreaks: #1001's items withdrawn (reviewable: ${tf1001?.items.map((i) => i.reviewable).join(", ")})`, ok: !!tf1001 && tf1001.items.every((i) => !i.reviewable) },
     { what: `TestFreaks: #23301 delivered on ${tf23301?.items[0]?.delivery_date}`, ok: tf23301?.items[0]?.delivery_date === "2021-02-22" },

@@ -68,8 +68,7 @@ export function BackfillCard({ partner, partnerName }: { partner?: string; partn
           Send past orders
         </Text>
         <Text as="p" tone="subdued">
-          Orders placed since the day you choose are sent to {who} as if they had just arrived. An order already sent is not sent again, and new orders keep
-          going out first.
+          Orders placed since the day you choose are sent to {who} as if they had just arrived. An order already sent is not sent again, and new orders keep going out first.
         </Text>
         {!data ? (
           <SkeletonBodyText lines={2} />
@@ -135,13 +134,7 @@ export function ReconcileCard() {
         <Text as="p" tone="subdued">
           Shopify can miss telling the app about an order. The app regularly compares your recent orders with Shopify and sends the ones it missed.
         </Text>
-        {data ? (
-          <Text as="p">
-            {data.reconciliation.summary}
-          </Text>
-        ) : (
-          <SkeletonBodyText lines={1} />
-        )}
+        {data ? <Text as="p">{data.reconciliation.summary}</Text> : <SkeletonBodyText lines={1} />}
       </BlockStack>
     </Card>
   );

@@ -40,7 +40,14 @@ export async function historyPanel(db: PrismaClient, shop: string, partner: stri
 }
 
 const actionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("backfill-start"), since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Choose the date to start from."), partner: z.enum(PARTNERS).optional().or(z.literal("").transform(() => undefined)) }),
+  z.object({
+    intent: z.literal("backfill-start"),
+    since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Choose the date to start from."),
+    partner: z
+      .enum(PARTNERS)
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
+  }),
   z.object({ intent: z.literal("backfill-cancel"), id: z.string().min(1) }),
   z.object({ intent: z.literal("reconcile") }),
 ]);
@@ -50,7 +57,8 @@ export type HistoryActionResult = { ok: boolean; message: string };
 /** A backfill's "since" day starts at midnight on the clock (the shop's zone). */
 export async function historyAction(db: PrismaClient, shop: string, form: FormData, now: Date = new Date(), clock: ShopClock = UTC_CLOCK): Promise<HistoryActionResult> {
   const parsed = actionSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message.startsWith("Choose") ? "Choose the date to start from." : "That action is not available here. Reload the page and try again." };
+  if (!parsed.success)
+    return { ok: false, message: parsed.error.issues[0]?.message.startsWith("Choose") ? "Choose the date to start from." : "That action is not available here. Reload the page and try again." };
   const input = parsed.data;
   switch (input.intent) {
     case "backfill-start": {

@@ -22,11 +22,7 @@ export function parseWindow(value: string | null | undefined): DashboardWindow {
   return value && value in DASHBOARD_WINDOWS ? (value as DashboardWindow) : DEFAULT_WINDOW;
 }
 
-export type PartnerState =
-  | { kind: "not_set_up" }
-  | { kind: "active"; holdUntil: string | null; rateLimit?: string }
-  | { kind: "paused"; reason: string; since: string | null }
-  | { kind: "disabled" };
+export type PartnerState = { kind: "not_set_up" } | { kind: "active"; holdUntil: string | null; rateLimit?: string } | { kind: "paused"; reason: string; since: string | null } | { kind: "disabled" };
 
 export type StatusCounts = Record<JobStatus, number>;
 
@@ -78,8 +74,7 @@ export async function partnerStates(
     else if (row.holdReason) {
       const reason = row.pausedReason ?? holdMessage(holdReasonOf(row.holdReason), partnerLabel(partner).name);
       states.set(partner, { kind: "paused", reason, since: row.pausedAt?.toISOString() ?? null });
-    }
-    else {
+    } else {
       const hold = row.holdUntil && row.holdUntil > now ? row.holdUntil : null;
       const rateLimit = rateLimitNotice(partnerLabel(partner).name, hold, lowered.get(partner) ?? null, timeZone);
       states.set(partner, { kind: "active", holdUntil: hold?.toISOString() ?? null, ...(rateLimit ? { rateLimit } : {}) });

@@ -112,7 +112,10 @@ export async function dataRequestExport(db: PrismaClient, shop: string, requestI
   const orderIds = snapshots.map((s) => s.orderId);
   const jobs = orderIds.length > 0 ? await db.syncJob.findMany({ where: { shop, orderId: { in: orderIds } }, orderBy: { partner: "asc" } }) : [];
   const attempts = jobs.length > 0 ? await db.syncAttempt.findMany({ where: { shop, jobId: { in: jobs.map((j) => j.id) } }, orderBy: { startedAt: "asc" } }) : [];
-  const deliveries = orderIds.length > 0 ? await db.webhookEvent.findMany({ where: { shop, orderId: { in: orderIds } }, orderBy: { receivedAt: "asc" }, select: { orderId: true, topic: true, receivedAt: true, payload: true } }) : [];
+  const deliveries =
+    orderIds.length > 0
+      ? await db.webhookEvent.findMany({ where: { shop, orderId: { in: orderIds } }, orderBy: { receivedAt: "asc" }, select: { orderId: true, topic: true, receivedAt: true, payload: true } })
+      : [];
   const emails = [...new Set(snapshots.flatMap((s) => (s.email ? [s.email, s.email.trim().toLowerCase()] : [])))];
   const remembered = emails.length > 0 ? await db.partnerCache.findMany({ where: { shop, key: { in: emails } }, orderBy: [{ partner: "asc" }, { kind: "asc" }] }) : [];
   return {

@@ -49,7 +49,5 @@ export function formatDayLabel(day: string): string {
 
 /** The sentence under a page's dates: which zone they are in, and why it is UTC when the shop's is not known. */
 export function timeZoneNote(clock: ShopClock): string {
-  return clock.known
-    ? `Times are in the store's time zone (${clock.timeZone}).`
-    : "Times are in UTC: the store's time zone could not be read from Shopify yet (the app asks again later).";
+  return clock.known ? `Times are in the store's time zone (${clock.timeZone}).` : "Times are in UTC: the store's time zone could not be read from Shopify yet (the app asks again later).";
 }

@@ -102,10 +102,7 @@ export async function loadOrderDetail(db: PrismaClient, shop: string, orderId: s
     select: { orderId: true, orderName: true, payload: true, shopifyUpdatedAt: true, createdAt: true },
   });
   if (!row) return null;
-  const [jobs, configs] = await Promise.all([
-    db.syncJob.findMany({ where: { shop, orderId } }),
-    db.partnerConfig.findMany({ where: { shop }, select: { partner: true, enabled: true } }),
-  ]);
+  const [jobs, configs] = await Promise.all([db.syncJob.findMany({ where: { shop, orderId } }), db.partnerConfig.findMany({ where: { shop }, select: { partner: true, enabled: true } })]);
   const attemptsByJob = new Map(
     await Promise.all(
       jobs.map(async (job) => {

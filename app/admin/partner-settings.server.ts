@@ -111,7 +111,14 @@ export async function settingsView(deps: SettingsDeps, shop: string, connector: 
     pausedReason: row?.pausedReason ?? null,
     pausedAt: row?.pausedAt ? formatDateTime(row.pausedAt, deps.timeZone) : null,
     holdUntil: row?.holdUntil && row.holdUntil > deps.now() ? formatDateTime(row.holdUntil, deps.timeZone) : null,
-    rateLimit: row ? rateLimitNotice(connector.displayName, row.holdUntil && row.holdUntil > deps.now() ? row.holdUntil : null, (await loweredRates(deps.db, shop, partnerRates(deps.env), deps.now())).get(partner) ?? null, deps.timeZone) : null,
+    rateLimit: row
+      ? rateLimitNotice(
+          connector.displayName,
+          row.holdUntil && row.holdUntil > deps.now() ? row.holdUntil : null,
+          (await loweredRates(deps.db, shop, partnerRates(deps.env), deps.now())).get(partner) ?? null,
+          deps.timeZone,
+        )
+      : null,
     updatedAt: row ? formatDateTime(row.updatedAt, deps.timeZone) : null,
     values: valuesFromConfig(connector.meta.fields, settings),
     secrets,
@@ -211,6 +218,5 @@ export async function settingsAction(deps: SettingsDeps, shop: string, connector
         message: intent === "pause" ? `Syncing to ${connector.displayName} is paused.` : `Syncing to ${connector.displayName} is on again.`,
       };
     }
-
   }
 }

@@ -21,9 +21,7 @@ export interface ResyncDeps {
   logger: Logger;
 }
 
-export type ResyncResult =
-  | { ok: true; queued: number; refreshed: boolean; message: string }
-  | { ok: false; reason: "not_found" | "shopify" | "nothing_to_sync"; message: string };
+export type ResyncResult = { ok: true; queued: number; refreshed: boolean; message: string } | { ok: false; reason: "not_found" | "shopify" | "nothing_to_sync"; message: string };
 
 /** Orders re-read per "Retry all failed" press: each is one Admin API call, and the request must finish. */
 export const RETRY_FAILED_BATCH = 50;
@@ -65,12 +63,7 @@ async function storeIfNewer(db: PrismaClient, shop: string, fresh: OrderSnapshot
  * one before: the merchant asked for it, e.g. after the record was removed on
  * the partner's side.
  */
-export async function resyncFromShopify(
-  deps: ResyncDeps,
-  shop: string,
-  orderId: string,
-  options: { partner?: PartnerId; force?: boolean } = {},
-): Promise<ResyncResult> {
+export async function resyncFromShopify(deps: ResyncDeps, shop: string, orderId: string, options: { partner?: PartnerId; force?: boolean } = {}): Promise<ResyncResult> {
   const stored = await deps.db.orderSnapshot.findUnique({ where: { shop_orderId: { shop, orderId } }, select: { orderName: true } });
   if (!stored) return { ok: false, reason: "not_found", message: "This order is not known to the app." };
 

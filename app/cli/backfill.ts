@@ -15,7 +15,6 @@ export interface HistoryCliIo {
   env: Record<string, string | undefined>;
 }
 
-
 /** How often a followed backfill or reconciliation is looked at (CLI_POLL_MS; tests make it short). */
 const pollMs = (io: HistoryCliIo) => Number(io.env.CLI_POLL_MS ?? 2000) || 2000;
 /** With nothing moving this long, say once that a worker must be running. */

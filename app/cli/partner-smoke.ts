@@ -135,7 +135,8 @@ function expectKind(f: Findings, label: string, value: unknown, assumed: string,
 /** `field: <value> ✓ (as sent)` when the partner gives back what we sent (or `source`: where the expected value came from). */
 function expectValue(f: Findings, label: string, value: unknown, expected: unknown, needed = false, source = "sent") {
   if (value === expected) return f.add("✓", `${label}: ${JSON.stringify(value)} ✓ (as ${source})`);
-  if (value !== undefined && value !== null && String(value) === String(expected)) return f.add("~", `${label}: ${JSON.stringify(value)} ~ (${source} ${JSON.stringify(expected)}; same value, another type)`);
+  if (value !== undefined && value !== null && String(value) === String(expected))
+    return f.add("~", `${label}: ${JSON.stringify(value)} ~ (${source} ${JSON.stringify(expected)}; same value, another type)`);
   f.add(needed ? "✗" : "~", `${label}: ${value === undefined ? "absent" : JSON.stringify(value)} ${needed ? "✗" : "~"} (${source} ${JSON.stringify(expected)})`);
 }
 
@@ -334,7 +335,10 @@ async function reversioRoundTrip(run: SmokeRun, deps: ClientDeps, config: Revers
   await run.step(`Ask for the unknown order ${reference} (GET /orders/{reference}/status)`, async (f) => {
     const status = await client.getOrderStatus(reference);
     const answer = run.last("GET", "/orders/");
-    f.add(status === null ? "✓" : "✗", `not found: HTTP ${answer?.status}${at(answer?.body, "isNotFound") === true ? ", isNotFound: true" : ""} ${status === null ? "✓" : "✗ (the app took it for a known order)"}`);
+    f.add(
+      status === null ? "✓" : "✗",
+      `not found: HTTP ${answer?.status}${at(answer?.body, "isNotFound") === true ? ", isNotFound: true" : ""} ${status === null ? "✓" : "✗ (the app took it for a known order)"}`,
+    );
   });
   if (production) {
     run.skipped("Import a test order", "an imported order is final at Revers.io (no update or cancel call): against production the check stays read-only");
@@ -429,6 +433,10 @@ export async function partnerSmoke(deps: SmokeDeps, shop: string, partner: Partn
   }
   const failed = run.steps.some((s) => s.findings.failed);
   const differences = run.steps.reduce((n, s) => n + s.findings.lines.filter((l) => l.mark === "~").length, 0);
-  deps.out(failed ? `Result: ✗ above: a call to ${connector.displayName} failed, or it answered something the app cannot use.` : `Result: ${connector.displayName} answered as the app assumes${differences > 0 ? `, with ${differences} difference(s) it copes with (~)` : ""}.`);
+  deps.out(
+    failed
+      ? `Result: ✗ above: a call to ${connector.displayName} failed, or it answered something the app cannot use.`
+      : `Result: ${connector.displayName} answered as the app assumes${differences > 0 ? `, with ${differences} difference(s) it copes with (~)` : ""}.`,
+  );
   return failed ? 1 : 0;
 }

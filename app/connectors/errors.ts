@@ -44,14 +44,7 @@ export function trimMessage(text: string): string {
 }
 
 /** Builds the PartnerError for an HTTP answer, classified by the retry policy. */
-export function partnerErrorFromResponse(
-  partnerName: string,
-  status: number,
-  headers: Pick<Headers, "get">,
-  partnerMessage: string,
-  now: Date,
-  envelopeError = false,
-): PartnerError {
+export function partnerErrorFromResponse(partnerName: string, status: number, headers: Pick<Headers, "get">, partnerMessage: string, now: Date, envelopeError = false): PartnerError {
   const failure = classifyFailure(status, headers, now, envelopeError);
   const text = partnerMessage ? trimMessage(partnerMessage) : `HTTP ${status}`;
   return new PartnerError(`${partnerName} answered ${status}: ${text}`, failure.class, status, failure.retryAfterMs);

@@ -23,12 +23,7 @@ export interface JsonResponse {
  * becomes a classified PartnerError whose message is the partner's own
  * (extracted by `errorMessage`). Headers (credentials) never reach an error text.
  */
-export async function requestJson(
-  deps: ClientDeps,
-  partnerName: string,
-  req: JsonRequest,
-  errorMessage: (body: unknown, raw: string) => string = defaultErrorMessage,
-): Promise<JsonResponse> {
+export async function requestJson(deps: ClientDeps, partnerName: string, req: JsonRequest, errorMessage: (body: unknown, raw: string) => string = defaultErrorMessage): Promise<JsonResponse> {
   const url = deps.baseUrl.replace(/\/+$/, "") + req.path;
   const timeoutMs = req.timeoutMs ?? policy.requestTimeoutMs;
   const controller = new AbortController();
@@ -82,4 +77,3 @@ export function defaultErrorMessage(body: unknown, raw: string): string {
   const unique = [...new Set(texts.filter((t) => t.trim() !== ""))];
   return unique.length > 0 ? unique.join("; ") : raw.slice(0, 300);
 }
-

@@ -18,9 +18,7 @@ export interface ClientDeps {
 }
 
 /** What the runner decided from the order alone, before any partner call. */
-export type SyncPlan<Request> =
-  | { kind: "skip"; reason: string }
-  | { kind: "send"; request: Request };
+export type SyncPlan<Request> = { kind: "skip"; reason: string } | { kind: "send"; request: Request };
 
 export interface PushContext<Config> {
   shop: string;
@@ -66,10 +64,7 @@ export interface PushResult {
   sent: unknown;
 }
 
-export type VerifyResult =
-  | { status: "valid"; message: string }
-  | { status: "invalid_credentials"; message: string }
-  | { status: "unreachable"; message: string };
+export type VerifyResult = { status: "valid"; message: string } | { status: "invalid_credentials"; message: string } | { status: "unreachable"; message: string };
 
 export interface Connector<Config = unknown, Request = unknown> {
   /** The partner's id (meta.id): a partner the app ships with, or one a test registers (registry.ts). */

@@ -1,14 +1,6 @@
 // Stored snapshot -> the canonical order every connector reads (docs/architecture.md
 // rule 1). Pure: same snapshot, same order; no clock, no I/O.
-import type {
-  CanonicalAddress,
-  CanonicalCustomer,
-  CanonicalFulfillment,
-  CanonicalLineItem,
-  CanonicalOrder,
-  Money,
-  MoneyPair,
-} from "./canonical";
+import type { CanonicalAddress, CanonicalCustomer, CanonicalFulfillment, CanonicalLineItem, CanonicalOrder, Money, MoneyPair } from "./canonical";
 import { formatAmount, unitPriceAfterAllocations } from "./money";
 import type { OrderSnapshot, SnapshotFulfillment, SnapshotLineItem, SnapshotNameValue } from "./snapshot";
 
@@ -56,8 +48,7 @@ export function buildCanonicalOrder(shop: string, snapshot: OrderSnapshot, timeZ
 function buildCustomer(snapshot: OrderSnapshot): CanonicalCustomer {
   const customer = snapshot.customer;
   const addresses = [snapshot.billingAddress, snapshot.shippingAddress];
-  const fromAddresses = (pick: (address: CanonicalAddress) => string | null): string | null =>
-    addresses.map((address) => (address ? pick(address) : null)).find((value) => value !== null) ?? null;
+  const fromAddresses = (pick: (address: CanonicalAddress) => string | null): string | null => addresses.map((address) => (address ? pick(address) : null)).find((value) => value !== null) ?? null;
   return {
     id: snapshot.customerId,
     email: snapshot.email,

@@ -74,8 +74,7 @@ function divideRoundingHalfUp(numerator: bigint, denominator: bigint): bigint {
  * has nothing to spread the allocation over and keeps its unit price.
  */
 export function unitPriceAfterAllocations(unitPrice: string, quantity: number, allocations: readonly string[]): string {
-  if (!Number.isInteger(quantity) || quantity < 0)
-    throw new Error(`quantity must be a whole number >= 0, got ${quantity}`);
+  if (!Number.isInteger(quantity) || quantity < 0) throw new Error(`quantity must be a whole number >= 0, got ${quantity}`);
   const scale = scaleOf(unitPrice, ...allocations);
   if (quantity === 0) return fromMinorUnits(toMinorUnits(unitPrice, scale), scale);
   const lineTotal = toMinorUnits(unitPrice, scale) * BigInt(quantity);

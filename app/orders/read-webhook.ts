@@ -18,9 +18,7 @@ export function extractOrderSnapshot(body: unknown): ExtractResult<{ snapshot: O
 }
 
 /** The fulfillment of a fulfillments/create or fulfillments/update body, with the order it belongs to. */
-export function extractFulfillment(
-  body: unknown,
-): ExtractResult<{ orderId: string; fulfillment: SnapshotFulfillment; updatedAt: string }> {
+export function extractFulfillment(body: unknown): ExtractResult<{ orderId: string; fulfillment: SnapshotFulfillment; updatedAt: string }> {
   const result = shopifyFulfillmentWebhookSchema.safeParse(body, { error: plainIssueMessage });
   if (!result.success) return { ok: false, error: describeIssues(result.error) };
   const { orderId, fulfillment } = result.data;

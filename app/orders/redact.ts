@@ -11,15 +11,12 @@ const EMAIL_LIKE = /[^\s@]+@[^\s@]+\.[^\s@]+/;
  * reconciled with what partners already hold.
  */
 export function redactSnapshotPii(snapshot: OrderSnapshot): OrderSnapshot {
-  const eraseEmailLike = (entry: SnapshotNameValue): SnapshotNameValue =>
-    EMAIL_LIKE.test(entry.value) ? { name: entry.name, value: "" } : entry;
+  const eraseEmailLike = (entry: SnapshotNameValue): SnapshotNameValue => (EMAIL_LIKE.test(entry.value) ? { name: entry.name, value: "" } : entry);
   return {
     ...snapshot,
     email: null,
     phone: null,
-    customer: snapshot.customer
-      ? { id: snapshot.customer.id, email: null, firstName: null, lastName: null, phone: null }
-      : null,
+    customer: snapshot.customer ? { id: snapshot.customer.id, email: null, firstName: null, lastName: null, phone: null } : null,
     shippingAddress: null,
     billingAddress: null,
     noteAttributes: snapshot.noteAttributes.map(eraseEmailLike),

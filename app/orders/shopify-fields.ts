@@ -51,10 +51,7 @@ export function idToString(id: IdInput, issues: Issues, path: PropertyKey[]): st
 }
 
 /** The exact id of an object: the digits of admin_graphql_api_id when present, else `id`. */
-export function resolveId(
-  raw: { id?: IdInput | null | undefined; admin_graphql_api_id?: string | null | undefined },
-  issues: Issues,
-): string {
+export function resolveId(raw: { id?: IdInput | null | undefined; admin_graphql_api_id?: string | null | undefined }, issues: Issues): string {
   const fromGid = gidDigits(raw.admin_graphql_api_id);
   if (fromGid) return fromGid;
   if (raw.id == null) {
@@ -112,9 +109,7 @@ export const moneySetInput = z
  * the buyer's currency.
  */
 export function moneyOrFallback(set: MoneyPair | null, plain: string, shopCurrency: string): MoneyPair {
-  return (
-    set ?? { shop: { amount: plain, currency: shopCurrency }, presentment: { amount: plain, currency: shopCurrency } }
-  );
+  return set ?? { shop: { amount: plain, currency: shopCurrency }, presentment: { amount: plain, currency: shopCurrency } };
 }
 
 /** Line property / note attribute values are strings in practice; tolerate numbers, booleans and null. */

@@ -5,14 +5,7 @@
 // pairs, blank strings as null. The snapshot is plain JSON, so JSON.parse of a
 // stored one is safe (no number in it is an id). Its money, addresses, customer,
 // tax lines and refunds are the canonical order's own types (./canonical.ts).
-import type {
-  CanonicalAddress,
-  CanonicalCustomer,
-  CanonicalRefund,
-  CanonicalTaxLine,
-  LineItemQuantity,
-  MoneyPair,
-} from "./canonical";
+import type { CanonicalAddress, CanonicalCustomer, CanonicalRefund, CanonicalTaxLine, LineItemQuantity, MoneyPair } from "./canonical";
 
 export interface SnapshotNameValue {
   name: string;

@@ -128,8 +128,7 @@ const refundLineInput = z
     const fromGid = gidDigits(raw.line_item?.admin_graphql_api_id);
     let lineItemId = fromGid ?? "";
     if (!fromGid) {
-      if (raw.line_item_id == null)
-        ctx.issues.push({ code: "custom", input: null, path: ["line_item_id"], message: "is required" });
+      if (raw.line_item_id == null) ctx.issues.push({ code: "custom", input: null, path: ["line_item_id"], message: "is required" });
       else lineItemId = idToString(raw.line_item_id, ctx.issues, ["line_item_id"]);
     }
     return { lineItemId, quantity: raw.quantity };
@@ -206,39 +205,31 @@ export const shopifyOrderWebhookSchema = z
   })
   .transform((raw, ctx): OrderSnapshot => {
     const currency = raw.currency;
-    const requiredMoney = (
-      set: MoneyPair | null,
-      plain: string | null | undefined,
-      field: string,
-    ): MoneyPair => {
+    const requiredMoney = (set: MoneyPair | null, plain: string | null | undefined, field: string): MoneyPair => {
       if (set) return set;
       if (plain != null) return moneyOrFallback(null, plain, currency);
       ctx.issues.push({ code: "custom", input: undefined, path: [field], message: `is required (or ${field}_set)` });
       return moneyOrFallback(null, "0", currency);
     };
 
-    const lineItems = raw.line_items.map(
-      (line): SnapshotLineItem => ({
-        id: line.id,
-        productId: line.product_id,
-        variantId: line.variant_id,
-        sku: line.sku,
-        title: line.title,
-        variantTitle: line.variant_title,
-        vendor: line.vendor,
-        quantity: line.quantity,
-        price: moneyOrFallback(line.price_set, line.price, currency),
-        discountAllocations: line.discount_allocations.map((allocation) =>
-          moneyOrFallback(allocation.amount_set, allocation.amount, currency),
-        ),
-        taxLines: line.tax_lines.map((tax) => ({
-          rate: tax.rate === null || tax.rate === undefined ? null : String(tax.rate),
-          amount: moneyOrFallback(tax.price_set, tax.price, currency),
-        })),
-        properties: line.properties,
-        requiresShipping: line.requires_shipping ?? true,
-      }),
-    );
+    const lineItems = raw.line_items.map((line): SnapshotLineItem => ({
+      id: line.id,
+      productId: line.product_id,
+      variantId: line.variant_id,
+      sku: line.sku,
+      title: line.title,
+      variantTitle: line.variant_title,
+      vendor: line.vendor,
+      quantity: line.quantity,
+      price: moneyOrFallback(line.price_set, line.price, currency),
+      discountAllocations: line.discount_allocations.map((allocation) => moneyOrFallback(allocation.amount_set, allocation.amount, currency)),
+      taxLines: line.tax_lines.map((tax) => ({
+        rate: tax.rate === null || tax.rate === undefined ? null : String(tax.rate),
+        amount: moneyOrFallback(tax.price_set, tax.price, currency),
+      })),
+      properties: line.properties,
+      requiresShipping: line.requires_shipping ?? true,
+    }));
 
     // Older payloads have no total_shipping_price_set: the shipping lines add up to it.
     const totalShipping =
@@ -291,12 +282,10 @@ function sumShippingLines(lines: MoneyPair[], shopCurrency: string): MoneyPair {
 }
 
 /** The fulfillment object of a fulfillments/create or fulfillments/update webhook. */
-export const shopifyFulfillmentWebhookSchema = z
-  .object({ ...fulfillmentFields, order_id: idInput })
-  .transform((raw, ctx) => ({
-    orderId: idToString(raw.order_id, ctx.issues, ["order_id"]),
-    fulfillment: toSnapshotFulfillment(raw, ctx.issues),
-  }));
+export const shopifyFulfillmentWebhookSchema = z.object({ ...fulfillmentFields, order_id: idInput }).transform((raw, ctx) => ({
+  orderId: idToString(raw.order_id, ctx.issues, ["order_id"]),
+  fulfillment: toSnapshotFulfillment(raw, ctx.issues),
+}));
 
 /** The refund of a refunds/create webhook body, with the order it belongs to. */
 export const shopifyRefundWebhookSchema = z

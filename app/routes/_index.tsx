@@ -26,9 +26,7 @@ export default function Landing() {
             <Text as="h1" variant="headingLg">
               Partner Sync
             </Text>
-            <Text as="p">
-              Keeps {inWords(PARTNER_METAS.map((meta) => meta.listedAs))} in step with your Shopify orders.
-            </Text>
+            <Text as="p">Keeps {inWords(PARTNER_METAS.map((meta) => meta.listedAs))} in step with your Shopify orders.</Text>
             <Text as="p" tone="subdued">
               Open the app from your Shopify admin (Apps → Partner Sync). If it is not installed yet, install it from the Shopify App Store.
             </Text>

@@ -111,7 +111,10 @@ export default function Dashboard() {
                   Synced and failed per day
                 </Text>
                 <Text as="p" tone="subdued">
-                  Orders a partner accepted, and orders that failed for good, over the last 14 days, all partners together. {dashboard.clock.known ? `Days run midnight to midnight in the store's time zone (${dashboard.clock.timeZone}).` : "Days are UTC days: the store's time zone could not be read from Shopify yet."}
+                  Orders a partner accepted, and orders that failed for good, over the last 14 days, all partners together.{" "}
+                  {dashboard.clock.known
+                    ? `Days run midnight to midnight in the store's time zone (${dashboard.clock.timeZone}).`
+                    : "Days are UTC days: the store's time zone could not be read from Shopify yet."}
                 </Text>
                 {anyActivity ? <ClientChart points={points} /> : <Text as="p">No order was synced or failed in the last 14 days.</Text>}
               </BlockStack>
@@ -161,7 +164,13 @@ function PartnerCard({ summary, loading }: { summary: PartnerSummary; loading: b
         <SkeletonBodyText lines={1} />
       ) : (
         <Text as="span" variant="headingLg" tone={value > 0 ? tone : undefined}>
-          {status ? <Link url={logUrl(status)} removeUnderline monochrome>{value}</Link> : value}
+          {status ? (
+            <Link url={logUrl(status)} removeUnderline monochrome>
+              {value}
+            </Link>
+          ) : (
+            value
+          )}
         </Text>
       )}
     </BlockStack>
@@ -193,7 +202,11 @@ function PartnerCard({ summary, loading }: { summary: PartnerSummary; loading: b
                 <Link url={partnerSettingsPath(summary.partner)}>Update the credentials</Link>
               </Banner>
             )}
-            {state.kind === "disabled" && <Text as="p" tone="subdued">You paused syncing to {label.name}: new orders wait until you resume it.</Text>}
+            {state.kind === "disabled" && (
+              <Text as="p" tone="subdued">
+                You paused syncing to {label.name}: new orders wait until you resume it.
+              </Text>
+            )}
             {state.kind === "active" && state.rateLimit && (
               <Text as="p" tone="subdued">
                 {state.rateLimit}
@@ -202,7 +215,10 @@ function PartnerCard({ summary, loading }: { summary: PartnerSummary; loading: b
             <InlineGrid columns={4} gap="200">
               {stat("Synced", counts.synced, "synced", "success")}
               {stat("Failed", counts.failed, "failed", "critical")}
-              {stat("Waiting", UNSETTLED_STATUSES.reduce((sum, status) => sum + counts[status], 0))}
+              {stat(
+                "Waiting",
+                UNSETTLED_STATUSES.reduce((sum, status) => sum + counts[status], 0),
+              )}
               {stat("Skipped", counts.skipped, "skipped")}
             </InlineGrid>
             <InlineStack gap="200">
@@ -236,7 +252,13 @@ function FirstRunChecklist() {
       const label = partnerLabel(partner);
       return { key: partner, title: `Connect ${label.name}`, body: label.purpose, url: partnerSettingsPath(partner), action: `Set up ${label.name}` };
     }),
-    { key: "orders", title: "Watch your orders go out", body: "New and updated orders are sent automatically once a partner is connected. The sync log shows each one.", url: "/app/log", action: "Open the sync log" },
+    {
+      key: "orders",
+      title: "Watch your orders go out",
+      body: "New and updated orders are sent automatically once a partner is connected. The sync log shows each one.",
+      url: "/app/log",
+      action: "Open the sync log",
+    },
   ];
   return (
     <Card>

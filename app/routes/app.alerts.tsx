@@ -39,7 +39,11 @@ export default function Alerts() {
   const emailOn = pendingOn ?? page.email.on;
 
   return (
-    <Page title="Alerts" subtitle="When a partner refuses the credentials or keeps failing, or orders wait for you to link them or mark them handled, you are told here, on every page, and by email." backAction={{ content: "Home", url: "/app" }}>
+    <Page
+      title="Alerts"
+      subtitle="When a partner refuses the credentials or keeps failing, or orders wait for you to link them or mark them handled, you are told here, on every page, and by email."
+      backAction={{ content: "Home", url: "/app" }}
+    >
       <BlockStack gap="400">
         <Card>
           <BlockStack gap="200">

@@ -6,22 +6,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link as RemixLink, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
-import {
-  Banner,
-  BlockStack,
-  Card,
-  ChoiceList,
-  Box,
-  Button,
-  EmptySearchResult,
-  Filters,
-  IndexTable,
-  InlineStack,
-  Page,
-  Text,
-  TextField,
-  type AppliedFilterInterface,
-} from "@shopify/polaris";
+import { Banner, BlockStack, Card, ChoiceList, Box, Button, EmptySearchResult, Filters, IndexTable, InlineStack, Page, Text, TextField, type AppliedFilterInterface } from "@shopify/polaris";
 import { z } from "zod";
 import { AdminRouteError } from "~/admin/errors";
 import { showToast } from "~/admin/app-bridge";
@@ -102,9 +87,12 @@ export default function SyncLog() {
     if (searchTimer.current) clearTimeout(searchTimer.current);
     searchTimer.current = setTimeout(() => update({ q: value.trim() }), SEARCH_DELAY_MS);
   };
-  useEffect(() => () => {
-    if (searchTimer.current) clearTimeout(searchTimer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (searchTimer.current) clearTimeout(searchTimer.current);
+    },
+    [],
+  );
 
   const page = (key: "after" | "before", cursor: string | null) => () => {
     if (!cursor) return;
@@ -127,21 +115,22 @@ export default function SyncLog() {
   const filtered = appliedFilters.length > 0 || filters.q !== "";
   const canRetry = filters.status === "failed" && isPartnerId(filters.partner) && rows.length > 0;
 
-  const emptyState = filtered || hasAnyJob ? (
-    <EmptySearchResult title="No orders match" description="Try another order name, or remove a filter." withIllustration />
-  ) : (
-    <Box padding="800">
-      <BlockStack gap="300" inlineAlign="center">
-        <Text as="h2" variant="headingMd">
-          No orders synced yet
-        </Text>
-        <Text as="p" tone="subdued" alignment="center">
-          Orders appear here as soon as Shopify sends them, once a partner is connected.
-        </Text>
-        <Button url="/app">Go to the dashboard</Button>
-      </BlockStack>
-    </Box>
-  );
+  const emptyState =
+    filtered || hasAnyJob ? (
+      <EmptySearchResult title="No orders match" description="Try another order name, or remove a filter." withIllustration />
+    ) : (
+      <Box padding="800">
+        <BlockStack gap="300" inlineAlign="center">
+          <Text as="h2" variant="headingMd">
+            No orders synced yet
+          </Text>
+          <Text as="p" tone="subdued" alignment="center">
+            Orders appear here as soon as Shopify sends them, once a partner is connected.
+          </Text>
+          <Button url="/app">Go to the dashboard</Button>
+        </BlockStack>
+      </Box>
+    );
 
   return (
     <Page
@@ -203,15 +192,7 @@ export default function SyncLog() {
                 label: "Status",
                 pinned: true,
                 shortcut: true,
-                filter: (
-                  <ChoiceList
-                    title="Status"
-                    titleHidden
-                    choices={STATUS_CHOICES}
-                    selected={filters.status ? [filters.status] : []}
-                    onChange={([value]) => update({ status: value ?? "" })}
-                  />
-                ),
+                filter: <ChoiceList title="Status" titleHidden choices={STATUS_CHOICES} selected={filters.status ? [filters.status] : []} onChange={([value]) => update({ status: value ?? "" })} />,
               },
               {
                 // Not pinned: shown as a pill when applied (the "orders waiting for you" alert links here with it).
@@ -245,9 +226,7 @@ export default function SyncLog() {
             emptyState={emptyState}
             headings={[{ title: "Order" }, { title: "Partner" }, { title: "Status" }, { title: "Attempts", alignment: "end" }, { title: "Last message" }, { title: "Last activity" }]}
             pagination={
-              nextCursor || previousCursor
-                ? { hasNext: !!nextCursor, hasPrevious: !!previousCursor, onNext: page("after", nextCursor), onPrevious: page("before", previousCursor) }
-                : undefined
+              nextCursor || previousCursor ? { hasNext: !!nextCursor, hasPrevious: !!previousCursor, onNext: page("after", nextCursor), onPrevious: page("before", previousCursor) } : undefined
             }
           >
             {rows.map((row, index) => (

@@ -8,21 +8,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useActionData, useFetcher, useLoaderData, useNavigation, useRevalidator, useSubmit } from "@remix-run/react";
-import {
-  Badge,
-  Banner,
-  BlockStack,
-  Box,
-  Button,
-  Card,
-  Collapsible,
-  DataTable,
-  InlineStack,
-  Link,
-  Page,
-  Spinner,
-  Text,
-} from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Button, Card, Collapsible, DataTable, InlineStack, Link, Page, Spinner, Text } from "@shopify/polaris";
 import { z } from "zod";
 import { AdminRouteError } from "~/admin/errors";
 import { showToast } from "~/admin/app-bridge";
@@ -50,7 +36,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { shop, ctx } = shopRequest;
   const orderId = params.orderId ?? "";
   const connectors = registered(ctx);
-  const detail = await loadOrderDetail(ctx.db, shop, orderId, connectors.map((c) => c.id));
+  const detail = await loadOrderDetail(
+    ctx.db,
+    shop,
+    orderId,
+    connectors.map((c) => c.id),
+  );
   // Another shop's order and an order that never existed look the same.
   if (!detail) throw notFound();
   const deps = { ...ctx.runner, logger: ctx.logger };
@@ -328,7 +319,11 @@ function PartnerSection({
           </Button>
         </InlineStack>
 
-        {!job && <Text as="p" tone="subdued">This order has not been sent to {name}: it arrived before {name} was connected. Resync to send it now.</Text>}
+        {!job && (
+          <Text as="p" tone="subdued">
+            This order has not been sent to {name}: it arrived before {name} was connected. Resync to send it now.
+          </Text>
+        )}
         {job && (
           <>
             <InlineStack gap="600">

@@ -50,8 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 // Test connection changes nothing stored: keep the page (and what the merchant typed) as it is.
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
-  formData?.get("intent") === "test" ? false : defaultShouldRevalidate;
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => (formData?.get("intent") === "test" ? false : defaultShouldRevalidate);
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.view.name} settings` : "Partner settings" }];
 
@@ -100,9 +99,7 @@ function PartnerSettings({ view, name, purpose }: { view: SettingsView; name: st
   const renderFields = (section: "credentials" | "settings") =>
     fields
       .filter((f) => f.section === section)
-      .map((field) => (
-        <SettingsField key={field.key} field={field} value={values[field.key] ?? ""} secret={view.secrets[field.key]} error={errors[field.key]} onChange={setField(field.key)} />
-      ));
+      .map((field) => <SettingsField key={field.key} field={field} value={values[field.key] ?? ""} secret={view.secrets[field.key]} error={errors[field.key]} onChange={setField(field.key)} />);
 
   const pauseAction = view.configured
     ? view.enabled
@@ -124,8 +121,7 @@ function PartnerSettings({ view, name, purpose }: { view: SettingsView; name: st
               <p>{view.pausedReason}</p>
               {view.status.credentialsRefused && (
                 <p>
-                  {name} refused the saved credentials{view.pausedAt ? ` on ${view.pausedAt}` : ""}. Enter working ones, test them and save: the orders held
-                  meanwhile are sent then.
+                  {name} refused the saved credentials{view.pausedAt ? ` on ${view.pausedAt}` : ""}. Enter working ones, test them and save: the orders held meanwhile are sent then.
                 </p>
               )}
             </BlockStack>
@@ -155,11 +151,7 @@ function PartnerSettings({ view, name, purpose }: { view: SettingsView; name: st
         {formResult?.ok && "verify" in formResult && <VerifyBanner partnerName={name} result={formResult.verify} onDismiss={() => setDismissed(actionData)} />}
 
         <Layout>
-          <Layout.AnnotatedSection
-            id="credentials"
-            title="Credentials"
-            description="Stored encrypted for this store only. A saved secret is never shown again: leave its field empty to keep it."
-          >
+          <Layout.AnnotatedSection id="credentials" title="Credentials" description="Stored encrypted for this store only. A saved secret is never shown again: leave its field empty to keep it.">
             <Card>
               <FormLayout>{renderFields("credentials")}</FormLayout>
             </Card>

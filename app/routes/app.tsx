@@ -25,7 +25,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // Local mode: Shopify's CDN is out of reach, so the pages load the stand-in (app/admin/app-bridge.ts).
     appBridgeUrl: ctx.env.SHOPIFY_LOCAL_APP_BRIDGE ? LOCAL_APP_BRIDGE_PATH : undefined,
     // Open incidents: a banner on every page until each is resolved (app/sync/alerts.server.ts).
-    alerts: (await openAlerts(ctx.db, shop, new Date())).map(({ id, kind, title, message, actionPath, actionLabel, dismissible }) => ({ id, kind, title, message, actionPath, actionLabel, dismissible })),
+    alerts: (await openAlerts(ctx.db, shop, new Date())).map(({ id, kind, title, message, actionPath, actionLabel, dismissible }) => ({
+      id,
+      kind,
+      title,
+      message,
+      actionPath,
+      actionLabel,
+      dismissible,
+    })),
   };
 }
 

@@ -36,7 +36,10 @@ export function parseKey(base64: string, name = "ENCRYPTION_KEY"): Buffer {
 export function createKeyring(currentBase64: string, previousBase64 = ""): Keyring {
   const current = parseKey(currentBase64);
   const all = new Map<string, Buffer>([[keyIdOf(current), current]]);
-  for (const entry of previousBase64.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of previousBase64
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const key = parseKey(entry, "ENCRYPTION_KEYS_PREVIOUS");
     all.set(keyIdOf(key), key);
   }

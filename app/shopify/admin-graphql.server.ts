@@ -23,10 +23,7 @@ export interface AdminGraphqlClient {
   graphql(query: string, options?: { variables?: Record<string, unknown>; signal?: AbortSignal }): Promise<Response>;
 }
 
-export function graphqlFromAdmin(
-  admin: AdminGraphqlClient,
-  { timeoutMs = policy.requestTimeoutMs, now = () => new Date() }: { timeoutMs?: number; now?: () => Date } = {},
-): ShopifyGraphql {
+export function graphqlFromAdmin(admin: AdminGraphqlClient, { timeoutMs = policy.requestTimeoutMs, now = () => new Date() }: { timeoutMs?: number; now?: () => Date } = {}): ShopifyGraphql {
   return async (query, variables) => {
     const signal = AbortSignal.timeout(timeoutMs);
     let response: Response;
@@ -67,9 +64,7 @@ function transportFailure(error: unknown, timedOutAfterMs: number | null, now: D
   const response = field(error, "response");
   const status = field(response, "code");
   if (typeof status !== "number") {
-    const reason = timedOutAfterMs !== null
-      ? `did not answer within ${timedOutAfterMs} ms`
-      : `could not be reached (${error instanceof Error ? trimMessage(error.message) : String(error)})`;
+    const reason = timedOutAfterMs !== null ? `did not answer within ${timedOutAfterMs} ms` : `could not be reached (${error instanceof Error ? trimMessage(error.message) : String(error)})`;
     return new ShopifyError(`Shopify ${reason}`, "retryable", null);
   }
   const headers = toHeaders(field(response, "headers"));

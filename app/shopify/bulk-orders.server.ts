@@ -42,9 +42,7 @@ function matchingBrace(text: string, open: number): number {
  * `edges { node { … } }`. Derived, not copied, so the two reads cannot drift apart.
  */
 export function bulkOrderSelection(): string {
-  let text = ORDER_SELECTION
-    .replace(/\(first:\s*\d+\)/g, "")
-    .replace(/pageInfo\s*\{\s*hasNextPage\s*\}/g, "");
+  let text = ORDER_SELECTION.replace(/\(first:\s*\d+\)/g, "").replace(/pageInfo\s*\{\s*hasNextPage\s*\}/g, "");
   for (let at = text.search(/\bnodes\s*\{/); at >= 0; at = text.search(/\bnodes\s*\{/)) {
     const open = text.indexOf("{", at);
     const close = matchingBrace(text, open);
@@ -189,7 +187,11 @@ function startAssembly(root: Record<string, unknown>): Assembly {
 export async function* readOrdersExport(url: string, { skipLines = 0, fetch: fetchFile = fetch }: { skipLines?: number; fetch?: typeof fetch } = {}): AsyncGenerator<BulkOrder> {
   const response = await fetchFile(url);
   if (!response.ok || !response.body) {
-    throw new ShopifyError(`Shopify's export file could not be downloaded (HTTP ${response.status})${response.status === 403 || response.status === 404 ? ": it may have expired (Shopify keeps it 7 days)" : ""}`, response.status >= 500 ? "retryable" : "permanent", response.status);
+    throw new ShopifyError(
+      `Shopify's export file could not be downloaded (HTTP ${response.status})${response.status === 403 || response.status === 404 ? ": it may have expired (Shopify keeps it 7 days)" : ""}`,
+      response.status >= 500 ? "retryable" : "permanent",
+      response.status,
+    );
   }
   const lines = createInterface({ input: Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), crlfDelay: Infinity });
   let lineNumber = 0;

@@ -8,9 +8,7 @@ import { ShopifyError, trimMessage } from "~/connectors/errors";
 
 // Each part read on its own, so that an answer whose cost extension is not as
 // expected still has its data and errors read.
-const errorsSchema = z.array(
-  z.object({ message: z.string().optional(), extensions: z.object({ code: z.string().optional() }).passthrough().optional() }),
-);
+const errorsSchema = z.array(z.object({ message: z.string().optional(), extensions: z.object({ code: z.string().optional() }).passthrough().optional() }));
 const dataSchema = z.record(z.string(), z.unknown());
 const costSchema = z.object({
   requestedQueryCost: z.number(),

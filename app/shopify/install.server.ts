@@ -5,7 +5,6 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { markInstalled } from "~/sync/compliance.server";
 import { DEFAULT_SCOPES } from "~/config.server";
 
-
 /**
  * Records an offline session for a shop, as Shopify's OAuth / token exchange
  * would, and marks the shop installed. Local use: how a shop exists on a machine

@@ -85,7 +85,7 @@ export function createOfflineAccess(deps: OfflineAccessDeps): OfflineAccess {
         // refuses ours, so look for it a few times before calling the refusal final.
         const theirs = await renewedElsewhere(shop, session);
         if (theirs) return theirs;
-        return refused(shop, `HTTP ${status} ${trimMessage(JSON.stringify(error instanceof HttpResponseError ? error.response.body ?? "" : ""))}`);
+        return refused(shop, `HTTP ${status} ${trimMessage(JSON.stringify(error instanceof HttpResponseError ? (error.response.body ?? "") : ""))}`);
       }
       const detail = error instanceof Error ? trimMessage(error.message) : String(error);
       throw new ShopifyError(`Shopify could not renew the app's access token (${detail})`, status === 429 ? "rate_limited" : "retryable", status);

@@ -12,9 +12,7 @@ import { snapshotFromGraphqlOrder } from "./order-translate";
 
 const answerSchema = z.object({ data: z.object({ order: z.unknown().nullable() }).nullish() });
 
-export type OrderReadResult =
-  | { ok: true; snapshot: OrderSnapshot }
-  | { ok: false; reason: "not_found" | "unreadable" | "unavailable"; message: string; retryAfterMs?: number };
+export type OrderReadResult = { ok: true; snapshot: OrderSnapshot } | { ok: false; reason: "not_found" | "unreadable" | "unavailable"; message: string; retryAfterMs?: number };
 
 /**
  * Asks Shopify for the order now. Never throws: a failure is a message for the

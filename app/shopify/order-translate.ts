@@ -119,18 +119,7 @@ export function parseGraphqlOrder(node: unknown): ExtractResult<{ order: Graphql
 }
 
 // REST's shipment_status values (Fulfillment resource); other display statuses have no REST counterpart there.
-const SHIPMENT_STATUSES = new Set([
-  "label_printed",
-  "label_purchased",
-  "attempted_delivery",
-  "ready_for_pickup",
-  "picked_up",
-  "confirmed",
-  "in_transit",
-  "out_for_delivery",
-  "delivered",
-  "failure",
-]);
+const SHIPMENT_STATUSES = new Set(["label_printed", "label_purchased", "attempted_delivery", "ready_for_pickup", "picked_up", "confirmed", "in_transit", "out_for_delivery", "delivered", "failure"]);
 
 const lower = (value: string | null | undefined) => (value ? value.toLowerCase() : null);
 
@@ -257,9 +246,7 @@ export function snapshotFromGraphqlOrder(node: unknown): ExtractResult<{ snapsho
   if (!parsed.ok) return parsed;
   const { order } = parsed;
   const truncated =
-    order.lineItems.pageInfo.hasNextPage ||
-    order.fulfillments.some((f) => f.fulfillmentLineItems.pageInfo.hasNextPage) ||
-    order.refunds.some((r) => r.refundLineItems.pageInfo.hasNextPage);
+    order.lineItems.pageInfo.hasNextPage || order.fulfillments.some((f) => f.fulfillmentLineItems.pageInfo.hasNextPage) || order.refunds.some((r) => r.refundLineItems.pageInfo.hasNextPage);
   if (truncated) return { ok: false, error: `Order ${order.name} has more than ${ORDER_CONNECTION_PAGE} lines in one list; it cannot be re-read in one query` };
   return extractOrderSnapshot(graphqlOrderToWebhookShape(order));
 }

@@ -91,12 +91,8 @@ const productNodeSchema = z.object({
   onlineStoreUrl: z.string().nullish(),
   vendor: z.string().nullish(),
   productType: z.string().nullish(),
-  featuredMedia: z
-    .object({ preview: z.object({ image: z.object({ url: z.string().nullish() }).nullish() }).nullish() })
-    .nullish(),
-  variants: z
-    .object({ nodes: z.array(z.object({ id: z.string(), selectedOptions: z.array(z.object({ name: z.string(), value: z.string() })).nullish() })) })
-    .nullish(),
+  featuredMedia: z.object({ preview: z.object({ image: z.object({ url: z.string().nullish() }).nullish() }).nullish() }).nullish(),
+  variants: z.object({ nodes: z.array(z.object({ id: z.string(), selectedOptions: z.array(z.object({ name: z.string(), value: z.string() })).nullish() })) }).nullish(),
 });
 type ProductNode = z.infer<typeof productNodeSchema>;
 

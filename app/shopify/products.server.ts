@@ -12,14 +12,7 @@ import { createProductLookup, type ProductLookup } from "./product-lookup.server
  * client, cached in the store. The token is renewed first (offline-access.server.ts);
  * a token Shopify refuses throws ShopifyAccessRefused, and the job waits.
  */
-export function shopifyProductLookup(
-  shopify: Pick<ShopifyApp, "unauthenticated">,
-  access: OfflineAccess,
-  db: PrismaClient,
-  shop: string,
-  logger: Logger,
-  now: () => Date,
-): ProductLookup {
+export function shopifyProductLookup(shopify: Pick<ShopifyApp, "unauthenticated">, access: OfflineAccess, db: PrismaClient, shop: string, logger: Logger, now: () => Date): ProductLookup {
   return {
     async lookup(productIds) {
       await access.ensure(shop);

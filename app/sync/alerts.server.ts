@@ -68,12 +68,7 @@ export async function resolveAlert(db: PrismaClient, where: { shop: string; part
  * Called by the runner after each attempt it records: a failure may open a
  * failures incident, an accepted request resolves the partner's open one.
  */
-export async function noteAttemptForAlerts(
-  deps: { db: PrismaClient; env: Record<string, string | undefined> },
-  job: { shop: string; partner: string },
-  outcome: string,
-  now: Date,
-): Promise<void> {
+export async function noteAttemptForAlerts(deps: { db: PrismaClient; env: Record<string, string | undefined> }, job: { shop: string; partner: string }, outcome: string, now: Date): Promise<void> {
   // The job now waits for the merchant (its create's outcome is unknown): the merchant is told.
   if (outcome === "waiting_for_merchant") {
     await raiseAlert(deps.db, job.shop, job.partner, "waiting_for_merchant", now);

@@ -32,10 +32,7 @@ export interface HistoryTaskOptions {
   reconcileIntervalMinutes?: number;
 }
 
-export function startHistoryTasks(
-  deps: Omit<BackfillDeps, "owner"> & Omit<ReconcileDeps, "owner"> & { logger: Logger },
-  options: HistoryTaskOptions = {},
-): HistoryTasks {
+export function startHistoryTasks(deps: Omit<BackfillDeps, "owner"> & Omit<ReconcileDeps, "owner"> & { logger: Logger }, options: HistoryTaskOptions = {}): HistoryTasks {
   const owner = `history-${process.pid}-${randomUUID().slice(0, 8)}`;
   const now = deps.now ?? (() => new Date());
   let stopped = false;

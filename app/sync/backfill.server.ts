@@ -248,7 +248,13 @@ async function readOrders(
   /** Records the batch in two commits, then checkpoints: a restart re-reads at most one batch. */
   const flush = async () => {
     if (batch.length === 0) return;
-    const outcomes = await recordExportedOrders(db, row, batch.map((order) => order.node), logger, now);
+    const outcomes = await recordExportedOrders(
+      db,
+      row,
+      batch.map((order) => order.node),
+      logger,
+      now,
+    );
     for (const outcome of outcomes) {
       if (outcome.kind === "queued") counts.queued += outcome.jobs;
       else counts[outcome.kind] += 1;
@@ -293,7 +299,14 @@ async function recordExportedOrders(db: PrismaClient, row: BackfillRow, nodes: u
   // holds never replaces what a webhook brought; a newer state replaces it whatever its topic.
   const recorded = await recordDeliveries(
     db,
-    readable.map((order) => ({ shop: row.shop, topic: "orders/create" as const, eventId: `backfill:${order.orderId}:${String(order.body.updated_at)}`, body: order.body, source: "backfill" as const, backfillId: row.id })),
+    readable.map((order) => ({
+      shop: row.shop,
+      topic: "orders/create" as const,
+      eventId: `backfill:${order.orderId}:${String(order.body.updated_at)}`,
+      body: order.body,
+      source: "backfill" as const,
+      backfillId: row.id,
+    })),
     logger,
     now,
   );

@@ -37,7 +37,9 @@ const normalEmail = (email: string) => email.trim().toLowerCase();
  * so that a later delivery can be recognised without the address being stored.
  */
 export function redactionEmailHash(shop: string, email: string): string {
-  return createHash("sha256").update(`customers/redact\u0000${shop}\u0000${normalEmail(email)}`).digest("hex");
+  return createHash("sha256")
+    .update(`customers/redact\u0000${shop}\u0000${normalEmail(email)}`)
+    .digest("hex");
 }
 
 /** Every email an order snapshot (or an inbox copy of one) holds: the order's and the customer's. */
@@ -76,9 +78,7 @@ export async function redactCustomer(db: PrismaClient, shop: string, payload: z.
   const email = customer.email?.trim() || null;
   return db.$transaction(async (tx) => {
     // Letter case is not part of an address's identity in practice: lower() on both sides, in the database.
-    const byEmail = email
-      ? await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "OrderSnapshot" WHERE "shop" = ${shop} AND lower("email") = lower(${email})`
-      : [];
+    const byEmail = email ? await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "OrderSnapshot" WHERE "shop" = ${shop} AND lower("email") = lower(${email})` : [];
     const or = [
       ...(customer.id ? [{ customerId: customer.id }] : []),
       ...(byEmail.length > 0 ? [{ id: { in: byEmail.map((r) => r.id) } }] : []),
@@ -121,11 +121,7 @@ async function redactionCovers(tx: Tx | PrismaClient, shop: string, orderId: str
     where: {
       shop,
       topic: "customers/redact",
-      OR: [
-        ...(customerIds.length > 0 ? [{ customerId: { in: customerIds } }] : []),
-        ...(hashes.length > 0 ? [{ emailHash: { in: hashes } }] : []),
-        { orders: { contains: JSON.stringify(orderId) } },
-      ],
+      OR: [...(customerIds.length > 0 ? [{ customerId: { in: customerIds } }] : []), ...(hashes.length > 0 ? [{ emailHash: { in: hashes } }] : []), { orders: { contains: JSON.stringify(orderId) } }],
     },
     select: { orders: true, receivedAt: true },
   });
@@ -141,12 +137,7 @@ async function redactionCovers(tx: Tx | PrismaClient, shop: string, orderId: str
  * (an edit, a refund, Shopify's retry of an old one) does not bring the personal
  * data back; the inbox's copies of those deliveries are erased too.
  */
-export async function keepRedacted(
-  tx: Tx | PrismaClient,
-  shop: string,
-  snapshot: OrderSnapshot,
-  deliveries: readonly { id: string; topic: string; payload: string | null }[],
-): Promise<OrderSnapshot> {
+export async function keepRedacted(tx: Tx | PrismaClient, shop: string, snapshot: OrderSnapshot, deliveries: readonly { id: string; topic: string; payload: string | null }[]): Promise<OrderSnapshot> {
   const orderRows = deliveries.filter((d) => d.topic.startsWith("orders/") && d.payload !== null);
   const copies = orderRows.map((d) => JSON.parse(d.payload!) as OrderSnapshot | null).filter((c): c is OrderSnapshot => c !== null);
   // Only an order delivery brings personal data in (fulfillments and refunds carry none), and the
@@ -220,7 +211,6 @@ export async function handleUninstall(db: PrismaClient, shop: string, triggeredA
   ]);
   return "uninstalled";
 }
-
 
 /** app/scopes_update: the offline session records what the merchant granted, as Shopify's template does. */
 export async function updateGrantedScopes(db: PrismaClient, shop: string, scopes: string[]): Promise<void> {

@@ -71,7 +71,11 @@ export function createInbox(db: PrismaClient, logger: Logger, { maxBatch = 256, 
       const batch = waiting.slice(0, maxBatch);
       waiting = waiting.slice(batch.length);
       try {
-        const outcomes = await appendBatch(db, batch.map((w) => w.delivery), now());
+        const outcomes = await appendBatch(
+          db,
+          batch.map((w) => w.delivery),
+          now(),
+        );
         batch.forEach((w, i) => w.resolve(outcomes[i]!));
       } catch (error) {
         for (const w of batch) w.reject(error);
@@ -312,7 +316,17 @@ export async function recordDeliveries(db: PrismaClient, webhooks: RecordedWebho
   const validated = webhooks.map((webhook) => ({ webhook, delivery: validateDelivery(webhook.topic, webhook.body) }));
   const deliveries: Delivery[] = validated.flatMap(({ webhook, delivery }) =>
     delivery.ok
-      ? [{ shop: webhook.shop, eventId: webhook.eventId, topic: webhook.topic, orderId: delivery.orderId, payload: delivery.payload, ...(webhook.source ? { source: webhook.source } : {}), ...(webhook.backfillId ? { backfillId: webhook.backfillId } : {}) }]
+      ? [
+          {
+            shop: webhook.shop,
+            eventId: webhook.eventId,
+            topic: webhook.topic,
+            orderId: delivery.orderId,
+            payload: delivery.payload,
+            ...(webhook.source ? { source: webhook.source } : {}),
+            ...(webhook.backfillId ? { backfillId: webhook.backfillId } : {}),
+          },
+        ]
       : [],
   );
   const appended = deliveries.length > 0 ? await appendBatch(db, deliveries, now()) : [];

@@ -88,7 +88,9 @@ export async function loadPartnerConfig(db: PrismaClient, keyring: Keyring, shop
   const settings = JSON.parse(row.settings) as Record<string, unknown>;
   const parsed = connector.configSchema.safeParse({ ...settings, ...secrets });
   if (!parsed.success) {
-    const problems = Object.entries(fieldErrors(parsed.error)).map(([k, v]) => `${k}: ${v}`).join("; ");
+    const problems = Object.entries(fieldErrors(parsed.error))
+      .map(([k, v]) => `${k}: ${v}`)
+      .join("; ");
     throw new Error(`stored ${connector.displayName} settings for ${shop} are no longer valid (${problems}); save them again`);
   }
   return {
@@ -108,10 +110,7 @@ export async function loadPartnerConfig(db: PrismaClient, keyring: Keyring, shop
  * Why the partner's jobs are held now, and the sentence they show (the partner's own, kept
  * in pausedReason, where it gave one); null while it runs. The merchant's switch comes first.
  */
-export function partnerHold(
-  config: { enabled: boolean; holdReason: string | null; pausedReason: string | null },
-  partnerName: string,
-): { reason: HoldReason; message: string } | null {
+export function partnerHold(config: { enabled: boolean; holdReason: string | null; pausedReason: string | null }, partnerName: string): { reason: HoldReason; message: string } | null {
   if (!config.enabled) return { reason: "merchant_pause", message: holdMessage("merchant_pause", partnerName) };
   const reason = holdReasonOf(config.holdReason);
   return reason === null ? null : { reason, message: config.pausedReason ?? holdMessage(reason, partnerName) };

@@ -103,7 +103,10 @@ export async function runReconciliation(deps: ReconcileDeps, shop: string): Prom
       read += page.nodes.length;
       const ids = page.nodes.map((node) => ({ orderId: /\/(\d+)$/.exec(node.id)?.[1] ?? node.id, updatedAt: Date.parse(node.updatedAt) }));
       const stored = new Map(
-        (await db.orderSnapshot.findMany({ where: { shop, orderId: { in: ids.map((i) => i.orderId) } }, select: { orderId: true, shopifyUpdatedAt: true } })).map((s) => [s.orderId, s.shopifyUpdatedAt.getTime()]),
+        (await db.orderSnapshot.findMany({ where: { shop, orderId: { in: ids.map((i) => i.orderId) } }, select: { orderId: true, shopifyUpdatedAt: true } })).map((s) => [
+          s.orderId,
+          s.shopifyUpdatedAt.getTime(),
+        ]),
       );
       for (const { orderId, updatedAt } of ids) {
         const held = stored.get(orderId);
@@ -117,7 +120,17 @@ export async function runReconciliation(deps: ReconcileDeps, shop: string): Prom
     if (recovered > 0) deps.queued?.();
     await db.reconciliation.updateMany({
       where: { shop, leaseOwner: deps.owner },
-      data: { status: "idle", watermark: started, lastFinishedAt: now(), lastRead: read, lastRecovered: recovered, recoveredTotal: { increment: recovered }, error: null, leaseOwner: null, leaseUntil: null },
+      data: {
+        status: "idle",
+        watermark: started,
+        lastFinishedAt: now(),
+        lastRead: read,
+        lastRecovered: recovered,
+        recoveredTotal: { increment: recovered },
+        error: null,
+        leaseOwner: null,
+        leaseUntil: null,
+      },
     });
     if (recovered > 0) logger.warn("reconciliation recovered orders whose webhooks were missed", { shop, read, recovered });
     else logger.info("reconciliation found every order up to date", { shop, read });

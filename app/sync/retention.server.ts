@@ -96,7 +96,9 @@ async function eraseIdleOrders(db: PrismaClient, shop: string, cutoff: Date, bat
     if (rows.length === 0) return erased;
     after = rows[rows.length - 1]!.id;
     const busy = new Set(
-      (await db.syncJob.findMany({ where: { shop, orderId: { in: rows.map((r) => r.orderId) }, status: { in: [...UNSETTLED_STATUSES] } }, select: { orderId: true }, distinct: ["orderId"] })).map((j) => j.orderId),
+      (await db.syncJob.findMany({ where: { shop, orderId: { in: rows.map((r) => r.orderId) }, status: { in: [...UNSETTLED_STATUSES] } }, select: { orderId: true }, distinct: ["orderId"] })).map(
+        (j) => j.orderId,
+      ),
     );
     for (const row of rows) {
       if (busy.has(row.orderId)) continue;

@@ -88,12 +88,7 @@ export function boundedWaitMs(ms: number | null | undefined): number {
  * (network error, timeout). A 2xx whose body carries errors is passed in by the
  * connector as `envelopeError` and is permanent.
  */
-export function classifyFailure(
-  status: number,
-  headers: Pick<Headers, "get"> | null,
-  now: Date,
-  envelopeError = false,
-): Failure {
+export function classifyFailure(status: number, headers: Pick<Headers, "get"> | null, now: Date, envelopeError = false): Failure {
   if (envelopeError && status >= 200 && status < 300) return { class: "permanent" };
   if (status === 429 || (status === 503 && headers?.get("retry-after"))) {
     const retryAfterMs = parseRetryAfter(headers?.get("retry-after"), now) ?? policy.defaultRateLimitMs;

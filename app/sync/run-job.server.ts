@@ -78,8 +78,7 @@ export function rateLimitedTooLongMessage(partnerName: string): string {
 }
 
 /** What a job says when Shopify has throttled its product look-up for longer than the policy lets it wait. */
-export const LOOKUP_THROTTLED_TOO_LONG =
-  `Shopify kept rate limiting the product look-up of this order for more than ${Math.round(policy.maxRateLimitedMs / 3_600_000)} h: gave up. Resync the order to try again.`;
+export const LOOKUP_THROTTLED_TOO_LONG = `Shopify kept rate limiting the product look-up of this order for more than ${Math.round(policy.maxRateLimitedMs / 3_600_000)} h: gave up. Resync the order to try again.`;
 
 /**
  * Since when every attempt of the job has been rate limited (none since ended otherwise),
@@ -303,13 +302,7 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
   }
 }
 
-async function failureSettlement(
-  deps: RunnerDeps,
-  job: ClaimedJob,
-  connector: AnyConnector,
-  error: unknown,
-  now: Date,
-): Promise<[AttemptOutcome, Omit<Settlement, "attemptAt">, string]> {
+async function failureSettlement(deps: RunnerDeps, job: ClaimedJob, connector: AnyConnector, error: unknown, now: Date): Promise<[AttemptOutcome, Omit<Settlement, "attemptAt">, string]> {
   const base = { attempts: job.attempts, nextRunAt: now, uncertain: job.uncertain };
   if (!(error instanceof UpstreamError)) {
     // Not a partner answer: a bug or a store problem. Retry on the normal schedule, say what it was.

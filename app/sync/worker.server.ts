@@ -63,7 +63,10 @@ export function startWorker(deps: RunnerDeps, options: WorkerOptions = {}): Work
     const current = [...working.values()];
     if (current.length === 0) return;
     try {
-      const lost = await deps.queue.renew(current.map((w) => w.job), deps.now());
+      const lost = await deps.queue.renew(
+        current.map((w) => w.job),
+        deps.now(),
+      );
       for (const { job, lease } of current) {
         if (!lost.has(job.id)) continue;
         lease.lost = true;
@@ -102,12 +105,7 @@ export function startWorker(deps: RunnerDeps, options: WorkerOptions = {}): Work
   // A running worker also tells merchants about incidents (alerts.server.ts) and prunes what
   // is kept past its retention (retention.server.ts); every worker process may, side by side.
   const stopMaintenance =
-    options.loop === false
-      ? []
-      : [
-          startAlertMonitor({ ...deps, shopContact: deps.shopContact ?? (() => Promise.reject(new Error("no Admin API client in this process"))) }),
-          startRetention(deps),
-        ];
+    options.loop === false ? [] : [startAlertMonitor({ ...deps, shopContact: deps.shopContact ?? (() => Promise.reject(new Error("no Admin API client in this process"))) }), startRetention(deps)];
 
   return {
     id,

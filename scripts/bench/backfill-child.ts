@@ -25,7 +25,14 @@ await store.db.partnerConfig.create({ data: { shop: SHOP, partner: "testfreaks",
 
 const started = await startBackfill(store.db, SHOP, { since: new Date(since), partner: "testfreaks" });
 if (!started.ok) throw new Error(started.message);
-const deps = { db: store.db, graphqlFor: shopGraphql(ctx), logger: silentLogger, owner: "bench", pollMs: 100, ...(process.env.BACKFILL_BATCH ? { batchSize: Number(process.env.BACKFILL_BATCH) } : {}) };
+const deps = {
+  db: store.db,
+  graphqlFor: shopGraphql(ctx),
+  logger: silentLogger,
+  owner: "bench",
+  pollMs: 100,
+  ...(process.env.BACKFILL_BATCH ? { batchSize: Number(process.env.BACKFILL_BATCH) } : {}),
+};
 const t0 = performance.now();
 let readingAt: number | null = null;
 /** CPU this process used while reading: on a shared machine the wall-clock rate also measures the neighbours. */

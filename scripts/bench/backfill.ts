@@ -32,17 +32,43 @@ try {
   }
   // Compiled as build/bin's entries are (scripts/build-server.ts), so the process measured is plain node, no TypeScript loader.
   const childJs = path.resolve("build/bench/backfill-child.js");
-  await build({ entryPoints: [path.resolve("scripts/bench/backfill-child.ts")], outfile: childJs, bundle: true, platform: "node", format: "esm", target: "node22", packages: "external", tsconfig: path.resolve("tsconfig.json"), logLevel: "warning" });
+  await build({
+    entryPoints: [path.resolve("scripts/bench/backfill-child.ts")],
+    outfile: childJs,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node22",
+    packages: "external",
+    tsconfig: path.resolve("tsconfig.json"),
+    logLevel: "warning",
+  });
   log(`backfilling them in a process of its own (node ${appNodeFlags().join(" ")} ${path.relative(process.cwd(), childJs)})`);
   const child = spawn(process.execPath, [...appNodeFlags(), childJs, admin.url, since.toISOString()], { stdio: ["ignore", "pipe", "inherit"] });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
   const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
-  const result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as { status?: string; error?: string; orders?: number; queued?: number; exportS?: number; readS?: number; totalS?: number; peakRssMiB?: number; rssAtReadingMiB?: number; readCpuS?: number; memory?: Record<string, number> };
+  const result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as {
+    status?: string;
+    error?: string;
+    orders?: number;
+    queued?: number;
+    exportS?: number;
+    readS?: number;
+    totalS?: number;
+    peakRssMiB?: number;
+    rssAtReadingMiB?: number;
+    readCpuS?: number;
+    memory?: Record<string, number>;
+  };
   if (code !== 0 || result.status !== "syncing") log(`the backfill did not read every order: exit ${code}, ${JSON.stringify(result)}`);
   const perSec = result.orders && result.readS ? result.orders / result.readS : undefined;
   const file = [...admin.history.operations.values()].at(-1);
-  console.log(`\nBackfill (SQLite, one process; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")})\n`);
+  console.log(
+    `\nBackfill (SQLite, one process; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")})\n`,
+  );
   console.log(
     renderTable(
       ["figure", "measured", "target"],
@@ -55,7 +81,11 @@ try {
         ["peak RSS of the backfilling process", fmt(result.peakRssMiB, 0, " MiB"), `< ${TARGET_RSS_MIB} MiB`],
         ["  of which before reading the file", fmt(result.rssAtReadingMiB, 0, " MiB"), "(the app's context: Prisma, the Shopify library)"],
         ["  at the end: JS heap used / total", `${fmt(result.memory?.heapUsed, 0)} / ${fmt(result.memory?.heapTotal, 0, " MiB")}`, "(the rest of the RSS is outside the JS heap)"],
-        ["  at the end: external / array buffers", `${fmt(result.memory?.external, 0)} / ${fmt(result.memory?.arrayBuffers, 0, " MiB")}`, "(what Node tracks outside the heap; the rest is native: SQLite's and WebAssembly memory)"],
+        [
+          "  at the end: external / array buffers",
+          `${fmt(result.memory?.external, 0)} / ${fmt(result.memory?.arrayBuffers, 0, " MiB")}`,
+          "(what Node tracks outside the heap; the rest is native: SQLite's and WebAssembly memory)",
+        ],
       ],
     ),
   );

@@ -34,7 +34,12 @@ export async function timeOrders(appUrl: string, shop: string, stand: Stand, pre
     const name = `${prefix}${i}`;
     const body = orderBody(nextOrderId++, name);
     sentAt.set(name, Date.now());
-    answers.push(sendOrder(appUrl, shop, body).then((r) => r.ok, () => false));
+    answers.push(
+      sendOrder(appUrl, shop, body).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    );
   }
   const refused = (await Promise.all(answers)).filter((ok) => !ok).length;
   await waitFor(() => [...sentAt.keys()].every((name) => partnerArrivals(stand).has(name)), 10_000, 100);

@@ -38,7 +38,10 @@ interface StoreFigures {
 
 const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
 const started = Date.now();
-const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
 
 async function ingest(store: BenchStore): Promise<IngestFigures> {
   await store.empty();
@@ -79,7 +82,9 @@ async function measureStore(flavour: Flavour, bare: LoadFigures): Promise<StoreF
   }
   try {
     const i = await ingest(store);
-    log(`${flavour} ingest: ${fmt(i.requestsPerSec)} req/s (${fmt((100 * i.requestsPerSec) / bare.requestsPerSec, 1)} % of bare), p50 ${fmt(i.p50)} ms, p99 ${fmt(i.p99)} ms, ${i.late} over 2 s, ${i.non2xx} non-2xx, ${i.errors} errors; ${i.stored} of ${i.answered.length} answered deliveries stored`);
+    log(
+      `${flavour} ingest: ${fmt(i.requestsPerSec)} req/s (${fmt((100 * i.requestsPerSec) / bare.requestsPerSec, 1)} % of bare), p50 ${fmt(i.p50)} ms, p99 ${fmt(i.p99)} ms, ${i.late} over 2 s, ${i.non2xx} non-2xx, ${i.errors} errors; ${i.stored} of ${i.answered.length} answered deliveries stored`,
+    );
     const l = await latency(store);
     log(`${flavour} latency: p50 ${fmt(l.p50)} ms, p99 ${fmt(l.p99)} ms (${l.delivered}/${l.sent} delivered)`);
     const oneLane = await measureJobs(store, 1, ONE_LANE_JOBS, 12_000);
@@ -87,9 +92,13 @@ async function measureStore(flavour: Flavour, bare: LoadFigures): Promise<StoreF
     const manyLanes = await measureJobs(store, MANY_LANES, JOBS_PER_LANE, 12_000);
     log(`${flavour} jobs, ${MANY_LANES} lanes: ${fmt(manyLanes.jobsPerSec, 1)} jobs/s (${manyLanes.synced}/${manyLanes.queued})`);
     const fairness = await measureFairness(store, "separate");
-    log(`${flavour} fairness, web + worker process: p50 ${fmt(fairness.p50)} ms, p99 ${fmt(fairness.p99)} ms (${fairness.delivered}/${fairness.sent} delivered, ${fairness.backlogSynced} backlog jobs meanwhile)`);
+    log(
+      `${flavour} fairness, web + worker process: p50 ${fmt(fairness.p50)} ms, p99 ${fmt(fairness.p99)} ms (${fairness.delivered}/${fairness.sent} delivered, ${fairness.backlogSynced} backlog jobs meanwhile)`,
+    );
     const fairnessOneProcess = await measureFairness(store, "one process");
-    log(`${flavour} fairness, one process: p50 ${fmt(fairnessOneProcess.p50)} ms, p99 ${fmt(fairnessOneProcess.p99)} ms (${fairnessOneProcess.delivered}/${fairnessOneProcess.sent} delivered, ${fairnessOneProcess.backlogSynced} backlog jobs meanwhile)`);
+    log(
+      `${flavour} fairness, one process: p50 ${fmt(fairnessOneProcess.p50)} ms, p99 ${fmt(fairnessOneProcess.p99)} ms (${fairnessOneProcess.delivered}/${fairnessOneProcess.sent} delivered, ${fairnessOneProcess.backlogSynced} backlog jobs meanwhile)`,
+    );
     return { ingest: i, latency: l, oneLane, manyLanes, fairness, fairnessOneProcess };
   } finally {
     await store.close();
@@ -118,7 +127,11 @@ function table(bare: LoadFigures, results: Record<Flavour, StoreFigures | string
     [`Fairness, web + worker process: orders delivered / backlog jobs meanwhile`, ...each((s) => `${s.fairness.delivered} of ${s.fairness.sent} / ${s.fairness.backlogSynced}`), "all / -"],
     [`Fairness, one process (WORKER=on): p50`, ...each((s) => fmt(s.fairnessOneProcess.p50, 0, " ms")), ""],
     [`Fairness, one process (WORKER=on): p99`, ...each((s) => fmt(s.fairnessOneProcess.p99, 0, " ms")), "< 2 s"],
-    [`Fairness, one process: orders delivered / backlog jobs meanwhile`, ...each((s) => `${s.fairnessOneProcess.delivered} of ${s.fairnessOneProcess.sent} / ${s.fairnessOneProcess.backlogSynced}`), "all / -"],
+    [
+      `Fairness, one process: orders delivered / backlog jobs meanwhile`,
+      ...each((s) => `${s.fairnessOneProcess.delivered} of ${s.fairnessOneProcess.sent} / ${s.fairnessOneProcess.backlogSynced}`),
+      "all / -",
+    ],
     [`Peak RSS: web process (WORKER=off, ingest load)`, ...each((s) => fmt(s.ingest.webRssMiB, 0, " MiB")), "figure only"],
     [`Peak RSS: web + worker (WORKER=on, latency run)`, ...each((s) => fmt(s.latency.rssMiB, 0, " MiB")), "figure only"],
     [`Peak RSS: worker process (max of jobs, fairness)`, ...each((s) => fmt(Math.max(s.oneLane.workerRssMiB, s.manyLanes.workerRssMiB, s.fairness.workerRssMiB), 0, " MiB")), "figure only"],

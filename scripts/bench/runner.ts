@@ -19,7 +19,12 @@ export const ROOT = path.resolve(import.meta.dirname, "../..");
 
 /** The V8 flags every app process starts with (scripts/app-node-flags, as scripts/run-built.sh reads them): the bench measures what runs in production. */
 export function appNodeFlags(): string[] {
-  const flags = process.env.APP_NODE_FLAGS ?? readFileSync(path.join(appDir, "scripts/app-node-flags"), "utf8").split("\n").filter((line) => !line.startsWith("#")).join(" ");
+  const flags =
+    process.env.APP_NODE_FLAGS ??
+    readFileSync(path.join(appDir, "scripts/app-node-flags"), "utf8")
+      .split("\n")
+      .filter((line) => !line.startsWith("#"))
+      .join(" ");
   return flags.split(/\s+/).filter(Boolean);
 }
 export const SECRET = "bench-app-secret";
@@ -172,7 +177,13 @@ async function startProcess(label: string, args: string[], cwd: string, env: Rec
     for (;;) {
       if (exited) throw new Error(`${label} exited at start; its output is in ${logPath}`);
       // Any HTTP answer means it listens; the route does not matter.
-      if (await fetch(`${url}/healthz`).then(() => true, () => false)) break;
+      if (
+        await fetch(`${url}/healthz`).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       if (Date.now() > deadline) throw new Error(`${label} did not answer within 30 s; its output is in ${logPath}`);
       await sleep(100);
     }

@@ -43,7 +43,9 @@ export async function openStore(flavour: Flavour): Promise<BenchStore> {
   const tables = async () =>
     flavour === "SQLite"
       ? (await db.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_prisma_migrations'`)).map((t) => t.name)
-      : (await db.$queryRawUnsafe<{ name: string }[]>(`SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`)).map((t) => t.name);
+      : (await db.$queryRawUnsafe<{ name: string }[]>(`SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`)).map(
+          (t) => t.name,
+        );
   return {
     flavour,
     url,

@@ -40,7 +40,17 @@ describe("backfill card", () => {
 
   it("shows progress and time left from the row's counts", async () => {
     await store.db.backfill.create({
-      data: { shop: SHOP_A, partner: null, since: new Date("2026-01-01T00:00:00Z"), status: "reading", ordersTotal: 1000, ordersRead: 500, queued: 400, synced: 200, startedAt: new Date(NOW.getTime() - 10 * 60_000) },
+      data: {
+        shop: SHOP_A,
+        partner: null,
+        since: new Date("2026-01-01T00:00:00Z"),
+        status: "reading",
+        ordersTotal: 1000,
+        ordersRead: 500,
+        queued: 400,
+        synced: 200,
+        startedAt: new Date(NOW.getTime() - 10 * 60_000),
+      },
     });
     const { active } = await historyPanel(store.db, SHOP_A, undefined, NOW);
     // Half read (0.25) and half of what was queued answered (0.25 x 0.5).

@@ -29,7 +29,13 @@ beforeEach(async () => {
   await startWorker({ ...p.h.ctx.runner, now: fakeClock(new Date(Date.now() + 60_000)).now }, { loop: false }).runDue();
   // What Reverb's connector remembers for the customer (app/connectors/reverb/index.ts): its advocate id by email.
   await p.h.ctx.db.partnerCache.create({ data: { shop: SHOP, partner: "reverb", kind: "customer", key: "jane.doe+shopifytest@example.com", value: "advocate-uuid-1" } });
-  const body = JSON.stringify({ shop_id: 1, shop_domain: SHOP, customer: { id: Number(CUSTOMER), email: "jane.doe+shopifytest@example.com", phone: null }, orders_requested: [5492763623680], data_request: { id: 9999 } });
+  const body = JSON.stringify({
+    shop_id: 1,
+    shop_domain: SHOP,
+    customer: { id: Number(CUSTOMER), email: "jane.doe+shopifytest@example.com", phone: null },
+    orders_requested: [5492763623680],
+    data_request: { id: 9999 },
+  });
   expect((await p.send("customers/data_request", body)).status).toBe(200);
 });
 afterEach(async () => {
@@ -37,8 +43,7 @@ afterEach(async () => {
   await p.close();
 });
 
-const authorized = (path: string, shop = SHOP) =>
-  new Request(`${APP_URL}${path}`, { headers: { Authorization: `Bearer ${mintSessionToken({ shop, apiKey: "test-api-key", secret: TEST_SECRET })}` } });
+const authorized = (path: string, shop = SHOP) => new Request(`${APP_URL}${path}`, { headers: { Authorization: `Bearer ${mintSessionToken({ shop, apiKey: "test-api-key", secret: TEST_SECRET })}` } });
 
 describe("data requests", () => {
   it("are listed with how many of the customer's orders the app holds", async () => {

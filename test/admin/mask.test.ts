@@ -22,7 +22,17 @@ describe("masking what was last sent", () => {
       customerLastName: "Doe",
       customerMail: "jane.doe@example.com",
       phoneNumber: "+44 20 7946 0958",
-      address: { companyName: "Doe Ltd", streetAddress: "1 Downing Street", additionalAddress: "Flat 2", doorCode: "1234", floor: "3", zipCode: "SW1A 2AA", city: "London", countryCode: "GB", phone: "+44 20 7946 0958" },
+      address: {
+        companyName: "Doe Ltd",
+        streetAddress: "1 Downing Street",
+        additionalAddress: "Flat 2",
+        doorCode: "1234",
+        floor: "3",
+        zipCode: "SW1A 2AA",
+        city: "London",
+        countryCode: "GB",
+        phone: "+44 20 7946 0958",
+      },
       products: [{ modelId: "0d8e2b5f-8f1d-4d11-9f60-2f1f1c5d8a11", price: { amount: 30.25, currency: "GBP" }, orderLineReference: "123-1" }],
       salesChannel: "Shopify",
     };
@@ -87,14 +97,25 @@ describe("masking what was last sent", () => {
     ].filter((v): v is string => !!v && v.length > 2);
     expect(personal.length).toBeGreaterThan(3);
 
-    const products = new Map(order.lineItems.filter((l) => l.productId).map((l) => [l.productId!, { productId: l.productId!, handle: "h", title: l.title, url: "https://shop.example/p", imageUrl: null, vendor: "Vendor", productType: "Type" }]));
+    const products = new Map(
+      order.lineItems
+        .filter((l) => l.productId)
+        .map((l) => [l.productId!, { productId: l.productId!, handle: "h", title: l.title, url: "https://shop.example/p", imageUrl: null, vendor: "Vendor", productType: "Type" }]),
+    );
     const requests: unknown[] = [];
     const planned: string[] = [];
     const keep = (partner: string, request: unknown) => {
       planned.push(partner);
       requests.push(request);
     };
-    const reverb = planReverbOrder(order, products, { consumerKey: "k", consumerSecret: "s", websiteUuid: "1b4e28ba-2fa1-11d2-883f-0016d3cca427", campaignUuid: "1b4e28ba-2fa1-11d2-883f-0016d3cca428", referrerEmailAttribute: "reverb_referrer_email", referrerLevelAttribute: "reverb_level" });
+    const reverb = planReverbOrder(order, products, {
+      consumerKey: "k",
+      consumerSecret: "s",
+      websiteUuid: "1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+      campaignUuid: "1b4e28ba-2fa1-11d2-883f-0016d3cca428",
+      referrerEmailAttribute: "reverb_referrer_email",
+      referrerLevelAttribute: "reverb_level",
+    });
     if (reverb.kind === "send") keep("reverb", reverb.request);
     const testfreaks = planTestfreaksOrder(order, products, { itemIdSource: "sku", orderIdSource: "name" });
     if (testfreaks.kind === "send") keep("testfreaks", testfreaks.request);

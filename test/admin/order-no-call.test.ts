@@ -81,9 +81,7 @@ describe("an order that converged without a call", () => {
 
 describe("the sentence for a job settled without a call", () => {
   it("gives the skip's reason, and nothing for a job that called the partner or has yet to run", () => {
-    expect(noCallNeeded({ status: "skipped", attempts: 0, lastError: "TestFreaks is not set up for this shop" })).toBe(
-      "Nothing to send, so no call was made. TestFreaks is not set up for this shop.",
-    );
+    expect(noCallNeeded({ status: "skipped", attempts: 0, lastError: "TestFreaks is not set up for this shop" })).toBe("Nothing to send, so no call was made. TestFreaks is not set up for this shop.");
     expect(noCallNeeded({ status: "synced", attempts: 2, lastError: null })).toBeNull();
     expect(noCallNeeded({ status: "pending", attempts: 0, lastError: null })).toBeNull();
     expect(noCallNeeded({ status: "failed", attempts: 0, lastError: "Unknown partner" })).toBeNull();

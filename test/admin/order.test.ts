@@ -109,7 +109,10 @@ describe("order detail", () => {
 
 describe("Reverb's referral and crediting a referrer", () => {
   async function advocate(email: string) {
-    const client = createReverbClient({ fetch, now: () => new Date(), logger: silentLogger, baseUrl: reverb.url }, { ...REVERB_SIM_DEFAULTS, referrerEmailAttribute: "r", referrerLevelAttribute: "l" });
+    const client = createReverbClient(
+      { fetch, now: () => new Date(), logger: silentLogger, baseUrl: reverb.url },
+      { ...REVERB_SIM_DEFAULTS, referrerEmailAttribute: "r", referrerLevelAttribute: "l" },
+    );
     return client.createCustomer({ website_uuid: REVERB_SIM_DEFAULTS.websiteUuid, email, first_name: "Ada", last_name: "Vocate" });
   }
 

@@ -23,11 +23,7 @@ beforeEach(async () => {
 afterEach(async () => store.close());
 
 const view = (env: Record<string, string | undefined> = {}) =>
-  settingsView(
-    { db: store.db, keyring: createKeyring(randomBytes(32).toString("base64")), env, fetch: globalThis.fetch, now: () => NOW, logger: silentLogger },
-    SHOP_A,
-    connectors.testfreaks,
-  );
+  settingsView({ db: store.db, keyring: createKeyring(randomBytes(32).toString("base64")), env, fetch: globalThis.fetch, now: () => NOW, logger: silentLogger }, SHOP_A, connectors.testfreaks);
 
 describe("a partner's rate limit in the admin", () => {
   it("says who holds the orders until when, and the lowered rate, on Home and on the settings page", async () => {

@@ -42,7 +42,12 @@ export async function seedJob(db: PrismaClient, shop: string, job: JobSeed) {
   });
 }
 
-export async function seedAttempt(db: PrismaClient, shop: string, jobId: string, attempt: { startedAt: Date; outcome: string; httpStatus?: number | null; error?: string | null; durationMs?: number }) {
+export async function seedAttempt(
+  db: PrismaClient,
+  shop: string,
+  jobId: string,
+  attempt: { startedAt: Date; outcome: string; httpStatus?: number | null; error?: string | null; durationMs?: number },
+) {
   await db.syncAttempt.create({
     data: {
       shop,

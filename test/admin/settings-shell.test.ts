@@ -16,7 +16,10 @@ const contexts: Record<"local" | "production", AppContext> = {} as never;
 
 beforeAll(async () => {
   store = await createTestDb();
-  for (const [name, flag] of [["local", "1"], ["production", undefined]] as const) {
+  for (const [name, flag] of [
+    ["local", "1"],
+    ["production", undefined],
+  ] as const) {
     const ctx = createAppContext(testEnv({ DATABASE_URL: store.url, SHOPIFY_LOCAL_APP_BRIDGE: flag }), { db: store.db, logger: silentLogger });
     contexts[name] = ctx;
   }

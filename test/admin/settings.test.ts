@@ -88,7 +88,13 @@ describe("the form's fields", () => {
       const schema = connectors[partner].configSchema as unknown as { shape: Record<string, unknown> };
       const fields = PARTNER_FIELDS[partner];
       expect(fields.map((f) => f.key).sort(), partner).toEqual(Object.keys(schema.shape).sort());
-      expect(fields.filter((f) => f.kind === "secret").map((f) => f.key).sort(), partner).toEqual([...connectors[partner].secretKeys].sort());
+      expect(
+        fields
+          .filter((f) => f.kind === "secret")
+          .map((f) => f.key)
+          .sort(),
+        partner,
+      ).toEqual([...connectors[partner].secretKeys].sort());
     }
   });
 });
@@ -126,7 +132,17 @@ describe("saving settings", () => {
     expect(status).toBe(400);
     expect(!result.ok && Object.keys(result.fieldErrors).sort()).toEqual(["environment", "importTrigger", "storePurchasedAt"]);
 
-    const fixed = await act(SHOP_A, "reversio", { intent: "save", subscriptionKey: "sub", secretValue: "sec", environment: "sandbox", importTrigger: "created", storePurchasedAt: "", modelTypeId: MODEL_ID, createMissingModels: "true", salesChannel: "" });
+    const fixed = await act(SHOP_A, "reversio", {
+      intent: "save",
+      subscriptionKey: "sub",
+      secretValue: "sec",
+      environment: "sandbox",
+      importTrigger: "created",
+      storePurchasedAt: "",
+      modelTypeId: MODEL_ID,
+      createMissingModels: "true",
+      salesChannel: "",
+    });
     expect(fixed.result.ok).toBe(true);
     const view = (await load(SHOP_A, "reversio")).view;
     // Empty optional fields fall back to the schema's defaults / stay unset.
@@ -165,13 +181,19 @@ describe("saving settings", () => {
   it("says a partner held by an uninstall is paused for that, not for its credentials (the hold reason column, whatever the sentence)", async () => {
     await act(SHOP_A, "testfreaks", { intent: "save", apiKey: TESTFREAKS_SIM_API_KEY, clientId: TESTFREAKS_SIM_CLIENT_ID });
     expect((await load(SHOP_A, "testfreaks")).view.status).toEqual({ label: "Active", tone: "success", credentialsRefused: false });
-    await store.db.partnerConfig.update({ where: { shop_partner: { shop: SHOP_A, partner: "testfreaks" } }, data: { holdReason: "uninstalled", pausedReason: "The app was uninstalled from this shop", pausedAt: new Date() } });
+    await store.db.partnerConfig.update({
+      where: { shop_partner: { shop: SHOP_A, partner: "testfreaks" } },
+      data: { holdReason: "uninstalled", pausedReason: "The app was uninstalled from this shop", pausedAt: new Date() },
+    });
     expect((await load(SHOP_A, "testfreaks")).view.status).toEqual({ label: "Paused: app uninstalled", tone: "critical", credentialsRefused: false });
   });
 
   it("shows a credentials pause with its reason; saving clears it; a merchant's pause survives a save", async () => {
     await act(SHOP_A, "testfreaks", { intent: "save", apiKey: TESTFREAKS_SIM_API_KEY, clientId: TESTFREAKS_SIM_CLIENT_ID });
-    await store.db.partnerConfig.update({ where: { shop_partner: { shop: SHOP_A, partner: "testfreaks" } }, data: { holdReason: "credentials_refused", pausedReason: "TestFreaks answered 401: Invalid API key.", pausedAt: new Date() } });
+    await store.db.partnerConfig.update({
+      where: { shop_partner: { shop: SHOP_A, partner: "testfreaks" } },
+      data: { holdReason: "credentials_refused", pausedReason: "TestFreaks answered 401: Invalid API key.", pausedAt: new Date() },
+    });
     expect((await load(SHOP_A, "testfreaks")).view).toMatchObject({
       pausedReason: "TestFreaks answered 401: Invalid API key.",
       status: { label: "Paused: credentials", tone: "critical", credentialsRefused: true },

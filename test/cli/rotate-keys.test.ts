@@ -31,10 +31,8 @@ beforeEach(async () => {
 afterEach(async () => store.close());
 
 const io = (): CliIo => ({ out: (l) => out.push(l), err: (l) => err.push(l), env: { ENCRYPTION_KEY: newKey, ENCRYPTION_KEYS_PREVIOUS: oldKey } });
-const saveTestfreaks = (db: PrismaClient, keyring: Keyring, shop: string, apiKey: string) =>
-  savePartnerConfig(db, keyring, shop, connectors.testfreaks, { apiKey, clientId: "shop.example.com" });
-const apiKeyOf = async (shop: string) =>
-  ((await loadPartnerConfig(store.db, createKeyring(newKey), shop, connectors.testfreaks))!.config as { apiKey: string }).apiKey;
+const saveTestfreaks = (db: PrismaClient, keyring: Keyring, shop: string, apiKey: string) => savePartnerConfig(db, keyring, shop, connectors.testfreaks, { apiKey, clientId: "shop.example.com" });
+const apiKeyOf = async (shop: string) => ((await loadPartnerConfig(store.db, createKeyring(newKey), shop, connectors.testfreaks))!.config as { apiKey: string }).apiKey;
 
 describe("keys:rotate", () => {
   it("never overwrites credentials a merchant saves while it runs: the row is read again and rotated with the new ones", async () => {
@@ -82,7 +80,9 @@ describe("keys:rotate", () => {
     expect(out.at(-1)).toMatch(/^Re-encrypted 1 partner credential set/);
     const said = err.join("\n");
     expect(said).toMatch(/^2 partner credential set\(s\) could not be decrypted and were left as they are:$/m);
-    expect(said).toMatch(new RegExp(`^  ${SHOP_A} reverb: stored reverb credentials for ${SHOP_A} were encrypted with key \\w+, which is neither ENCRYPTION_KEY nor in ENCRYPTION_KEYS_PREVIOUS$`, "m"));
+    expect(said).toMatch(
+      new RegExp(`^  ${SHOP_A} reverb: stored reverb credentials for ${SHOP_A} were encrypted with key \\w+, which is neither ENCRYPTION_KEY nor in ENCRYPTION_KEYS_PREVIOUS$`, "m"),
+    );
     expect(said).toMatch(new RegExp(`^  ${SHOP_A} testfreaks: `, "m"));
     for (const secret of ["sk_live_lost_key", "ck_secret_a", "cs_secret_a", "sk_live_bravo", ...envelopes]) expect(said + out.join("\n")).not.toContain(secret);
     // The unreadable rows are left exactly as they were.

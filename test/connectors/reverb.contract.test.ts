@@ -41,7 +41,10 @@ function storefrontProducts(shop: string, productIds: (string | null)[]): Map<st
   return new Map(
     productIds
       .filter((id): id is string => id !== null)
-      .map((productId) => [productId, { productId, handle: `product-${productId}`, title: null, url: `https://${shop}/products/product-${productId}`, imageUrl: null, vendor: null, productType: null }]),
+      .map((productId) => [
+        productId,
+        { productId, handle: `product-${productId}`, title: null, url: `https://${shop}/products/product-${productId}`, imageUrl: null, vendor: null, productType: null },
+      ]),
   );
 }
 
@@ -52,7 +55,14 @@ function planFor(fixture: string, change?: (snapshot: OrderSnapshot) => void): R
   change?.(extracted.snapshot);
   const shop = "test-shop.myshopify.com";
   const order = buildCanonicalOrder(shop, extracted.snapshot);
-  const plan = reverbConnector.plan(order, storefrontProducts(shop, order.lineItems.map((line) => line.productId)), config);
+  const plan = reverbConnector.plan(
+    order,
+    storefrontProducts(
+      shop,
+      order.lineItems.map((line) => line.productId),
+    ),
+    config,
+  );
   if (plan.kind !== "send") throw new Error(`${fixture} was skipped: ${plan.reason}`);
   return plan.request;
 }
@@ -237,22 +247,19 @@ describe("Reverb's answers", () => {
     expect(sim.state.orders.has(result.remoteId!)).toBe(true);
   });
 
-  it.each(["http", "envelope"] as const)(
-    "refusing an item without product_url (error as %s status) is permanent and carries the partner's message",
-    async (errorsAs) => {
-      const { sim, client } = await given({ errorsAs });
-      const customerUuid = await client.createCustomer({ website_uuid: config.websiteUuid, email: "jane.doe@example.com", first_name: "Jane", last_name: "Doe" });
-      const item = { product_id: "14887237878091", price: "162.04", quantity: "1", product_title: "This Is WineSpark 6-pack" };
-      const body = { website_uuid: config.websiteUuid, customer_uuid: customerUuid, order_number: "#29448", subtotal: "162.04", order_items: [item] };
+  it.each(["http", "envelope"] as const)("refusing an item without product_url (error as %s status) is permanent and carries the partner's message", async (errorsAs) => {
+    const { sim, client } = await given({ errorsAs });
+    const customerUuid = await client.createCustomer({ website_uuid: config.websiteUuid, email: "jane.doe@example.com", first_name: "Jane", last_name: "Doe" });
+    const item = { product_id: "14887237878091", price: "162.04", quantity: "1", product_title: "This Is WineSpark 6-pack" };
+    const body = { website_uuid: config.websiteUuid, customer_uuid: customerUuid, order_number: "#29448", subtotal: "162.04", order_items: [item] };
 
-      const error = await rejectionOf(client.createOrder(body as unknown as ReverbOrderRequest));
+    const error = await rejectionOf(client.createOrder(body as unknown as ReverbOrderRequest));
 
-      expect(error.failureClass).toBe("permanent");
-      expect(error.httpStatus).toBe(errorsAs === "http" ? 400 : 200);
-      expect(error.message).toContain("Missing required field: order_items[0].product_url");
-      expect(sim.state.orders.size).toBe(0);
-    },
-  );
+    expect(error.failureClass).toBe("permanent");
+    expect(error.httpStatus).toBe(errorsAs === "http" ? 400 : 200);
+    expect(error.message).toContain("Missing required field: order_items[0].product_url");
+    expect(sim.state.orders.size).toBe(0);
+  });
 
   it("wrong credentials are a credentials failure, and Test connection says so", async () => {
     const wrong = reverbConfigSchema.parse({ ...REVERB_SIM_DEFAULTS, consumerSecret: "not-the-secret" });
@@ -408,8 +415,14 @@ describe("what Reverb's pages leave open: the connector against every reading (d
     const created = await push(planFor("orders-cancelled.refunded-cad", referred));
 
     // Then an edit and the real cancellation, as later webhooks bring them.
-    await push(planFor("orders-cancelled.refunded-cad", (snapshot) => (referred(snapshot), snapshot.lineItems.splice(1))), { remoteId: created.remoteId });
-    await push(planFor("orders-cancelled.refunded-cad", (snapshot) => snapshot.noteAttributes.push({ name: "reverb_referrer_email", value: "advocate@example.com" })), { remoteId: created.remoteId });
+    await push(
+      planFor("orders-cancelled.refunded-cad", (snapshot) => (referred(snapshot), snapshot.lineItems.splice(1))),
+      { remoteId: created.remoteId },
+    );
+    await push(
+      planFor("orders-cancelled.refunded-cad", (snapshot) => snapshot.noteAttributes.push({ name: "reverb_referrer_email", value: "advocate@example.com" })),
+      { remoteId: created.remoteId },
+    );
 
     expect(calls("POST", "/orders").map((entry) => (entry.body as { referral_records?: unknown }).referral_records)).toEqual([
       [{ campaign_uuid: config.campaignUuid, level: "1", referrer_email: "advocate@example.com" }],

@@ -35,9 +35,17 @@ describe("Reverb plan for an order with a discount code (CAD shop, USD checkout)
   // As the Admin API lookup would answer: four products published to the online
   // store, one known only by its handle (the lookup found no online store URL).
   const products = new Map([
-    product("8390362562816", { handle: "the-multi-managed-snowboard", url: "https://blackcart-matthew-teststore.myshopify.com/products/the-multi-managed-snowboard", imageUrl: "https://cdn.shopify.com/s/files/1/multi-managed.jpg" }),
+    product("8390362562816", {
+      handle: "the-multi-managed-snowboard",
+      url: "https://blackcart-matthew-teststore.myshopify.com/products/the-multi-managed-snowboard",
+      imageUrl: "https://cdn.shopify.com/s/files/1/multi-managed.jpg",
+    }),
     product("8390362497280", { handle: "the-compare-at-price-snowboard", url: "https://blackcart-matthew-teststore.myshopify.com/products/the-compare-at-price-snowboard" }),
-    product("8390362530048", { handle: "the-3p-fulfilled-snowboard", url: "https://blackcart-matthew-teststore.myshopify.com/products/the-3p-fulfilled-snowboard", imageUrl: "https://cdn.shopify.com/s/files/1/3p.jpg" }),
+    product("8390362530048", {
+      handle: "the-3p-fulfilled-snowboard",
+      url: "https://blackcart-matthew-teststore.myshopify.com/products/the-3p-fulfilled-snowboard",
+      imageUrl: "https://cdn.shopify.com/s/files/1/3p.jpg",
+    }),
     product("8390362366208", { handle: "the-collection-snowboard-hydrogen" }),
     product("8390362759424", { handle: "the-collection-snowboard-liquid", url: "https://blackcart-matthew-teststore.myshopify.com/products/the-collection-snowboard-liquid" }),
   ]);

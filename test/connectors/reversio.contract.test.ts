@@ -139,7 +139,11 @@ describe("token", () => {
   });
 
   it("given a cached token within a minute of its exp, when a call is made, then a new token is fetched first (no 401 on the way)", async () => {
-    const client = createReversioClient(depsFor(), config, memoryPartnerCache(() => clock));
+    const client = createReversioClient(
+      depsFor(),
+      config,
+      memoryPartnerCache(() => clock),
+    );
     await client.listModelTypes();
 
     clock = new Date(clock.getTime() + 59 * 60_000 + 30_000); // 30 s before the one-hour exp
@@ -168,7 +172,11 @@ describe("token", () => {
   });
 
   it("given a 401 that a fresh token does not cure, then the failure is a credentials PartnerError after exactly one retry", async () => {
-    const client = createReversioClient(depsFor(), config, memoryPartnerCache(() => clock));
+    const client = createReversioClient(
+      depsFor(),
+      config,
+      memoryPartnerCache(() => clock),
+    );
     await client.listModelTypes();
     // The call, then the new token with the secret as a header, then with ?secret=: all refused.
     sim.knobs.failNext = { count: 3, status: 401, body: { statusCode: 401, message: "Unauthorized. Access token is missing or invalid." } };
@@ -181,7 +189,11 @@ describe("token", () => {
   });
 
   it("given a 403, then it is a credentials failure without a token refresh", async () => {
-    const client = createReversioClient(depsFor(), config, memoryPartnerCache(() => clock));
+    const client = createReversioClient(
+      depsFor(),
+      config,
+      memoryPartnerCache(() => clock),
+    );
     await client.listModelTypes();
     sim.knobs.failNext = { count: 1, status: 403, body: { statusCode: 403, message: "The authentication you provided does not allow this action" } };
 
@@ -232,9 +244,7 @@ describe("models: SKU -> modelId", () => {
     const error = await rejection(reversioConnector.push(wineOrder, contextFor()));
 
     expect(error).toBeInstanceOf(SyncSkipped);
-    expect((error as Error).message).toBe(
-      "Revers.io has no model for SKU WS6P25: create it in Revers.io, map the SKU to a model in the app, or let the app create missing models",
-    );
+    expect((error as Error).message).toBe("Revers.io has no model for SKU WS6P25: create it in Revers.io, map the SKU to a model in the app, or let the app create missing models");
     expect(sim.state.models).toEqual([]);
     expect(sim.state.orders).toEqual([]);
   });
@@ -263,7 +273,11 @@ describe("models: SKU -> modelId", () => {
 describe("business errors are permanent, with Revers.io's own message", () => {
   it("given an ImportOrder body in USD, when the client sends it, then the simulator's 400 becomes a permanent PartnerError carrying its message", async () => {
     const model = sim.addModel({ sku: "WS6P25" });
-    const client = createReversioClient(depsFor(), config, memoryPartnerCache(() => clock));
+    const client = createReversioClient(
+      depsFor(),
+      config,
+      memoryPartnerCache(() => clock),
+    );
     const usdBody = {
       orderReference: "#1001",
       civility: "NotSet",
@@ -277,9 +291,7 @@ describe("business errors are permanent, with Revers.io's own message", () => {
 
     expect(error).toBeInstanceOf(PartnerError);
     expect(error).toMatchObject({ failureClass: "permanent", httpStatus: 400 });
-    expect((error as Error).message).toBe(
-      "Revers.io answered 400: Currency USD is not supported: use EUR or GBP.",
-    );
+    expect((error as Error).message).toBe("Revers.io answered 400: Currency USD is not supported: use EUR or GBP.");
     expect(sim.state.orders).toEqual([]);
   });
 
@@ -409,7 +421,13 @@ describe.each(SECRET_FORM_VARIANTS)("a Revers.io that $partner", ({ secretForms,
     await variant.close();
   });
   const contextOn = (cache = memoryPartnerCache(() => clock), settings = config) => contextFor({ cache, config: settings, deps: depsFor(variant.apiUrl) });
-  const firstToken = accepted === "header" ? [{ carried: "header", status: 200 }] : [{ carried: "header", status: 401 }, { carried: "query", status: 200 }];
+  const firstToken =
+    accepted === "header"
+      ? [{ carried: "header", status: 200 }]
+      : [
+          { carried: "header", status: 401 },
+          { carried: "query", status: 200 },
+        ];
 
   it("given a shop's first order, then it is imported: the header form first, ?secret= once if the header was refused", async () => {
     const result = await reversioConnector.push(wineOrder, contextOn());
@@ -426,9 +444,7 @@ describe.each(SECRET_FORM_VARIANTS)("a Revers.io that $partner", ({ secretForms,
     await reversioConnector.push({ ...wineOrder, orderReference: "#29449" }, contextOn(cache));
 
     expect(variant.state.tokenRequests).toEqual([...firstToken, { carried: accepted, status: 200 }]);
-    expect([...cache.entries.entries()].filter(([id]) => id.startsWith(`${SECRET_FORM_CACHE_KIND}\u0000`)).map(([, entry]) => entry)).toEqual([
-      { value: accepted, expiresAt: null },
-    ]);
+    expect([...cache.entries.entries()].filter(([id]) => id.startsWith(`${SECRET_FORM_CACHE_KIND}\u0000`)).map(([, entry]) => entry)).toEqual([{ value: accepted, expiresAt: null }]);
   });
 
   it("given a wrong secret, then each form is tried once and the failure is refused credentials (the partner is paused)", async () => {

@@ -50,8 +50,7 @@ describe("orders-updated.eur-fulfilled: EUR shop and customer, fulfilled, digita
 
     expect(plan).toEqual({
       kind: "skip",
-      reason:
-        'No line has a SKU, and Revers.io finds each product\'s model by SKU: "CDAA® PRACTICE TEST - LEVEL 1", "CHARTERED DIGITAL ASSET ANALYST (CDAA)® - LEVEL 1"',
+      reason: 'No line has a SKU, and Revers.io finds each product\'s model by SKU: "CDAA® PRACTICE TEST - LEVEL 1", "CHARTERED DIGITAL ASSET ANALYST (CDAA)® - LEVEL 1"',
     });
   });
 
@@ -194,8 +193,7 @@ describe("orders-create.gbp-presentment: EUR shop, customer paid in GBP, not ful
 });
 
 describe("orders-create.discount-code-cad relabelled EUR (shop) / GBP (customer): a quantity of 2 and a 15% discount", () => {
-  const relabelled = () =>
-    fixtureBody("orders-create.discount-code-cad", loadFixture("orders-create.discount-code-cad").replaceAll('"CAD"', '"EUR"').replaceAll('"USD"', '"GBP"'));
+  const relabelled = () => fixtureBody("orders-create.discount-code-cad", loadFixture("orders-create.discount-code-cad").replaceAll('"CAD"', '"EUR"').replaceAll('"USD"', '"GBP"'));
 
   it("as captured, three lines have no SKU: the two that have one are imported and the others are named", () => {
     const request = planned(relabelled(), importOnCreate);

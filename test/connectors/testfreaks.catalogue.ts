@@ -14,8 +14,20 @@ export const catalogue: ProductRecord[] = [
     onlineStoreUrl: `https://${LOCAL_SHOP}/products/unisex-hoodie`,
     imageUrl: "https://cdn.shopify.com/s/files/1/hoodie.jpg",
     variants: [
-      { id: "32556228804657", selectedOptions: [{ name: "Size", value: "Youth M (size 10/12)" }, { name: "Color", value: "Navy" }] },
-      { id: "32556228804658", selectedOptions: [{ name: "Size", value: "Youth L (size 14/16)" }, { name: "Color", value: "Navy" }] },
+      {
+        id: "32556228804657",
+        selectedOptions: [
+          { name: "Size", value: "Youth M (size 10/12)" },
+          { name: "Color", value: "Navy" },
+        ],
+      },
+      {
+        id: "32556228804658",
+        selectedOptions: [
+          { name: "Size", value: "Youth L (size 14/16)" },
+          { name: "Color", value: "Navy" },
+        ],
+      },
     ],
   },
   {
@@ -26,7 +38,15 @@ export const catalogue: ProductRecord[] = [
     productType: "T-Shirts",
     onlineStoreUrl: `https://${LOCAL_SHOP}/products/unisex-t-shirt`,
     imageUrl: null,
-    variants: [{ id: "32556225757233", selectedOptions: [{ name: "Size", value: "Youth M (size 10/12)" }, { name: "Color", value: "Deep Navy" }] }],
+    variants: [
+      {
+        id: "32556225757233",
+        selectedOptions: [
+          { name: "Size", value: "Youth M (size 10/12)" },
+          { name: "Color", value: "Deep Navy" },
+        ],
+      },
+    ],
   },
 ];
 

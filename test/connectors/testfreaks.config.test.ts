@@ -32,9 +32,7 @@ describe("TestFreaks settings", () => {
   });
 
   it("given a blank client id, then it is explained", () => {
-    expect(messages({ apiKey: "pk_123", clientId: "  " })).toEqual([
-      "clientId: Enter your TestFreaks client id (the identifier of your client configuration, e.g. example.com).",
-    ]);
+    expect(messages({ apiKey: "pk_123", clientId: "  " })).toEqual(["clientId: Enter your TestFreaks client id (the identifier of your client configuration, e.g. example.com)."]);
   });
 
   it("given a key with a space inside and an absurdly long client id, then each field says what is certainly wrong", () => {
@@ -42,16 +40,11 @@ describe("TestFreaks settings", () => {
       "apiKey: A TestFreaks API key has no spaces or line breaks inside: paste the key alone.",
       "clientId: That is longer than any TestFreaks client id (over 256 characters): paste the client id alone.",
     ]);
-    expect(messages({ apiKey: `sk_${"a".repeat(300)}`, clientId: "example.com" })).toEqual([
-      "apiKey: That is longer than any TestFreaks API key (over 256 characters): paste the API key alone.",
-    ]);
+    expect(messages({ apiKey: `sk_${"a".repeat(300)}`, clientId: "example.com" })).toEqual(["apiKey: That is longer than any TestFreaks API key (over 256 characters): paste the API key alone."]);
   });
 
   it("given an empty key and a client id with a space, then each gets one message", () => {
-    expect(messages({ apiKey: "", clientId: "my shop" })).toEqual([
-      "apiKey: Enter your TestFreaks API key.",
-      "clientId: The TestFreaks client id has no spaces (e.g. example.com).",
-    ]);
+    expect(messages({ apiKey: "", clientId: "my shop" })).toEqual(["apiKey: Enter your TestFreaks API key.", "clientId: The TestFreaks client id has no spaces (e.g. example.com)."]);
   });
 
   it("given an unknown id source, then the choice is explained", () => {

@@ -225,13 +225,7 @@ describe("an unfulfilled order (CAD shop, two lines with a SKU, three without)",
   it("given the setting 'variant id', then every item is keyed by its variant id", () => {
     const result = plan(order, noProducts, { ...config, itemIdSource: "variant_id" });
 
-    expect(result.kind === "send" && result.request.order.items.map((item) => item.id)).toEqual([
-      "44320560611584",
-      "44320560546048",
-      "44320560578816",
-      "44320560447744",
-      "44320560873728",
-    ]);
+    expect(result.kind === "send" && result.request.order.items.map((item) => item.id)).toEqual(["44320560611584", "44320560546048", "44320560578816", "44320560447744", "44320560873728"]);
   });
 });
 
@@ -272,9 +266,7 @@ describe("a cancelled order", () => {
     const result = plan(orderFrom("orders-cancelled.sample"), noProducts, { ...config, itemIdSource: "variant_id" });
 
     // The sample's three products share one product id and carry no variant id.
-    expect(result.kind === "send" && result.request.order.items).toEqual([
-      { id: "788032119674292922", family_id: "788032119674292922", name: "Aviator sunglasses", reviewable: false },
-    ]);
+    expect(result.kind === "send" && result.request.order.items).toEqual([{ id: "788032119674292922", family_id: "788032119674292922", name: "Aviator sunglasses", reviewable: false }]);
   });
 });
 

@@ -121,7 +121,14 @@ describe("the stricter TestFreaks refuses what it does not know", () => {
     const tf = await startTestfreaksSimulator({ rejectUnknownItemFields: true });
     try {
       const request = { order: { id: "#1", customer: { id: "c1" }, items: [{ id: "SKU-1", engraving: TYPED[0] }] } } as unknown as TestfreaksOrderRequest;
-      const ctx: PushContext<TestfreaksConfig> = { shop: LOCAL_SHOP, config, remoteId: null, previousOutcomeUncertain: false, cache: memoryPartnerCache(), deps: { fetch: globalThis.fetch, now: () => new Date(), logger: silentLogger, baseUrl: tf.url } };
+      const ctx: PushContext<TestfreaksConfig> = {
+        shop: LOCAL_SHOP,
+        config,
+        remoteId: null,
+        previousOutcomeUncertain: false,
+        cache: memoryPartnerCache(),
+        deps: { fetch: globalThis.fetch, now: () => new Date(), logger: silentLogger, baseUrl: tf.url },
+      };
 
       const error = await testfreaksConnector.push(request, ctx).then(
         () => null,

@@ -58,7 +58,13 @@ describe("alerts and data requests in the browser", () => {
     async () => {
       await shopifySends(e2e, SHOP, "orders/create", "orders-create.discount-code-cad");
       await settled(e2e, SHOP);
-      const body = JSON.stringify({ shop_id: 1, shop_domain: SHOP, customer: { id: 7156883718400, email: "jane.doe+shopifytest@example.com", phone: null }, orders_requested: [5492763623680], data_request: { id: 42 } });
+      const body = JSON.stringify({
+        shop_id: 1,
+        shop_domain: SHOP,
+        customer: { id: 7156883718400, email: "jane.doe+shopifytest@example.com", phone: null },
+        orders_requested: [5492763623680],
+        data_request: { id: 42 },
+      });
       expect((await e2e.postWebhook("customers/data_request", SHOP, body)).status).toBe(200);
 
       const page = await e2e.openEmbedded("/app/data-requests", { shop: SHOP });

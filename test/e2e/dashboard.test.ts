@@ -53,7 +53,13 @@ describe("the dashboard in the browser", () => {
 
       // Then each card counts its partner's orders
       const card = async (name: string) =>
-        (await page.locator(".Polaris-ShadowBevel").filter({ has: page.getByRole("heading", { name, exact: true, level: 3 }) }).first().innerText()).replace(/\s+/g, " ");
+        (
+          await page
+            .locator(".Polaris-ShadowBevel")
+            .filter({ has: page.getByRole("heading", { name, exact: true, level: 3 }) })
+            .first()
+            .innerText()
+        ).replace(/\s+/g, " ");
       expect(await card("TestFreaks")).toMatch(/Synced 2 Failed 1 Waiting 0 Skipped 0/);
       expect(await card("Reverb")).toMatch(/Synced 3 Failed 0/);
       expect(await card("Revers.io")).toContain("Not set up");
@@ -86,7 +92,13 @@ describe("the dashboard in the browser", () => {
       await settled(e2e, SHOP);
       const again = await e2e.openEmbedded("/app", { shop: SHOP, query: { window: "24h" } });
       await expectText(again, "Orders by partner, last 24 hours");
-      const testfreaks = (await again.locator(".Polaris-ShadowBevel").filter({ has: again.getByRole("heading", { name: "TestFreaks", exact: true, level: 3 }) }).first().innerText()).replace(/\s+/g, " ");
+      const testfreaks = (
+        await again
+          .locator(".Polaris-ShadowBevel")
+          .filter({ has: again.getByRole("heading", { name: "TestFreaks", exact: true, level: 3 }) })
+          .first()
+          .innerText()
+      ).replace(/\s+/g, " ");
       expect(testfreaks).toMatch(/Synced 3 Failed 0/);
       await e2e.screenshot(again, "dashboard-after-retry");
     },

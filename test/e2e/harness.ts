@@ -55,7 +55,16 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const BUILD_ROOT = path.join(ROOT, ".cache/e2e-build");
 export const ARTIFACTS = path.join(ROOT, "test-artifacts");
 export const SCREENSHOTS = path.join(ARTIFACTS, "screenshots");
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+];
 
 export const E2E_API_KEY = "e2e-api-key";
 export const E2E_SECRET = "e2e-app-secret";
@@ -244,11 +253,13 @@ export async function startE2E(options: StartOptions = {}): Promise<E2E> {
   }
   const launched = browser;
   // shopify-app-remix answers requests from bots (isbot: "HeadlessChrome") with 410: present as the desktop Chrome it is.
-  const userAgent = (await launched.newPage().then(async (page) => {
-    const ua = await page.evaluate(() => navigator.userAgent);
-    await page.context().close();
-    return ua;
-  })).replace("HeadlessChrome", "Chrome");
+  const userAgent = (
+    await launched.newPage().then(async (page) => {
+      const ua = await page.evaluate(() => navigator.userAgent);
+      await page.context().close();
+      return ua;
+    })
+  ).replace("HeadlessChrome", "Chrome");
 
   const embeddedUrl = (pathname: string, open: OpenOptions) => {
     const query = embeddedQuery({ shop: open.shop, apiKey: open.apiKey ?? E2E_API_KEY, secret: open.secret ?? E2E_SECRET, userId: open.userId });

@@ -21,9 +21,7 @@ const REPLAY = [
  * also carries its tone, e.g. "Success", for screen readers).
  */
 async function tableRows(page: Page) {
-  return page.$$eval("table tbody tr", (rows) =>
-    rows.map((row) => Array.from(row.querySelectorAll("td")).map((cell) => (cell as HTMLElement).innerText.trim().split("\n").at(-1)!.trim())),
-  );
+  return page.$$eval("table tbody tr", (rows) => rows.map((row) => Array.from(row.querySelectorAll("td")).map((cell) => (cell as HTMLElement).innerText.trim().split("\n").at(-1)!.trim())));
 }
 
 describe("the sync log in the browser", () => {

@@ -72,7 +72,10 @@ describe("the order page in the browser", () => {
     async () => {
       await shopifySends(e2e, SHOP, "orders/create", "orders-create.discount-code-cad");
       await settled(e2e, SHOP);
-      const reverb = createReverbClient({ fetch, now: () => new Date(), logger: silentLogger, baseUrl: e2e.standIns.reverb.url }, { ...REVERB_SIM_DEFAULTS, referrerEmailAttribute: "r", referrerLevelAttribute: "l" });
+      const reverb = createReverbClient(
+        { fetch, now: () => new Date(), logger: silentLogger, baseUrl: e2e.standIns.reverb.url },
+        { ...REVERB_SIM_DEFAULTS, referrerEmailAttribute: "r", referrerLevelAttribute: "l" },
+      );
       await reverb.createCustomer({ website_uuid: REVERB_SIM_DEFAULTS.websiteUuid, email: "ada.advocate@example.com", first_name: "Ada", last_name: "Advocate" });
 
       const page = await e2e.openEmbedded(`/app/orders/${ORDER_1001}`, { shop: SHOP });

@@ -214,7 +214,11 @@ describe("the order action's loading and error states", () => {
     let attempts = 0;
     const opened = await openAction(async () => {
       if (++attempts === 1) throw new TypeError("Failed to fetch");
-      return Response.json({ orderId: ORDER_A, orderName: "#1001", partners: [{ partner: "reverb", partnerName: "Reverb", status: "pending", attempts: 0, lastError: null, remoteId: null, updatedAt: new Date().toISOString() }] });
+      return Response.json({
+        orderId: ORDER_A,
+        orderName: "#1001",
+        partners: [{ partner: "reverb", partnerName: "Reverb", status: "pending", attempts: 0, lastError: null, remoteId: null, updatedAt: new Date().toISOString() }],
+      });
     });
 
     const failed = await opened.until((r) => textOf(r).includes("could not be reached"), "the connection error");

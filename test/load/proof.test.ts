@@ -111,8 +111,7 @@ function plan(shops: Shop[], random: () => number): Delivery[] {
     const number = FIRST_ORDER_NUMBER + n;
     const at = (minutes: number) => new Date(BASE_TIME + n * 3_600_000 + minutes * 60_000).toISOString();
     const instance = n % 2;
-    const add = (topic: string, body: string, eventId: string, updatedAt: string | null, on: number) =>
-      deliveries.push({ shop, topic, eventId, body, instance: on, orderId, updatedAt });
+    const add = (topic: string, body: string, eventId: string, updatedAt: string | null, on: number) => deliveries.push({ shop, topic, eventId, body, instance: on, orderId, updatedAt });
     const createBody = orderBody(orderId, number, at(0));
     add("orders/create", createBody, `create-${orderId}`, at(0), instance);
     add("orders/create", createBody, `create-${orderId}`, at(0), 1 - instance);
@@ -167,7 +166,11 @@ function startApp(name: string, args: string[], env: Record<string, string>): Ap
 
 async function until(what: string, timeoutMs: number, probe: () => Promise<boolean> | boolean, whyNot: () => string = () => "") {
   const deadline = Date.now() + timeoutMs;
-  while (!(await Promise.resolve().then(probe).catch(() => false))) {
+  while (
+    !(await Promise.resolve()
+      .then(probe)
+      .catch(() => false))
+  ) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}\n${whyNot()}`);
     await sleep(250);
   }

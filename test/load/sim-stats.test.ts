@@ -9,8 +9,7 @@ afterEach(async () => {
   sim = null;
 });
 
-const keyed = (knobs = {}) =>
-  startSimServer(() => ({ status: 200, body: { ok: true } }), { knobs, keyOf: (head) => head.query.get("client_id") });
+const keyed = (knobs = {}) => startSimServer(() => ({ status: 200, body: { ok: true } }), { knobs, keyOf: (head) => head.query.get("client_id") });
 
 it("counts, per key, the most requests in flight at once and the most within any window", async () => {
   sim = await keyed({ latencyMs: 150 });

@@ -92,14 +92,8 @@ describe("buildCanonicalOrder: guest draft order in HKD (orders-create.guest-dis
   it("builds the same money from the copy without *_set pairs (older payloads)", () => {
     const legacy = canonicalOf("orders-create.guest-discount-hkd.no-money-sets.derived.json");
 
-    expect(legacy.lineItems.map((line) => line.unitPriceAfterDiscounts)).toEqual(
-      order.lineItems.map((line) => line.unitPriceAfterDiscounts),
-    );
-    expect([legacy.subtotal, legacy.totalShipping, legacy.total]).toEqual([
-      order.subtotal,
-      order.totalShipping,
-      order.total,
-    ]);
+    expect(legacy.lineItems.map((line) => line.unitPriceAfterDiscounts)).toEqual(order.lineItems.map((line) => line.unitPriceAfterDiscounts));
+    expect([legacy.subtotal, legacy.totalShipping, legacy.total]).toEqual([order.subtotal, order.totalShipping, order.total]);
   });
 });
 
@@ -203,9 +197,7 @@ describe("buildCanonicalOrder: what partners read as refunded and shipped", () =
 
 describe("buildCanonicalOrder: a fulfillment without carrier delivery (orders-updated.eur-fulfilled.json)", () => {
   it("has no deliveredAt and no tracking", () => {
-    expect(canonicalOf("orders-updated.eur-fulfilled.json").fulfillments).toMatchObject([
-      { id: "4632599167125", status: "success", shipmentStatus: null, deliveredAt: null, trackingNumbers: [] },
-    ]);
+    expect(canonicalOf("orders-updated.eur-fulfilled.json").fulfillments).toMatchObject([{ id: "4632599167125", status: "success", shipmentStatus: null, deliveredAt: null, trackingNumbers: [] }]);
   });
 });
 
@@ -267,9 +259,7 @@ describe("buildCanonicalOrder: cancelled with refunds", () => {
         },
       ],
     });
-    expect(order.lineItems.map((line) => [line.id, line.variantTitle, line.sku])).toEqual([
-      ["12877840515211", "not pink", null],
-    ]);
+    expect(order.lineItems.map((line) => [line.id, line.variantTitle, line.sku])).toEqual([["12877840515211", "not pink", null]]);
   });
 
   it("carries the refunded HKD order of orders-cancelled.refunded-hkd.json with its blank names as null", () => {
@@ -294,13 +284,7 @@ describe("buildCanonicalOrder: cancelled with refunds", () => {
 
     expect(order.id).toBe("820982911946154508");
     expect(order.customer.id).toBe("115310627314723954");
-    expect(order.lineItems.map((line) => line.productId)).toEqual([
-      "788032119674292922",
-      null,
-      null,
-      "788032119674292922",
-      "788032119674292922",
-    ]);
+    expect(order.lineItems.map((line) => line.productId)).toEqual(["788032119674292922", null, null, "788032119674292922", "788032119674292922"]);
   });
 });
 

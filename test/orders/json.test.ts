@@ -20,11 +20,7 @@ describe("parseJsonLossless", () => {
   });
 
   it("treats 2^53 itself as unsafe: a number there cannot be told from a rounded one", () => {
-    expect(parseJsonLossless("[9007199254740991, 9007199254740992, -9007199254740993]")).toEqual([
-      9007199254740991,
-      "9007199254740992",
-      "-9007199254740993",
-    ]);
+    expect(parseJsonLossless("[9007199254740991, 9007199254740992, -9007199254740993]")).toEqual([9007199254740991, "9007199254740992", "-9007199254740993"]);
   });
 
   it("finds an unsafe integer wherever a number can stand: at the top, after [, after a comma or a colon across whitespace", () => {

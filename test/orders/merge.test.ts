@@ -27,9 +27,7 @@ describe("mergeFulfillment (fulfillments/* webhooks)", () => {
     const merged = mergeFulfillment(order, delivered);
 
     expect(merged.fulfillments).toEqual([delivered]);
-    expect(buildCanonicalOrder("shop.myshopify.com", merged).fulfillments[0]?.deliveredAt).toBe(
-      "2022-01-04T15:30:00.000Z",
-    );
+    expect(buildCanonicalOrder("shop.myshopify.com", merged).fulfillments[0]?.deliveredAt).toBe("2022-01-04T15:30:00.000Z");
   });
 
   it("ignores a fulfillment older than the stored one (a late retry)", () => {

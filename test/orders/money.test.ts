@@ -42,12 +42,7 @@ describe("unitPriceAfterAllocations", () => {
 
 describe("amount helpers", () => {
   it("formats to at least two decimals", () => {
-    expect([formatAmount("5"), formatAmount("19.9"), formatAmount("0.00"), formatAmount("-0.5")]).toEqual([
-      "5.00",
-      "19.90",
-      "0.00",
-      "-0.50",
-    ]);
+    expect([formatAmount("5"), formatAmount("19.9"), formatAmount("0.00"), formatAmount("-0.5")]).toEqual(["5.00", "19.90", "0.00", "-0.50"]);
   });
 
   it("sums exactly", () => {

@@ -47,13 +47,7 @@ describe("ids above 2^53", () => {
 
     expect(snapshot.orderId).toBe("820982911946154508");
     expect(snapshot.customerId).toBe("115310627314723954");
-    expect(snapshot.lineItems.map((line) => line.id)).toEqual([
-      "487817672276298554",
-      "789012345678901234",
-      "890123456789012345",
-      "976318377106520349",
-      "315789986012684393",
-    ]);
+    expect(snapshot.lineItems.map((line) => line.id)).toEqual(["487817672276298554", "789012345678901234", "890123456789012345", "976318377106520349", "315789986012684393"]);
     expect(snapshot.lineItems[0]?.productId).toBe("788032119674292922");
   });
 
@@ -127,9 +121,7 @@ describe("optional parts of an order", () => {
     const withSets = snapshotOf("orders-create.guest-discount-hkd.json");
     const withoutSets = snapshotOf("orders-create.guest-discount-hkd.no-money-sets.derived.json");
 
-    expect(withoutSets.lineItems.map((line) => [line.price, line.discountAllocations])).toEqual(
-      withSets.lineItems.map((line) => [line.price, line.discountAllocations]),
-    );
+    expect(withoutSets.lineItems.map((line) => [line.price, line.discountAllocations])).toEqual(withSets.lineItems.map((line) => [line.price, line.discountAllocations]));
     expect(withoutSets.total).toEqual(withSets.total);
     expect(withoutSets.subtotal).toEqual(withSets.subtotal);
     // total_shipping_price_set is gone too: the one shipping line's price stands in.
@@ -171,9 +163,7 @@ describe("a malformed order body", () => {
   });
 
   it("names the line and field of a quantity sent as text", () => {
-    expect(errorFor((body) => ((body.line_items as Record<string, unknown>[])[0]!.quantity = "2"))).toBe(
-      "line_items.0.quantity: expected a number",
-    );
+    expect(errorFor((body) => ((body.line_items as Record<string, unknown>[])[0]!.quantity = "2"))).toBe("line_items.0.quantity: expected a number");
   });
 
   it("names every bad field at once", () => {
@@ -183,11 +173,7 @@ describe("a malformed order body", () => {
       (body.line_items as Record<string, unknown>[])[4]!.price = "12,50";
     });
 
-    expect(error.split("; ")).toEqual([
-      "name: is required",
-      'currency: expected an ISO 4217 currency code like "EUR"',
-      'line_items.4.price: expected an amount like "12.50"',
-    ]);
+    expect(error.split("; ")).toEqual(["name: is required", 'currency: expected an ISO 4217 currency code like "EUR"', 'line_items.4.price: expected an amount like "12.50"']);
   });
 
   it("refuses a body that is not an object", () => {

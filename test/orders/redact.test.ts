@@ -31,10 +31,7 @@ describe("redactSnapshotPii (customers/redact)", () => {
 
   it("erases an email-like note attribute and keeps ids, lines and amounts", () => {
     const body = fixtureBody("orders-create.gbp-presentment.json");
-    body.note_attributes = [
-      ...(body.note_attributes as unknown[]),
-      { name: "reverb_referrer_email", value: "friend@example.org" },
-    ];
+    body.note_attributes = [...(body.note_attributes as unknown[]), { name: "reverb_referrer_email", value: "friend@example.org" }];
     const snapshot = snapshotOf(body);
 
     const redacted = redactSnapshotPii(snapshot);
@@ -53,10 +50,7 @@ describe("redactSnapshotPii (customers/redact)", () => {
   });
 
   it("still builds a canonical order, with no email to send", () => {
-    const order = buildCanonicalOrder(
-      "shop.myshopify.com",
-      redactSnapshotPii(snapshotOf("orders-create.gbp-presentment.json")),
-    );
+    const order = buildCanonicalOrder("shop.myshopify.com", redactSnapshotPii(snapshotOf("orders-create.gbp-presentment.json")));
 
     expect(order.customer).toEqual({ id: "10592223560011", email: null, firstName: null, lastName: null, phone: null });
     expect(order.shippingAddress).toBeNull();

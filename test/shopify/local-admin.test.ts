@@ -48,10 +48,7 @@ describe("localAdminFetch", () => {
     await routed(new Request("https://a-shop.myshopify.com/admin/api/2026-10/graphql.json", { method: "POST", body: "{}", headers: { "x-shopify-access-token": "t" } }));
     await routed(new URL("https://b-shop.myshopify.com/admin/oauth/access_token"));
 
-    expect(calls.map((call) => call.url)).toEqual([
-      "http://localhost:9000/shopify/admin/api/2026-10/graphql.json",
-      "http://localhost:9000/shopify/admin/oauth/access_token",
-    ]);
+    expect(calls.map((call) => call.url)).toEqual(["http://localhost:9000/shopify/admin/api/2026-10/graphql.json", "http://localhost:9000/shopify/admin/oauth/access_token"]);
     expect(calls[0]?.headers.get("x-shopify-access-token")).toBe("t");
     expect(calls[0]?.headers.get("x-forwarded-host")).toBe("a-shop.myshopify.com");
     expect(calls[0]?.body).toBe("{}");
@@ -65,11 +62,7 @@ describe("localAdminFetch", () => {
     await routed("https://myshopify.com.evil.example/admin/api/2026-01/graphql.json");
     await routed("https://shop.example.com/products/x");
 
-    expect(calls.map((call) => call.url)).toEqual([
-      "https://api.reverb.example/v1/orders",
-      "https://myshopify.com.evil.example/admin/api/2026-01/graphql.json",
-      "https://shop.example.com/products/x",
-    ]);
+    expect(calls.map((call) => call.url)).toEqual(["https://api.reverb.example/v1/orders", "https://myshopify.com.evil.example/admin/api/2026-01/graphql.json", "https://shop.example.com/products/x"]);
     expect(calls.every((call) => !call.headers.has("x-forwarded-host"))).toBe(true);
   });
 });

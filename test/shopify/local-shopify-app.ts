@@ -50,9 +50,7 @@ export async function localUnauthenticatedAdmin(localAdminUrl: string, { shop = 
   });
   // After the shopify-app-remix import above, as in app/shopify.server.ts.
   installLocalAdminFetch({ SHOPIFY_LOCAL_ADMIN_URL: localAdminUrl });
-  await sessionStorage.storeSession(
-    new Session({ id: `offline_${shop}`, shop, state: "", isOnline: false, scope: "read_orders,read_products", accessToken }),
-  );
+  await sessionStorage.storeSession(new Session({ id: `offline_${shop}`, shop, state: "", isOnline: false, scope: "read_orders,read_products", accessToken }));
   const { admin } = await shopify.unauthenticated.admin(shop);
   return admin;
 }

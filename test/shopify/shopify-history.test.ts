@@ -13,12 +13,17 @@ const localOrders = async (body: string) => {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 const graphql = async (query: string, variables: Record<string, unknown> = {}) => {
-  const response = await fetch(`${standIn.url}/admin/api/2026-10/graphql.json`, { method: "POST", headers: { "content-type": "application/json", "x-shopify-access-token": "shpat_test" }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(`${standIn.url}/admin/api/2026-10/graphql.json`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-shopify-access-token": "shpat_test" },
+    body: JSON.stringify({ query, variables }),
+  });
   // GraphQL answers read loosely: each test names the fields it expects.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return (await response.json()) as { data?: Record<string, any>; errors?: { message: string }[] };
 };
-const PAGE = "query($first: Int!, $after: String, $query: String!) { orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) { nodes { id updatedAt } pageInfo { hasNextPage endCursor } } }";
+const PAGE =
+  "query($first: Int!, $after: String, $query: String!) { orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) { nodes { id updatedAt } pageInfo { hasNextPage endCursor } } }";
 const RUN = "mutation($query: String!) { bulkOperationRunQuery(query: $query, groupObjects: true) { bulkOperation { id status } userErrors { message code } } }";
 
 describe("the stand-in's store history", () => {

@@ -149,9 +149,7 @@ const ITEM_FIELDS = ["product_id", "price", "quantity", "product_title", "produc
 export const reverbLocal: PartnerLocalMode<ReverbSimulator> = { start: () => startReverbSimulator(), apiUrl: (sim) => sim.url, settings: REVERB_SIM_DEFAULTS };
 
 export async function startReverbSimulator(opts: ReverbSimOptions = {}): Promise<ReverbSimulator> {
-  const credentials = opts.credentials ?? [
-    { consumerKey: REVERB_SIM_DEFAULTS.consumerKey, consumerSecret: REVERB_SIM_DEFAULTS.consumerSecret, websiteUuid: REVERB_SIM_DEFAULTS.websiteUuid },
-  ];
+  const credentials = opts.credentials ?? [{ consumerKey: REVERB_SIM_DEFAULTS.consumerKey, consumerSecret: REVERB_SIM_DEFAULTS.consumerSecret, websiteUuid: REVERB_SIM_DEFAULTS.websiteUuid }];
   const options = {
     envelopeVariant: opts.envelopeVariant ?? ("alternate" as ReverbEnvelopeVariant),
     errorsAs: opts.errorsAs ?? ("http" as const),
@@ -166,10 +164,8 @@ export async function startReverbSimulator(opts: ReverbSimOptions = {}): Promise
     customers: new Map(),
     orders: new Map(),
     referrals: new Map(),
-    findCustomerByEmail: (websiteUuid, email) =>
-      [...state.customers.values()].find((c) => c.website_uuid === websiteUuid && c.email.toLowerCase() === email.toLowerCase()),
-    ordersNumbered: (websiteUuid, orderNumber) =>
-      [...state.orders.values()].filter((o) => o.website_uuid === websiteUuid && o.order_number === orderNumber),
+    findCustomerByEmail: (websiteUuid, email) => [...state.customers.values()].find((c) => c.website_uuid === websiteUuid && c.email.toLowerCase() === email.toLowerCase()),
+    ordersNumbered: (websiteUuid, orderNumber) => [...state.orders.values()].filter((o) => o.website_uuid === websiteUuid && o.order_number === orderNumber),
   };
 
   const nextForm = (): ReverbEnvelopeForm => {

@@ -151,7 +151,10 @@ export async function startReversioSimulator(opts: ReversioSimOptions = {}): Pro
 
   const handler = (req: SimRequest): SimAnswer => {
     const path = req.path.startsWith("/api/v1/") ? req.path.slice("/api/v1".length) : req.path;
-    const segments = path.split("/").filter((s) => s !== "").map((s) => decodeURIComponent(s));
+    const segments = path
+      .split("/")
+      .filter((s) => s !== "")
+      .map((s) => decodeURIComponent(s));
     const route = `${req.method} /${segments.map((s, i) => (dynamicSegment(segments, i) ? "{}" : s)).join("/")}`;
 
     if (route === "GET /token") return issueToken(req);
@@ -262,7 +265,8 @@ export async function startReversioSimulator(opts: ReversioSimOptions = {}): Pro
     if (!nonEmptyString(body.label)) errors.push({ code: "Required", message: "label is required.", field: "label" });
     if (!nonEmptyString(body.sKU)) errors.push({ code: "Required", message: "sKU is required.", field: "sKU" });
     else if (state.findModelBySku(body.sKU)) errors.push({ code: "ModelAlreadyExists", message: `A model with SKU ${body.sKU} already exists.`, field: "sKU" });
-    if (body.eANs !== undefined && (!Array.isArray(body.eANs) || body.eANs.some((e) => typeof e !== "string"))) errors.push({ code: "Invalid", message: "eANs must be a list of strings.", field: "eANs" });
+    if (body.eANs !== undefined && (!Array.isArray(body.eANs) || body.eANs.some((e) => typeof e !== "string")))
+      errors.push({ code: "Invalid", message: "eANs must be a list of strings.", field: "eANs" });
     if (body.photoUrl !== undefined && body.photoUrl !== null && typeof body.photoUrl !== "string") errors.push({ code: "Invalid", message: "photoUrl must be a string.", field: "photoUrl" });
     const flags: ReversioModelFlags = {};
     if (body.additionalInformation !== undefined && body.additionalInformation !== null) {
@@ -419,7 +423,17 @@ function priceErrors(price: unknown, at: string, index?: number): SimErrorInput[
 function envelope(value: unknown, errors: SimErrorInput[], notFound = false) {
   return {
     value,
-    errors: errors.map((e) => ({ subject: null, code: e.code, message: e.message, developerMessage: null, moreInfo: null, field: e.field ?? null, index: e.index ?? null, isWarning: false, extraData: null })),
+    errors: errors.map((e) => ({
+      subject: null,
+      code: e.code,
+      message: e.message,
+      developerMessage: null,
+      moreInfo: null,
+      field: e.field ?? null,
+      index: e.index ?? null,
+      isWarning: false,
+      extraData: null,
+    })),
     isHandledError: errors.length > 0,
     failure: errors.length > 0,
     hasWarnings: false,

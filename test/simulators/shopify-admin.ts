@@ -110,14 +110,7 @@ function tokenAccepted(req: SimRequest, oauth: TokenAuthority, shopHost: string)
   return check === "valid" || check === "unknown";
 }
 
-function answerAdminRequest(
-  req: SimRequest,
-  products: Map<string, ProductRecord>,
-  shop: ShopRecord,
-  orders: Map<string, AdminOrderNode>,
-  oauth: TokenAuthority,
-  shopHost: string,
-): SimAnswer {
+function answerAdminRequest(req: SimRequest, products: Map<string, ProductRecord>, shop: ShopRecord, orders: Map<string, AdminOrderNode>, oauth: TokenAuthority, shopHost: string): SimAnswer {
   if (req.method !== "POST" || !GRAPHQL_PATH.test(req.path)) return { status: 404, body: { errors: "Not Found" } };
   const token = req.headers["x-shopify-access-token"];
   const tokenCheck = typeof token === "string" && token.trim() !== "" ? oauth.check(shopHost, token) : "missing";
@@ -148,7 +141,11 @@ function answerAdminRequest(
   }
   // Only the fields the query selects, as Shopify answers (email and contactEmail are the alerts' own query, ianaTimezone the admin's clock).
   if (/\bshop\s*\{/.test(query)) {
-    const selected = /\bshop\s*\{([^}]*)\}/.exec(query)?.[1]?.split(/[\s,]+/).filter(Boolean) ?? [];
+    const selected =
+      /\bshop\s*\{([^}]*)\}/
+        .exec(query)?.[1]
+        ?.split(/[\s,]+/)
+        .filter(Boolean) ?? [];
     data.shop = Object.fromEntries(Object.entries(shop).filter(([field]) => selected.includes(field)));
   }
   if (/\border\s*\(/.test(query)) {
@@ -348,8 +345,7 @@ function address(raw: unknown): GqlAddress | null {
   };
 }
 
-const keyValues = (value: unknown): GqlKeyValue[] =>
-  list(value).map((entry) => ({ key: String(entry.name), value: entry.value == null ? null : String(entry.value) }));
+const keyValues = (value: unknown): GqlKeyValue[] => list(value).map((entry) => ({ key: String(entry.name), value: entry.value == null ? null : String(entry.value) }));
 
 const page = <T>(nodes: T[]): GqlPage<T> => ({ pageInfo: { hasNextPage: false }, nodes });
 

@@ -218,7 +218,13 @@ export async function startOrderHistory(deps: OrderHistoryDeps): Promise<OrderHi
       if (page) data.orders = page;
     }
     if (Object.keys(data).length === 0 && errors.length === 0) return null;
-    return { status: 200, body: errors.length > 0 ? { errors } : { data, extensions: { cost: { requestedQueryCost: 10, actualQueryCost: 10, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1990, restoreRate: 100 } } } } };
+    return {
+      status: 200,
+      body:
+        errors.length > 0
+          ? { errors }
+          : { data, extensions: { cost: { requestedQueryCost: 10, actualQueryCost: 10, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1990, restoreRate: 100 } } } },
+    };
   }
 
   function loadRequest(rawBody: string): SimAnswer {
@@ -226,9 +232,9 @@ export async function startOrderHistory(deps: OrderHistoryDeps): Promise<OrderHi
     try {
       parsed = parse(rawBody, null, (digits: string) => digits);
     } catch {
-      return { status: 400, body: { error: "The body must be an order (webhook JSON) or {\"orders\": [...]}" } };
+      return { status: 400, body: { error: 'The body must be an order (webhook JSON) or {"orders": [...]}' } };
     }
-    const list = parsed && typeof parsed === "object" && Array.isArray((parsed as { orders?: unknown }).orders) ? ((parsed as { orders: unknown[] }).orders) : [parsed];
+    const list = parsed && typeof parsed === "object" && Array.isArray((parsed as { orders?: unknown }).orders) ? (parsed as { orders: unknown[] }).orders : [parsed];
     try {
       const count = load(list.map((order) => stringify(order) ?? "null"));
       return { status: 200, body: { held: orders.size, loaded: count } };

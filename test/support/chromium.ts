@@ -61,7 +61,13 @@ export function systemChromium(): string | null {
     if (!isExecutable(explicit)) throw new Error(`CHROMIUM_PATH is ${explicit}, which is not an executable file`);
     return explicit;
   }
-  const candidates = ["/usr/bin/chromium", ...(process.env.PATH ?? "").split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, "chromium"))];
+  const candidates = [
+    "/usr/bin/chromium",
+    ...(process.env.PATH ?? "")
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((dir) => path.join(dir, "chromium")),
+  ];
   return candidates.find(isExecutable) ?? null;
 }
 
@@ -143,7 +149,6 @@ async function npmChromium(baseArgs: string[]): Promise<ChromiumLaunch> {
   };
 }
 
-
 /** .cache/chromium/<version>, unpacked by the first test file that needs it. */
 async function unpacked(pkg: { version: string; binDir: string }): Promise<string> {
   const dir = await buildOnce(path.join(CACHE, pkg.version), {
@@ -181,8 +186,7 @@ async function unpacked(pkg: { version: string; binDir: string }): Promise<strin
  * of the final directory.
  */
 function fontsConf(dir: string): string {
-  const prefer = (generic: string, families: string[]) =>
-    `  <alias binding="strong"><family>${generic}</family><prefer>${families.map((f) => `<family>${f}</family>`).join("")}</prefer></alias>`;
+  const prefer = (generic: string, families: string[]) => `  <alias binding="strong"><family>${generic}</family><prefer>${families.map((f) => `<family>${f}</family>`).join("")}</prefer></alias>`;
   return [
     '<?xml version="1.0"?>',
     '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">',

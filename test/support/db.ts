@@ -19,7 +19,9 @@ export async function createTestDb(): Promise<TestDb> {
   const dir = mkdtempSync(path.join(tmpdir(), "partner-sync-test-"));
   const url = `file:${path.join(dir, "test.sqlite")}`;
   const client = createClient({ url });
-  for (const name of readdirSync(MIGRATIONS).filter((n) => /^\d+_/.test(n)).sort()) {
+  for (const name of readdirSync(MIGRATIONS)
+    .filter((n) => /^\d+_/.test(n))
+    .sort()) {
     await client.executeMultiple(readFileSync(path.join(MIGRATIONS, name, "migration.sql"), "utf8"));
   }
   client.close();

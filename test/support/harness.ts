@@ -33,10 +33,7 @@ export interface Harness {
  * answers as production does, before the merge. `context`: the context's own
  * overrides (clock, network, jitter, logger; silent by default).
  */
-export async function startHarness(
-  env: Record<string, string | undefined> = {},
-  options: { mergeBeforeAnswer?: boolean; context?: Omit<ContextOverrides, "db"> } = {},
-): Promise<Harness> {
+export async function startHarness(env: Record<string, string | undefined> = {}, options: { mergeBeforeAnswer?: boolean; context?: Omit<ContextOverrides, "db"> } = {}): Promise<Harness> {
   const store = await createTestDb();
   const ctx = createAppContext(testEnv({ DATABASE_URL: store.url, ...env }), { db: store.db, logger: silentLogger, ...options.context });
   // The production endpoint (server.ts mounts the same one), on a bare node:http server.

@@ -332,7 +332,24 @@ export async function startTestPostgres(options: { maxConnections?: number } = {
 async function startServer(postgresBin: string, data: string, socketDir: string, port: number, options: SpawnOptions, maxConnections: number): Promise<{ server: ChildProcess } | { log: string }> {
   const server = spawn(
     postgresBin,
-    ["-D", data, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${socketDir}`, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", `max_connections=${maxConnections}`],
+    [
+      "-D",
+      data,
+      "-p",
+      String(port),
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      `unix_socket_directories=${socketDir}`,
+      "-c",
+      "fsync=off",
+      "-c",
+      "synchronous_commit=off",
+      "-c",
+      "full_page_writes=off",
+      "-c",
+      `max_connections=${maxConnections}`,
+    ],
     { ...options, stdio: ["ignore", "pipe", "pipe"] },
   );
   let log = "";

@@ -40,7 +40,9 @@ export function mintSessionToken({ shop, apiKey, secret, userId = "42", ttlSecon
 
 /** The `host` query parameter the admin adds: base64 of admin.shopify.com/store/<store name>. */
 export function hostParam(shop: string): string {
-  return Buffer.from(`admin.shopify.com/store/${shop.replace(/\.myshopify\.com$/, "")}`).toString("base64").replace(/=+$/, "");
+  return Buffer.from(`admin.shopify.com/store/${shop.replace(/\.myshopify\.com$/, "")}`)
+    .toString("base64")
+    .replace(/=+$/, "");
 }
 
 /** The query string the Shopify admin opens an embedded page with. */

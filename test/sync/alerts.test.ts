@@ -73,7 +73,9 @@ describe("a partner refusing the credentials", () => {
     await worker.runDue();
 
     const banner = await openAlerts(p.h.ctx.db, SHOP, clock.now());
-    expect(banner).toMatchObject([{ partner: "testfreaks", kind: "credentials_refused", title: "TestFreaks refused the saved credentials", actionPath: "/app/partners/testfreaks", dismissible: false }]);
+    expect(banner).toMatchObject([
+      { partner: "testfreaks", kind: "credentials_refused", title: "TestFreaks refused the saved credentials", actionPath: "/app/partners/testfreaks", dismissible: false },
+    ]);
 
     expect(await sendEmails()).toBe(1);
     expect(await sendEmails()).toBe(0);
@@ -162,7 +164,12 @@ describe("how often the merchant is emailed", () => {
     clock.advance(25 * HOUR);
     await raiseAlert(db, SHOP, "testfreaks", "failures", clock.now(), 9);
     expect(await sendEmails()).toBe(0);
-    expect((await openAlerts(db, SHOP, clock.now())).map((a) => `${a.partner} ${a.kind}`).sort()).toEqual(["reverb failures", "reversio failures", "testfreaks credentials_refused", "testfreaks failures"]);
+    expect((await openAlerts(db, SHOP, clock.now())).map((a) => `${a.partner} ${a.kind}`).sort()).toEqual([
+      "reverb failures",
+      "reversio failures",
+      "testfreaks credentials_refused",
+      "testfreaks failures",
+    ]);
     await setAlertEmails(db, SHOP, true);
     expect(await sendEmails()).toBe(1);
     expect(smtp.received).toHaveLength(3);
@@ -228,7 +235,14 @@ describe("orders waiting for the merchant (a Reverb create whose outcome is unkn
 
     const banner = await openAlerts(p.h.ctx.db, SHOP, clock.now());
     expect(banner).toMatchObject([
-      { partner: "reverb", kind: "waiting_for_merchant", title: "2 orders wait for you in Reverb", actionPath: "/app/log?partner=reverb&waiting=merchant", actionLabel: "See the orders waiting", dismissible: false },
+      {
+        partner: "reverb",
+        kind: "waiting_for_merchant",
+        title: "2 orders wait for you in Reverb",
+        actionPath: "/app/log?partner=reverb&waiting=merchant",
+        actionLabel: "See the orders waiting",
+        dismissible: false,
+      },
     ]);
     expect(banner[0]!.message).toContain("The app does not send them again, which could create a second order");
     // The link shows exactly those orders.

@@ -49,9 +49,7 @@ describe("backfill on Postgres, two instances", () => {
     if (!started.ok) throw new Error(started.message);
 
     for (let pass = 0; pass < 500; pass++) {
-      await Promise.all(
-        [a, b].map((ctx, i) => runBackfill({ db: ctx.db, graphqlFor: shopGraphql(ctx), logger: silentLogger, owner: `instance-${i}`, pollMs: 5, batchSize: 7 }, started.id)),
-      );
+      await Promise.all([a, b].map((ctx, i) => runBackfill({ db: ctx.db, graphqlFor: shopGraphql(ctx), logger: silentLogger, owner: `instance-${i}`, pollMs: 5, batchSize: 7 }, started.id)));
       if ((await a.db.backfill.findUniqueOrThrow({ where: { id: started.id } })).status === "syncing") break;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -63,7 +61,11 @@ describe("backfill on Postgres, two instances", () => {
 
     const body = loadFixture("orders-updated.tracking-delivered-usd");
     const signed = signWebhook({ topic: "orders/updated", shop: SHOP, body, secret: TEST_SECRET });
-    const answer = await handleWebhook(new Request("http://127.0.0.1/webhooks/orders/updated", { method: "POST", headers: signed.headers, body }), { ...b, logger: silentLogger, mergeBeforeAnswer: true });
+    const answer = await handleWebhook(new Request("http://127.0.0.1/webhooks/orders/updated", { method: "POST", headers: signed.headers, body }), {
+      ...b,
+      logger: silentLogger,
+      mergeBeforeAnswer: true,
+    });
     expect(answer.status).toBe(200);
 
     const [first] = await b.runner.queue.claim("probe", 1, new Date());

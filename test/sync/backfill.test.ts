@@ -30,7 +30,14 @@ afterEach(async () => {
   await p.close();
 });
 
-const deps = (owner = "test-worker", batchSize?: number): BackfillDeps => ({ db: p.h.ctx.db, graphqlFor: shopGraphql(p.h.ctx), logger: silentLogger, owner, pollMs: 5, ...(batchSize ? { batchSize } : {}) });
+const deps = (owner = "test-worker", batchSize?: number): BackfillDeps => ({
+  db: p.h.ctx.db,
+  graphqlFor: shopGraphql(p.h.ctx),
+  logger: silentLogger,
+  owner,
+  pollMs: 5,
+  ...(batchSize ? { batchSize } : {}),
+});
 const row = (id: string) => p.h.ctx.db.backfill.findUniqueOrThrow({ where: { id } });
 const testfreaksPosts = () => p.tf.log.filter((r) => r.method === "POST" && r.path.endsWith("/orders")).map((r) => (r.body as { order: { id: string } }).order.id);
 
@@ -54,14 +61,14 @@ describe("the Admin API stand-in's bulk export", () => {
     const op = [...p.admin.history.operations.values()].at(-1)!;
     expect(op).toMatchObject({ status: "COMPLETED", groupObjects: true, rootObjectCount: 1 });
 
-    const lines = (await (await fetch(op.url!)).text()).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = (await (await fetch(op.url!)).text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines[0]).not.toHaveProperty("__parentId");
     expect(lines[0]).not.toHaveProperty("lineItems");
     const order = p.admin.orders.get("2628173987889")!;
-    const expected = [
-      ...order.lineItems.nodes.map(() => ["LineItem", order.id]),
-      ...order.fulfillments.flatMap((f) => f.fulfillmentLineItems.nodes.map(() => ["FulfillmentLineItem", f.id])),
-    ];
+    const expected = [...order.lineItems.nodes.map(() => ["LineItem", order.id]), ...order.fulfillments.flatMap((f) => f.fulfillmentLineItems.nodes.map(() => ["FulfillmentLineItem", f.id]))];
     expect(expected.length).toBeGreaterThan(2);
     expect(lines.slice(1).map((line) => [String(line.id).split("/")[3], line.__parentId])).toEqual(expected);
     expect(op.objectCount).toBe(lines.length);
@@ -172,7 +179,9 @@ describe("backfill", () => {
   it("an order read back from Shopify's bulk file gives the very snapshot the admin's resync reads through order(id:)", async () => {
     for (const name of orderFixtureNames) {
       const node = orderNodeFromWebhook(loadFixture(name));
-      const file = bulkLines(node).map((line) => JSON.stringify(line)).join("\n");
+      const file = bulkLines(node)
+        .map((line) => JSON.stringify(line))
+        .join("\n");
       const read: unknown[] = [];
       for await (const order of readOrdersExport(`data:application/jsonl,${encodeURIComponent(file)}`)) read.push(order.node);
       expect(read).toHaveLength(1);

@@ -157,7 +157,10 @@ describe("compliance webhooks", () => {
   });
 
   it("app/scopes_update records the scopes the merchant granted on the offline session", async () => {
-    const res = await send("app/scopes_update", JSON.stringify({ id: 1, previous: ["read_orders"], current: ["read_orders", "read_products", "read_fulfillments", "read_all_orders"], updated_at: new Date().toISOString() }));
+    const res = await send(
+      "app/scopes_update",
+      JSON.stringify({ id: 1, previous: ["read_orders"], current: ["read_orders", "read_products", "read_fulfillments", "read_all_orders"], updated_at: new Date().toISOString() }),
+    );
     expect(res.status).toBe(200);
     const session = await h.ctx.db.session.findFirstOrThrow({ where: { shop: SHOP } });
     expect(session.scope).toBe("read_orders,read_products,read_fulfillments,read_all_orders");

@@ -45,12 +45,18 @@ describe("the webhook inbox on Postgres, two instances", () => {
   it("20 new orders, each created and updated at once on both instances: every delivery kept, every order at its newest state, one job per partner", async () => {
     const orders = Array.from({ length: 20 }, (_, i) => {
       const id = String(4000000000 + i);
-      const body = loadFixture("orders-updated.tracking-delivered-usd").replace(/2628173987889/g, id).replace('"name": "#23301"', `"name": "#P${i}"`);
+      const body = loadFixture("orders-updated.tracking-delivered-usd")
+        .replace(/2628173987889/g, id)
+        .replace('"name": "#23301"', `"name": "#P${i}"`);
       return { id, created: withUpdatedAt(body, "2026-11-03T10:00:00Z"), updated: withUpdatedAt(body, "2026-11-03T10:07:00Z") };
     });
     const [a, b] = instances as [AppContext, AppContext];
 
-    const answers = await Promise.all(orders.flatMap((o, i) => (i % 2 ? [deliver(a, "orders/create", o.created), deliver(b, "orders/updated", o.updated)] : [deliver(b, "orders/updated", o.updated), deliver(a, "orders/create", o.created)])));
+    const answers = await Promise.all(
+      orders.flatMap((o, i) =>
+        i % 2 ? [deliver(a, "orders/create", o.created), deliver(b, "orders/updated", o.updated)] : [deliver(b, "orders/updated", o.updated), deliver(a, "orders/create", o.created)],
+      ),
+    );
     expect(answers.map((r) => r.status)).toEqual(answers.map(() => 200));
     await Promise.all([a.inbox.drain(), b.inbox.drain()]);
 

@@ -63,7 +63,11 @@ describe("the webhook inbox", () => {
     const at = "2026-11-02T09:00:00Z";
     const cancelled = withUpdatedAt(loadFixture(ORDER), at).replace('"cancelled_at": null', '"cancelled_at": "2026-11-02T09:00:00Z"');
     expect(cancelled).toContain('"cancelled_at": "2026-11-02T09:00:00Z"');
-    for (const [topic, body] of [["orders/cancelled", cancelled], ["orders/updated", withUpdatedAt(loadFixture(ORDER), at)], ["orders/create", withUpdatedAt(loadFixture(ORDER), at)]] as const) {
+    for (const [topic, body] of [
+      ["orders/cancelled", cancelled],
+      ["orders/updated", withUpdatedAt(loadFixture(ORDER), at)],
+      ["orders/create", withUpdatedAt(loadFixture(ORDER), at)],
+    ] as const) {
       await send(topic, body);
       await h.ctx.inbox.drain();
     }
@@ -98,7 +102,12 @@ describe("the webhook inbox", () => {
   });
 
   it("many deliveries at once are each answered after their own append, and all are stored", async () => {
-    const bodies = Array.from({ length: 40 }, (_, i) => loadFixture(ORDER).replace(/"name": "#23301"/, `"name": "#B${i}"`).replace(/"id": 2628173987889/, `"id": ${3000000000 + i}`).replace(/Order\/2628173987889/, `Order/${3000000000 + i}`));
+    const bodies = Array.from({ length: 40 }, (_, i) =>
+      loadFixture(ORDER)
+        .replace(/"name": "#23301"/, `"name": "#B${i}"`)
+        .replace(/"id": 2628173987889/, `"id": ${3000000000 + i}`)
+        .replace(/Order\/2628173987889/, `Order/${3000000000 + i}`),
+    );
     const answers = await Promise.all(bodies.map((body) => send("orders/create", body)));
     expect(answers.every((r) => r.status === 200)).toBe(true);
     expect(await h.ctx.db.webhookEvent.count({ where: { shop: SHOP } })).toBe(40);

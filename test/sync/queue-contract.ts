@@ -117,7 +117,9 @@ export function queueContract(name: string, traits: EngineTraits, start: () => P
 
     it("takes a lane with live work before lanes with only backfill work, however long those waited", async () => {
       for (let i = 0; i < 5; i++) {
-        await e.db.syncJob.create({ data: { shop: `${i}-history.myshopify.com`, orderId: `old-${i}`, partner: "testfreaks", nextRunAt: new Date(e.now().getTime() - 60_000 + i), priority: JOB_PRIORITY.backfill } });
+        await e.db.syncJob.create({
+          data: { shop: `${i}-history.myshopify.com`, orderId: `old-${i}`, partner: "testfreaks", nextRunAt: new Date(e.now().getTime() - 60_000 + i), priority: JOB_PRIORITY.backfill },
+        });
       }
       const live = await e.db.syncJob.create({ data: { shop: "live.myshopify.com", orderId: "new", partner: "testfreaks", nextRunAt: e.now() } });
 

@@ -21,7 +21,14 @@ beforeEach(async () => {
 afterEach(async () => p.close());
 
 it("given a partner limiting to 2 requests a second, never sends more than that after being told, and syncs every order", async () => {
-  const orders = ["orders-create.discount-code-cad", "orders-create.gbp-presentment", "orders-updated.eur-fulfilled", "orders-updated.tracking-delivered-usd", "orders-cancelled.sample", "orders-cancelled.refunded-cad"];
+  const orders = [
+    "orders-create.discount-code-cad",
+    "orders-create.gbp-presentment",
+    "orders-updated.eur-fulfilled",
+    "orders-updated.tracking-delivered-usd",
+    "orders-cancelled.sample",
+    "orders-cancelled.refunded-cad",
+  ];
   for (const fixture of orders) {
     await postWebhook(h.url, signWebhook({ topic: "orders/updated", shop: SHOP, body: loadFixture(fixture), secret: TEST_SECRET }));
   }

@@ -34,9 +34,21 @@ function fixtureSnapshot(name: string): OrderSnapshot {
 async function givenOrder(shop: string, name: string, lastChanged: Date, jobStatus: string) {
   const snapshot = fixtureSnapshot(name);
   await db.orderSnapshot.create({
-    data: { shop, orderId: snapshot.orderId, orderName: snapshot.orderName, payload: JSON.stringify(snapshot), shopifyUpdatedAt: new Date(snapshot.updatedAt), email: snapshot.email, customerId: snapshot.customerId, createdAt: lastChanged, updatedAt: lastChanged },
+    data: {
+      shop,
+      orderId: snapshot.orderId,
+      orderName: snapshot.orderName,
+      payload: JSON.stringify(snapshot),
+      shopifyUpdatedAt: new Date(snapshot.updatedAt),
+      email: snapshot.email,
+      customerId: snapshot.customerId,
+      createdAt: lastChanged,
+      updatedAt: lastChanged,
+    },
   });
-  const job = await db.syncJob.create({ data: { shop, orderId: snapshot.orderId, partner: "testfreaks", status: jobStatus, lastSentBody: JSON.stringify({ order: { customer: { email: snapshot.email } } }) } });
+  const job = await db.syncJob.create({
+    data: { shop, orderId: snapshot.orderId, partner: "testfreaks", status: jobStatus, lastSentBody: JSON.stringify({ order: { customer: { email: snapshot.email } } }) },
+  });
   return { snapshot, job };
 }
 
@@ -46,7 +58,9 @@ describe("a retention pass", () => {
   it("prunes merged deliveries, attempt logs, unpinned look-ups and resolved alerts older than the period, in every shop, in batches", async () => {
     for (const shop of [SHOP_A, SHOP_B]) {
       for (let i = 0; i < 5; i++) {
-        await db.webhookEvent.create({ data: { shop, eventId: `old-${i}`, topic: "orders/updated", orderId: String(i), receivedAt: daysAgo(91), processedAt: daysAgo(91), outcome: "recorded", payload: "{}" } });
+        await db.webhookEvent.create({
+          data: { shop, eventId: `old-${i}`, topic: "orders/updated", orderId: String(i), receivedAt: daysAgo(91), processedAt: daysAgo(91), outcome: "recorded", payload: "{}" },
+        });
         await db.partnerCache.create({ data: { shop, partner: "reverb", kind: "customer", key: `buyer${i}@example.com`, value: `uuid-${i}`, updatedAt: daysAgo(100) } });
       }
       await db.webhookEvent.create({ data: { shop, eventId: "recent", topic: "orders/updated", orderId: "9", receivedAt: daysAgo(89), processedAt: daysAgo(89), outcome: "recorded" } });
@@ -87,9 +101,19 @@ describe("a retention pass", () => {
     const counts = await pruneExpired(db, { retentionDays: 90, now: NOW });
     expect(counts.ordersErased).toBe(2);
 
-    for (const [shop, order] of [[SHOP_A, idle], [SHOP_B, otherShop]] as const) {
+    for (const [shop, order] of [
+      [SHOP_A, idle],
+      [SHOP_B, otherShop],
+    ] as const) {
       const erased = await storedOrder(shop, order.snapshot.orderId);
-      expect(erased).toMatchObject({ piiRedacted: true, email: null, phone: null, shippingAddress: null, billingAddress: null, customer: { id: order.snapshot.customerId, email: null, firstName: null, lastName: null } });
+      expect(erased).toMatchObject({
+        piiRedacted: true,
+        email: null,
+        phone: null,
+        shippingAddress: null,
+        billingAddress: null,
+        customer: { id: order.snapshot.customerId, email: null, firstName: null, lastName: null },
+      });
       // What the order was stays: its lines and amounts.
       expect(erased.lineItems).toEqual(order.snapshot.lineItems);
       expect(erased.total).toEqual(order.snapshot.total);

@@ -205,7 +205,10 @@ describe("the merchant settles an order Reverb accepted without saying its id", 
 
   it("refuses a uuid that is another order's in Reverb", async () => {
     await acceptedWithoutId();
-    const client = createReverbClient({ fetch, now: () => new Date(), logger: silentLogger, baseUrl: reverb.url }, { ...REVERB_SIM_DEFAULTS, referrerEmailAttribute: "r", referrerLevelAttribute: "l" });
+    const client = createReverbClient(
+      { fetch, now: () => new Date(), logger: silentLogger, baseUrl: reverb.url },
+      { ...REVERB_SIM_DEFAULTS, referrerEmailAttribute: "r", referrerLevelAttribute: "l" },
+    );
     const customer = await client.createCustomer({ website_uuid: REVERB_SIM_DEFAULTS.websiteUuid, email: "other@example.com", first_name: "O", last_name: "T" });
     await client.createOrder({
       website_uuid: REVERB_SIM_DEFAULTS.websiteUuid,
@@ -231,7 +234,11 @@ describe("the merchant settles an order Reverb accepted without saying its id", 
     expect(await linkReverbOrder(deps, SHOP, ORDER, otherUuid)).toMatchObject({ ok: false, field: "reverbOrderUuid", message: expect.stringContaining("is order #29448, not #1001") });
     // The same id read back as this order's number, but held by another order: refused too.
     reverb.state.orders.get(otherUuid)!.order_number = "#1001";
-    expect(await linkReverbOrder(deps, SHOP, ORDER, otherUuid)).toEqual({ ok: false, field: "reverbOrderUuid", message: `Reverb order ${otherUuid} is already linked to another order of this store.` });
+    expect(await linkReverbOrder(deps, SHOP, ORDER, otherUuid)).toEqual({
+      ok: false,
+      field: "reverbOrderUuid",
+      message: `Reverb order ${otherUuid} is already linked to another order of this store.`,
+    });
     expect(await linkReverbOrder(deps, SHOP, ORDER, uuid)).toMatchObject({ ok: true });
   });
 

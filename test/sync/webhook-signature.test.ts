@@ -29,7 +29,15 @@ describe("checkWebhookSignature answers as @shopify/shopify-api's webhooks.valid
     const signed = signWebhook({ topic: "orders/create", shop: "a.myshopify.com", body, secret: TEST_SECRET, eventId: "evt-1", webhookId: "wh-1" });
     const { library, ours } = await both(signed.headers, signed.body);
     expect(library.valid).toBe(true);
-    expect(ours).toEqual({ valid: true, topic: "orders/create", domain: "a.myshopify.com", apiVersion: "2026-10", webhookId: "wh-1", eventId: "evt-1", triggeredAt: signed.headers["x-shopify-triggered-at"] });
+    expect(ours).toEqual({
+      valid: true,
+      topic: "orders/create",
+      domain: "a.myshopify.com",
+      apiVersion: "2026-10",
+      webhookId: "wh-1",
+      eventId: "evt-1",
+      triggeredAt: signed.headers["x-shopify-triggered-at"],
+    });
     expect(library).toMatchObject({ domain: ours.valid && ours.domain, webhookId: "wh-1", eventId: "evt-1" });
   });
 

@@ -27,16 +27,7 @@ describe("createAppContext", () => {
     ctx = createAppContext(testEnv({ DATABASE_URL: store.url }), { db: store.db, logger, now: clock.now, fetch, random, connectors: only });
 
     const { runner } = ctx;
-    expect([ctx.db, runner.db, ctx.logger, runner.logger, runner.now, runner.fetch, runner.random, runner.connectors]).toEqual([
-      store.db,
-      store.db,
-      logger,
-      logger,
-      clock.now,
-      fetch,
-      random,
-      only,
-    ]);
+    expect([ctx.db, runner.db, ctx.logger, runner.logger, runner.now, runner.fetch, runner.random, runner.connectors]).toEqual([store.db, store.db, logger, logger, clock.now, fetch, random, only]);
     runner.logger.info("through the override");
     expect(lines.join("\n")).toContain("through the override");
   });

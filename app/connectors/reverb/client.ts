@@ -4,16 +4,7 @@ import type { z } from "zod";
 import type { ClientDeps } from "../types";
 import { PartnerError, partnerMalformed } from "../errors";
 import { requestJson, type JsonRequest } from "../http";
-import {
-  reverbCustomerDataSchema,
-  reverbOrderDataSchema,
-  readOrderId,
-  type ReverbConfig,
-  type ReverbCustomer,
-  type ReverbCustomerRequest,
-  type ReverbOrder,
-  type ReverbOrderRequest,
-} from "./schema";
+import { reverbCustomerDataSchema, reverbOrderDataSchema, readOrderId, type ReverbConfig, type ReverbCustomer, type ReverbCustomerRequest, type ReverbOrder, type ReverbOrderRequest } from "./schema";
 import { reverbReferralFunctions } from "./referrals";
 import { envelopeFailure, openEnvelope, REVERB, reverbEnvelopeSchema } from "./envelope";
 
@@ -38,7 +29,6 @@ export interface ReverbTransport {
    */
   callAccepting(req: JsonRequest, what: string): Promise<{ body: unknown; httpStatus: number; readable: boolean }>;
 }
-
 
 export function createReverbTransport(deps: ClientDeps, config: Pick<ReverbConfig, "consumerKey" | "consumerSecret">): ReverbTransport {
   // The consumer key is the Basic user and the secret its password [doc]; built once, never logged.
@@ -122,10 +112,7 @@ export function createReverbClient(deps: ClientDeps, config: ReverbConfig): Reve
   const transport = createReverbTransport(deps, config);
 
   async function findCustomer(email: string): Promise<ReverbCustomer | null> {
-    const answer = await transport.callUnlessNotFound(
-      { method: "GET", path: `/customers/${segment(config.websiteUuid)}/${segment(email)}` },
-      "customer lookup",
-    );
+    const answer = await transport.callUnlessNotFound({ method: "GET", path: `/customers/${segment(config.websiteUuid)}/${segment(email)}` }, "customer lookup");
     if (answer === null || isEmptyData(answer.data)) return null;
     return transport.read(reverbCustomerDataSchema, answer, "customer lookup").customer;
   }

@@ -108,11 +108,7 @@ function customerCacheKey(email: string): string {
  * reverb-orders.txt). Looking up before creating makes a retry after an
  * uncertain creation find the first one instead of making a second.
  */
-async function ensureCustomer(
-  client: ReverbClient,
-  ctx: PushContext<ReverbConfig>,
-  customer: ReverbCustomerRequest,
-): Promise<{ uuid: string; fromCache: boolean }> {
+async function ensureCustomer(client: ReverbClient, ctx: PushContext<ReverbConfig>, customer: ReverbCustomerRequest): Promise<{ uuid: string; fromCache: boolean }> {
   const key = customerCacheKey(customer.email);
   const cached = await ctx.cache.get(CUSTOMER_CACHE_KIND, key);
   if (cached) return { uuid: cached, fromCache: true };

@@ -18,11 +18,7 @@ export interface ReverbPlanRequest {
   cancelled: boolean;
 }
 
-export function planReverbOrder(
-  order: CanonicalOrder,
-  products: ReadonlyMap<string, ProductInfo>,
-  config: ReverbConfig,
-): SyncPlan<ReverbPlanRequest> {
+export function planReverbOrder(order: CanonicalOrder, products: ReadonlyMap<string, ProductInfo>, config: ReverbConfig): SyncPlan<ReverbPlanRequest> {
   const email = order.customer.email?.trim() ?? "";
   if (email === "") {
     return { kind: "skip", reason: "The order has no customer email: Reverb records every order against a customer found by email." };
@@ -124,10 +120,7 @@ function referralRecord(order: CanonicalOrder, config: ReverbConfig): ReverbRefe
 
 /** The decimals every amount sent for this order carries (at least two). */
 function moneyScale(order: CanonicalOrder): number {
-  return scaleOf(
-    order.subtotal.shop.amount,
-    ...order.lineItems.flatMap((line) => [line.unitPrice.shop.amount, ...line.taxLines.map((tax) => tax.amount.shop.amount)]),
-  );
+  return scaleOf(order.subtotal.shop.amount, ...order.lineItems.flatMap((line) => [line.unitPrice.shop.amount, ...line.taxLines.map((tax) => tax.amount.shop.amount)]));
 }
 
 /** "0.2" -> [2n, 10n]; null when the rate is not a plain non-negative decimal. */

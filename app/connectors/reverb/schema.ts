@@ -18,10 +18,12 @@ const reverbUuid = (what: string, where: string) =>
     .refine((value) => !/[/?#%\\]/.test(value), { error: `${what} contains / ? # % or \\, which no id has: paste only the id, not a URL (${where})` });
 
 const secret = (what: string) =>
-  z.string({ error: `${what} is required` }).trim().min(1, { error: `${what} is required (Reverb admin → Website settings → API)` });
+  z
+    .string({ error: `${what} is required` })
+    .trim()
+    .min(1, { error: `${what} is required (Reverb admin → Website settings → API)` });
 
-const attributeName = (fallback: string) =>
-  z.string().trim().min(1, { error: "The note attribute name cannot be empty" }).default(fallback);
+const attributeName = (fallback: string) => z.string().trim().min(1, { error: "The note attribute name cannot be empty" }).default(fallback);
 
 export const reverbConfigSchema = z.object({
   consumerKey: secret("Consumer key"),
@@ -108,7 +110,6 @@ export interface ReverbReferralRequest {
 }
 
 // ---- Responses.
-
 
 export const reverbCustomerSchema = z.looseObject({
   uuid: z.string().min(1),

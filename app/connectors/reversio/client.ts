@@ -68,12 +68,7 @@ export function createReversioClient(deps: ClientDeps, credentials: ReversioCred
 
   async function call(req: JsonRequest): Promise<JsonResponse> {
     const send = (jwt: string) =>
-      requestJson(
-        deps,
-        REVERSIO,
-        { ...req, headers: { ...req.headers, Authorization: `Bearer ${jwt}`, "Ocp-Apim-Subscription-Key": credentials.subscriptionKey } },
-        reversioErrorMessage,
-      );
+      requestJson(deps, REVERSIO, { ...req, headers: { ...req.headers, Authorization: `Bearer ${jwt}`, "Ocp-Apim-Subscription-Key": credentials.subscriptionKey } }, reversioErrorMessage);
     // A refused token call is final here (both forms were tried): only the call's own 401 earns a new token.
     const jwt = await bearerToken();
     try {

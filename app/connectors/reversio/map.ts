@@ -3,14 +3,7 @@
 // (docs/partners/reversio.md "Catalog"), then importOrderBody() completes the body.
 import type { CanonicalAddress, CanonicalLineItem, CanonicalOrder, MoneyPair, ProductInfo } from "~/orders/canonical";
 import type { SyncPlan } from "../types";
-import {
-  isReversioCurrency,
-  type ReversioAddress,
-  type ReversioConfig,
-  type ReversioCurrency,
-  type ReversioImportOrderRequest,
-  type ReversioPrice,
-} from "./schema";
+import { isReversioCurrency, type ReversioAddress, type ReversioConfig, type ReversioCurrency, type ReversioImportOrderRequest, type ReversioPrice } from "./schema";
 
 /** One unit of a line, waiting for its Revers.io model id. */
 export interface ReversioPlannedProduct {
@@ -45,9 +38,7 @@ export function chooseMoneySide(order: CanonicalOrder): { side: MoneySide; curre
   if (isReversioCurrency(order.shopCurrency)) return { side: "shop", currency: order.shopCurrency };
   if (isReversioCurrency(order.presentmentCurrency)) return { side: "presentment", currency: order.presentmentCurrency };
   const currencies =
-    order.shopCurrency === order.presentmentCurrency
-      ? `this order is in ${order.shopCurrency}`
-      : `this order is in ${order.shopCurrency} (shop) and ${order.presentmentCurrency} (customer)`;
+    order.shopCurrency === order.presentmentCurrency ? `this order is in ${order.shopCurrency}` : `this order is in ${order.shopCurrency} (shop) and ${order.presentmentCurrency} (customer)`;
   return { skip: `Revers.io accepts EUR or GBP only; ${currencies}` };
 }
 
@@ -102,9 +93,7 @@ export function planReversioOrder(
     const named = linesWithoutSku.map((t) => `"${t}"`).join(", ");
     return {
       kind: "skip",
-      reason: named
-        ? `No line has a SKU, and Revers.io finds each product's model by SKU: ${named}`
-        : "No line is left to import (every unit was refunded)",
+      reason: named ? `No line has a SKU, and Revers.io finds each product's model by SKU: ${named}` : "No line is left to import (every unit was refunded)",
     };
   }
 

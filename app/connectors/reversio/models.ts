@@ -56,9 +56,7 @@ export async function resolveModelIds(
   // Decided before creating anything, so a skipped order leaves the catalog untouched.
   const named = `${missing.length === 1 ? "SKU" : "SKUs"} ${missing.map((p) => p.sku).join(", ")}`;
   if (!config.createMissingModels) {
-    throw new SyncSkipped(
-      `Revers.io has no model for ${named}: create it in Revers.io, map the SKU to a model in the app, or let the app create missing models`,
-    );
+    throw new SyncSkipped(`Revers.io has no model for ${named}: create it in Revers.io, map the SKU to a model in the app, or let the app create missing models`);
   }
   if (!config.modelTypeId) {
     throw new SyncSkipped(`Revers.io has no model for ${named}, and creating one needs a model type: choose it in the Revers.io settings`);

@@ -23,10 +23,7 @@ function credential(name: string) {
 
 /** A Revers.io id (a uuid [doc]) pasted from the merchant's account; spaces around it are dropped. */
 function reversioId(what: string) {
-  return z.preprocess(
-    (value) => (typeof value === "string" ? value.trim() : value),
-    z.guid(`Paste the ${what} from your Revers.io account: a uuid such as 3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b.`),
-  );
+  return z.preprocess((value) => (typeof value === "string" ? value.trim() : value), z.guid(`Paste the ${what} from your Revers.io account: a uuid such as 3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b.`));
 }
 
 /**

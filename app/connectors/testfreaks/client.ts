@@ -4,13 +4,7 @@ import type { z } from "zod";
 import type { ClientDeps } from "../types";
 import { PartnerError, partnerErrorFromResponse, partnerMalformed } from "../errors";
 import { requestJson, type JsonRequest, type JsonResponse } from "../http";
-import {
-  testfreaksOrderListResponseSchema,
-  testfreaksOrderResponseSchema,
-  type TestfreaksConfig,
-  type TestfreaksOrderRecord,
-  type TestfreaksOrderRequest,
-} from "./schema";
+import { testfreaksOrderListResponseSchema, testfreaksOrderResponseSchema, type TestfreaksConfig, type TestfreaksOrderRecord, type TestfreaksOrderRequest } from "./schema";
 import { describeErrors, envelopeErrors, TESTFREAKS, testfreaksErrorText } from "./envelope";
 
 export interface ListOrdersQuery {

@@ -40,7 +40,10 @@ function mapCustomer(order: CanonicalOrder): TestfreaksCustomer | null {
   // Lower-cased so that one guest's orders typed as Jane@… and jane@… land on one TestFreaks customer.
   const id = nonEmpty(order.customer.id) ?? email?.toLowerCase() ?? null;
   if (!id) return null;
-  const name = [order.customer.firstName, order.customer.lastName].map((part) => part?.trim() ?? "").filter(Boolean).join(" ");
+  const name = [order.customer.firstName, order.customer.lastName]
+    .map((part) => part?.trim() ?? "")
+    .filter(Boolean)
+    .join(" ");
   return { id, ...(name ? { name } : {}), ...(email ? { email } : {}) };
 }
 
@@ -165,7 +168,7 @@ export function calendarDate(timestamp: string | null | undefined, timeZone: str
 }
 
 function earliest(dates: readonly string[]): string | null {
-  return dates.length === 0 ? null : [...dates].sort()[0] ?? null;
+  return dates.length === 0 ? null : ([...dates].sort()[0] ?? null);
 }
 
 function nonEmpty(value: string | null | undefined): string | null {

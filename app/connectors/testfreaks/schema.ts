@@ -24,12 +24,8 @@ export const testfreaksConfigSchema = z.object({
     .min(1, { error: "Enter your TestFreaks client id (the identifier of your client configuration, e.g. example.com).", abort: true })
     .max(MAX_SETTING_LENGTH, tooLong("client id"))
     .regex(/^\S+$/, { error: "The TestFreaks client id has no spaces (e.g. example.com)." }),
-  itemIdSource: z
-    .enum(["sku", "variant_id"], { error: "Choose how products are identified at TestFreaks: by SKU or by variant id." })
-    .default("sku"),
-  orderIdSource: z
-    .enum(["name", "id"], { error: "Choose which order number TestFreaks sees: the order name (#1001) or the Shopify order id." })
-    .default("name"),
+  itemIdSource: z.enum(["sku", "variant_id"], { error: "Choose how products are identified at TestFreaks: by SKU or by variant id." }).default("sku"),
+  orderIdSource: z.enum(["name", "id"], { error: "Choose which order number TestFreaks sees: the order name (#1001) or the Shopify order id." }).default("name"),
 });
 export type TestfreaksConfig = z.infer<typeof testfreaksConfigSchema>;
 

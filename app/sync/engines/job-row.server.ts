@@ -45,9 +45,7 @@ export async function renewRow(db: PrismaClient, job: ClaimedJob, leaseUntil: Da
 
 /** The outcome, written by the lease's owner only (see SyncQueue.settle); releases the row's lease. */
 export async function settleRow(db: PrismaClient, job: ClaimedJob, s: Settlement): Promise<boolean> {
-  const accepted = s.accepted
-    ? { remoteId: s.accepted.remoteId ?? job.remoteId, lastSentHash: s.accepted.hash, ...(s.accepted.body !== undefined ? { lastSentBody: s.accepted.body } : {}) }
-    : {};
+  const accepted = s.accepted ? { remoteId: s.accepted.remoteId ?? job.remoteId, lastSentHash: s.accepted.hash, ...(s.accepted.body !== undefined ? { lastSentBody: s.accepted.body } : {}) } : {};
   const released = { leaseOwner: null, leaseUntil: null };
   const full = await db.syncJob.updateMany({
     where: { id: job.id, generation: job.generation, leaseOwner: job.leaseOwner },
