@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { PartnerSmoke } from "./smoke-kit";
 import type { CanonicalOrder, ProductInfo } from "~/orders/canonical";
 import type { Logger } from "~/logger";
 import type { PartnerCache } from "~/sync/partner-cache.server";
@@ -84,6 +85,8 @@ export interface Connector<Config = unknown, Request = unknown> {
   push(request: Request, ctx: PushContext<Config>): Promise<PushResult>;
   /** A cheap authenticated call for the admin's "Test connection". */
   verify(config: Config, deps: ClientDeps): Promise<VerifyResult>;
+  /** Its partner:smoke round trip against its test environment (smoke.ts), if it has one. */
+  smoke?: PartnerSmoke<Config>;
   /** What the partner adds to the admin's order page besides its job (a live read, its own forms); its panel is the folder's ui.tsx. */
   readonly orderPage?: OrderPageServer;
   /** What the partner adds to its settings page besides the form of its meta.ts (a widget's data and forms); the widget is the folder's ui.tsx. */

@@ -9,6 +9,7 @@ import { planReverbOrder, type ReverbPlanRequest } from "./map";
 import { reverbMeta } from "./meta";
 import { reverbOrderPage } from "./order-page.server";
 import { reverbConfigSchema, type ReverbConfig, type ReverbCustomerRequest, type ReverbOrderRequest } from "./schema";
+import { reverbSmoke } from "./smoke";
 
 const REVERB_NAME = "Reverb";
 
@@ -84,6 +85,7 @@ export const reverbConnector: Connector<ReverbConfig, ReverbPlanRequest> = {
     return reverbOrderPage;
   },
 
+  smoke: reverbSmoke,
   async verify(config, deps): Promise<VerifyResult> {
     const client = createReverbClient(deps, config);
     try {

@@ -10,6 +10,7 @@ import { reversioMeta } from "./meta";
 import { reversioSettingsPage } from "./settings-page.server";
 import { reversioConfigSchema, type ReversioConfig } from "./schema";
 import { obtainReversioToken } from "./token";
+import { reversioSmoke } from "./smoke";
 
 export type { ReversioConfig } from "./schema";
 export type { ReversioPlanRequest } from "./map";
@@ -53,6 +54,7 @@ export const reversioConnector: Connector<ReversioConfig, ReversioPlanRequest> =
     return { remoteId: orderId, httpStatus, sent: body };
   },
 
+  smoke: reversioSmoke,
   async verify(config, deps): Promise<VerifyResult> {
     try {
       // Both forms of the secret, as a job would try them: the test passes when a job's token call would.

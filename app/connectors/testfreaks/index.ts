@@ -7,6 +7,7 @@ import { planTestfreaksOrder, type TestfreaksPlanRequest } from "./map";
 import { testfreaksMeta } from "./meta";
 import { testfreaksOrderPage } from "./order-page.server";
 import { testfreaksConfigSchema, type TestfreaksConfig } from "./schema";
+import { testfreaksSmoke } from "./smoke";
 
 export const testfreaksConnector: Connector<TestfreaksConfig, TestfreaksPlanRequest> = {
   ...connectorIdentity<TestfreaksConfig>(testfreaksMeta),
@@ -30,6 +31,7 @@ export const testfreaksConnector: Connector<TestfreaksConfig, TestfreaksPlanRequ
     return testfreaksOrderPage;
   },
 
+  smoke: testfreaksSmoke,
   async verify(config, deps): Promise<VerifyResult> {
     const client = createTestfreaksClient(deps, config);
     try {
