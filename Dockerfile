@@ -14,7 +14,7 @@ WORKDIR /app
 # clients, and Prisma reads prisma.config.ts, which imports the two app/db.*.ts.
 FROM base AS manifest
 COPY package.json package-lock.json prisma.config.ts ./
-COPY scripts/generate-prisma-clients.sh scripts/run-built.sh scripts/app-node-flags scripts/
+COPY scripts/generate-prisma-clients.sh scripts/run-built.sh scripts/worker-node-flags scripts/
 COPY app/db.url.ts app/db.migrate-adapters.ts app/
 COPY prisma prisma
 
@@ -39,5 +39,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD ["node", "-e", "f
 # `npm run docker-start` (setup, then start), with node in npm's place once the
 # migrations are applied: npm does not pass `docker stop`'s SIGTERM on to the
 # app, which would then be killed mid-job instead of finishing its jobs in flight.
-# scripts/run-built.sh adds the V8 heap flags of scripts/app-node-flags.
+# scripts/run-built.sh (the worker's V8 flags, scripts/worker-node-flags, for `run-built.sh worker`).
 CMD ["sh", "-c", "npm run setup && exec bash scripts/run-built.sh server"]

@@ -10,7 +10,8 @@ if [ ! -f "$entry" ]; then
   echo "No build at $entry: run \`npm run build\` first (or, from the sources without a build: \`npm run cli:dev\`, \`npm run worker:dev\`)." >&2
   exit 1
 fi
-# V8's heap flags for the app's processes (scripts/app-node-flags says why).
-flags=${APP_NODE_FLAGS-$(grep -v '^#' scripts/app-node-flags)}
+# The worker's V8 heap flags (scripts/worker-node-flags says why, and why not the others).
+flags=""
+if [ "$(basename "$entry" .js)" = worker ]; then flags=${WORKER_NODE_FLAGS-$(grep -v '^#' scripts/worker-node-flags)}; fi
 # shellcheck disable=SC2086 # the flags are words
 exec node --enable-source-maps $flags "$entry" "$@"

@@ -10,7 +10,7 @@ import { loadavg } from "node:os";
 import path from "node:path";
 import { startShopifyAdminStandIn } from "../../test/simulators/shopify-admin";
 import { historyOrders, postHistory } from "../../test/simulators/history-orders";
-import { appNodeFlags } from "./runner";
+import { workerNodeFlags } from "./runner";
 import { fmt, renderTable } from "./table";
 
 const ORDERS = Number(process.env.BENCH_BACKFILL_ORDERS ?? 100_000);
@@ -43,8 +43,8 @@ try {
     tsconfig: path.resolve("tsconfig.json"),
     logLevel: "warning",
   });
-  log(`backfilling them in a process of its own (node ${appNodeFlags().join(" ")} ${path.relative(process.cwd(), childJs)})`);
-  const child = spawn(process.execPath, [...appNodeFlags(), childJs, admin.url, since.toISOString()], { stdio: ["ignore", "pipe", "inherit"] });
+  log(`backfilling them in a process of its own (node ${workerNodeFlags().join(" ")} ${path.relative(process.cwd(), childJs)})`);
+  const child = spawn(process.execPath, [...workerNodeFlags(), childJs, admin.url, since.toISOString()], { stdio: ["ignore", "pipe", "inherit"] });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
   const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));

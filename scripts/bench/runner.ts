@@ -17,11 +17,11 @@ import { postWebhook, signWebhook } from "../../test/support/webhooks";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 
-/** The V8 flags every app process starts with (scripts/app-node-flags, as scripts/run-built.sh reads them): the bench measures what runs in production. */
-export function appNodeFlags(): string[] {
+/** The V8 flags the worker process starts with (scripts/worker-node-flags, as scripts/run-built.sh reads them): the bench measures what runs in production. */
+export function workerNodeFlags(): string[] {
   const flags =
-    process.env.APP_NODE_FLAGS ??
-    readFileSync(path.join(appDir, "scripts/app-node-flags"), "utf8")
+    process.env.WORKER_NODE_FLAGS ??
+    readFileSync(path.join(appDir, "scripts/worker-node-flags"), "utf8")
       .split("\n")
       .filter((line) => !line.startsWith("#"))
       .join(" ");
@@ -143,7 +143,13 @@ function appEnv(databaseUrl: string, port: number, stand: Stand | null): Record<
 /** `node build/bin/server.js` (answering HTTP when this returns) or `node build/bin/worker.js`. */
 export async function startApp(entry: "server" | "worker", databaseUrl: string, stand: Stand | null, env: Record<string, string> = {}): Promise<AppProcess> {
   const port = await freePort();
-  return startProcess(entry, [...appNodeFlags(), path.join(appDir, "build/bin", `${entry}.js`)], appDir, { ...appEnv(databaseUrl, port, stand), ...env }, entry === "server" ? port : null);
+  return startProcess(
+    entry,
+    [...(entry === "worker" ? workerNodeFlags() : []), path.join(appDir, "build/bin", `${entry}.js`)],
+    appDir,
+    { ...appEnv(databaseUrl, port, stand), ...env },
+    entry === "server" ? port : null,
+  );
 }
 
 /** The bare HMAC-checking server of bare-server.ts, answering HTTP when this returns. */
