@@ -34,9 +34,6 @@ const rateFieldsOf = (meta: Pick<PartnerMeta, "id" | "rate">) => {
 };
 const rateFields = Object.assign({}, ...PARTNER_METAS.map(rateFieldsOf)) as Record<string, ReturnType<typeof ratePerSec>>;
 
-/** The shipped partners' default rates, by id (each folder's meta.ts). */
-export const defaultPartnerRates: Record<string, PartnerRate> = Object.fromEntries(PARTNER_METAS.map((meta) => [meta.id, meta.rate]));
-
 // Alerts and retention (app/sync/alerts.server.ts, app/sync/retention.server.ts).
 const EMAIL_ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const maintenanceFields = {
@@ -178,13 +175,15 @@ export interface PartnerRate {
  * would refuse falls back to the default). Works for any registered partner's meta.
  */
 export function partnerRate(source: Record<string, string | undefined>, meta: Pick<PartnerMeta, "id" | "rate">): PartnerRate {
-  const names = rateVariables(meta);
-  const read = (name: string, field: z.ZodType<number>) => {
+  // The same fields readEnv checks (rateFieldsOf), read leniently.
+  const fields = rateFieldsOf(meta);
+  const read = (name: string) => {
     const raw = source[name];
-    const parsed = field.safeParse(raw === "" ? undefined : raw);
-    return parsed.success ? parsed.data : field.parse(undefined);
+    const parsed = fields[name]!.safeParse(raw === "" ? undefined : raw);
+    return parsed.success ? parsed.data : fields[name]!.parse(undefined);
   };
-  return { perSec: read(names.perSec, ratePerSec(names.perSec, meta.rate.perSec)), burst: read(names.burst, rateBurst(names.burst, meta.rate.burst)) };
+  const names = rateVariables(meta);
+  return { perSec: read(names.perSec), burst: read(names.burst) };
 }
 
 /** Every shipped partner's configured rate, by id. */

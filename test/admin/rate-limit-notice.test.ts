@@ -8,13 +8,14 @@ import { settingsView } from "~/admin/partner-settings.server";
 import { connectors } from "~/connectors/registry";
 import { silentLogger } from "~/logger";
 import { createKeyring } from "~/security/secrets.server";
-import { defaultPartnerRates } from "~/config.server";
+import { partnerRates } from "~/config.server";
 import { policy } from "~/sync/retry-policy";
 import { createTestDb, type TestDb } from "../support/db";
 import { SHOP_A, seedPartnerConfig } from "./seed";
 
 const NOW = new Date("2026-03-15T12:00:00Z");
-const rates = defaultPartnerRates;
+// The rates of a deployment that sets none: each partner's meta.ts default.
+const rates = partnerRates({});
 
 let store: TestDb;
 beforeEach(async () => {

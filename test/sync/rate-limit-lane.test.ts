@@ -6,7 +6,7 @@ import { loadFixture } from "../fixtures/shopify";
 import { fakeClock, type Harness } from "../support/harness";
 import type { TestfreaksSimulator } from "../simulators/testfreaks";
 import { startWorker, type Worker } from "~/sync/worker.server";
-import { defaultPartnerRates } from "~/config.server";
+import { testfreaksMeta } from "~/connectors/testfreaks/meta";
 import { policy } from "~/sync/retry-policy";
 import { rateLimitedTooLongMessage } from "~/sync/run-job.server";
 import { SHOP, startClockedPipeline, startPipeline, type Pipeline } from "./fixtures";
@@ -81,7 +81,7 @@ describe("a 429 and its Retry-After", () => {
 
     const at = clock.now().getTime();
     expect((await hold())!.getTime() - at).toBeGreaterThanOrEqual(3000);
-    expect((await lane()).loweredRate).toBe(defaultPartnerRates.testfreaks!.perSec * policy.rateDropFactor);
+    expect((await lane()).loweredRate).toBe(testfreaksMeta.rate.perSec * policy.rateDropFactor);
     clock.advance(2999);
     expect(await worker.runDue()).toBe(0);
     expect(posts()).toHaveLength(1);
@@ -142,7 +142,7 @@ describe("a 429 and its Retry-After", () => {
     await worker.runDue();
     clock.advance(1000);
     await worker.runDue();
-    const configured = defaultPartnerRates.testfreaks!.perSec;
+    const configured = testfreaksMeta.rate.perSec;
     expect((await lane()).loweredRate).toBe(configured / 4);
 
     // Lowered, the lane refills at a quarter of the rate: a token is there after 2 s.

@@ -109,11 +109,13 @@ describe("backoffDelayMs", () => {
 
 describe("partner rates from the environment", () => {
   it("defaults to each partner's meta.ts rate, takes a deployment's, and refuses nonsense at start", async () => {
-    const { defaultPartnerRates, partnerRates, readEnv } = await import("~/config.server");
-    expect(partnerRates({}).reverb).toEqual(defaultPartnerRates.reverb);
+    const { partnerRates, readEnv } = await import("~/config.server");
+    const { reverbMeta } = await import("~/connectors/reverb/meta");
+    const { reversioMeta } = await import("~/connectors/reversio/meta");
+    expect(partnerRates({}).reverb).toEqual(reverbMeta.rate);
     expect(partnerRates({ TESTFREAKS_RATE_PER_SEC: "0.5", TESTFREAKS_RATE_BURST: "1" }).testfreaks).toEqual({ perSec: 0.5, burst: 1 });
     // The worker never throws on a bad value (readEnv already refused it at start): the default applies.
-    expect(partnerRates({ REVERSIO_RATE_PER_SEC: "fast" }).reversio).toEqual(defaultPartnerRates.reversio);
+    expect(partnerRates({ REVERSIO_RATE_PER_SEC: "fast" }).reversio).toEqual(reversioMeta.rate);
     const base = { SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", SHOPIFY_APP_URL: "http://127.0.0.1:3000", ENCRYPTION_KEY: "x" };
     expect(readEnv({ ...base, REVERB_RATE_PER_SEC: "3" })).toMatchObject({ REVERB_RATE_PER_SEC: 3, REVERB_RATE_BURST: 3 });
     expect(() => readEnv({ ...base, REVERB_RATE_PER_SEC: "0", TESTFREAKS_RATE_BURST: "1.5" })).toThrow(/REVERB_RATE_PER_SEC must be at least 0.01[\s\S]*TESTFREAKS_RATE_BURST must be a whole number/);
