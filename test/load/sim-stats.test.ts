@@ -44,3 +44,17 @@ it("answers a share of requests 429 with a Retry-After in the given range", asyn
   const waits = new Set(answers.map((r) => r.headers.get("retry-after")));
   expect([...waits].every((w) => w === "1" || w === "2")).toBe(true);
 });
+
+it("opens its rate-limit window with the first request, not when the server started", async () => {
+  // The window's start is what test/sync/rate-limit.test.ts counts from. A window that opened at
+  // start-up let a first request late in it and the next window's two pass within one second.
+  let clock = 0;
+  sim = await startSimServer(() => ({ status: 200, body: { ok: true } }), { now: () => clock, knobs: { rateLimit: { limit: 2, windowMs: 1000, retryAfterSec: 1 } } });
+  const call = () => fetch(`${sim!.url}/orders`).then((r) => r.status);
+  clock = 900;
+  expect([await call(), await call()]).toEqual([200, 200]);
+  clock = 1_100;
+  expect(await call()).toBe(429);
+  clock = 1_900;
+  expect(await call()).toBe(200);
+});

@@ -101,7 +101,9 @@ export async function startSimServer(handler: SimHandler, options: SimServerOpti
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const log: LoggedRequest[] = [];
-  let windowStart = now();
+  // A partner's window opens with the request that finds the last one over (tests count windows
+  // the same way), not when this server started.
+  let windowStart = Number.NEGATIVE_INFINITY;
   let windowCount = 0;
   const hanging = new Set<ServerResponse>();
   const perKey = new Map<string, { inFlight: number; maxConcurrent: number; arrivals: number[] }>();
@@ -143,8 +145,8 @@ export async function startSimServer(handler: SimHandler, options: SimServerOpti
 
     if (knobs.latencyMs > 0) await new Promise((r) => setTimeout(r, knobs.latencyMs));
     if (knobs.rateLimit) {
-      if (now() - windowStart >= knobs.rateLimit.windowMs) {
-        windowStart = now();
+      if (entry.at - windowStart >= knobs.rateLimit.windowMs) {
+        windowStart = entry.at;
         windowCount = 0;
       }
       windowCount += 1;
