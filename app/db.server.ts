@@ -6,6 +6,7 @@ import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { databaseFlavour, defaultDatabaseUrl, libsqlUrl } from "./db.url";
 import { immediateTransactions, takingTurns } from "./db.sqlite-locking";
+import { SqliteGate, type SqliteDirect } from "./db.sqlite-direct";
 
 /**
  * A Prisma client on the driver adapter that DATABASE_URL calls for (SQLite file
@@ -18,7 +19,17 @@ export function createDb(url: string = process.env.DATABASE_URL ?? defaultDataba
   // SQLite: the app, a separate worker and the CLI write the same file; wait for a
   // lock instead of failing at once with SQLITE_BUSY.
   const config = { url: libsqlUrl(url), timeout: SQLITE_BUSY_TIMEOUT_MS };
-  return new PrismaClient({ adapter: new LockingLibSQL(config, options.sqliteImmediate ?? false, options.sqliteTurnsMs ?? 0) });
+  const gate: SqliteGate = new SqliteGate((): Promise<void> => client.$connect());
+  const client: PrismaClient = new PrismaClient({ adapter: new LockingLibSQL(config, options.sqliteImmediate ?? false, options.sqliteTurnsMs ?? 0, gate) });
+  directs.set(client, gate);
+  return client;
+}
+
+const directs = new WeakMap<PrismaClient, SqliteDirect>();
+
+/** Statements on the SQLite driver under this client (app/db.sqlite-direct.ts); null on Postgres. */
+export function sqliteDirectOf(db: PrismaClient): SqliteDirect | null {
+  return directs.get(db) ?? null;
 }
 
 export interface DbOptions {
@@ -34,19 +45,20 @@ export interface DbOptions {
   sqliteTurnsMs?: number;
 }
 
-/** libsql with, where asked, transactions begun IMMEDIATE and turns taken at the write lock (app/db.sqlite-locking.ts). */
+/** libsql with, where asked, transactions begun IMMEDIATE and turns taken at the write lock (app/db.sqlite-locking.ts), and the gate that keeps direct statements out of Prisma's transactions. */
 class LockingLibSQL extends PrismaLibSQL {
   constructor(
     config: Config,
     private readonly immediate: boolean,
     private readonly turnsMs: number,
+    private readonly gate: SqliteGate,
   ) {
     super(config);
   }
   override createClient(config: Config): Client {
     const plain = super.createClient(config);
     const client = this.immediate ? immediateTransactions(plain) : plain;
-    return this.turnsMs > 0 ? takingTurns(client, this.turnsMs) : client;
+    return this.gate.wrap(this.turnsMs > 0 ? takingTurns(client, this.turnsMs) : client);
   }
 }
 
