@@ -13,9 +13,11 @@ import { mergeFulfillment, mergeRefund } from "~/orders/merge";
 import type { CanonicalRefund } from "~/orders/canonical";
 import type { OrderSnapshot, SnapshotFulfillment } from "~/orders/snapshot";
 import type { Logger } from "~/logger";
-import { ensureJobs, isUniqueViolation, validateDelivery } from "./ingest.server";
+import { ensureJobs, isUniqueViolation, partnerConfigsOf, validateDelivery, type PartnerConfigs } from "./ingest.server";
 import { keepRedacted } from "./compliance.server";
 import type { Topic } from "./topics";
+import { sqliteDirectOf } from "~/db.server";
+import { sqliteDateTime, type SqliteDirect } from "~/db.sqlite-direct";
 import { rulesForSources, type DeliverySource } from "./job-priority";
 
 /** A validated delivery, as the inbox keeps it. */
@@ -56,6 +58,8 @@ export interface InboxOptions {
 const TOPIC_RANK: Record<string, number> = { "orders/create": 0, "orders/updated": 1, "orders/cancelled": 2 };
 /** How long an append waits for others to share its commit: far below Shopify's patience, above a request's parse. */
 const GATHER_MS = 3;
+/** Between two merge passes while deliveries keep arriving: a few commits' worth, far below the worker's pace. */
+const MERGE_PAUSE_MS = 10;
 const isFulfillmentTopic = (topic: string) => topic.startsWith("fulfillments/");
 const isRefundTopic = (topic: string) => topic.startsWith("refunds/");
 /** A delivery of one part of an order (a fulfillment, a refund): merged into the order, waits for it when unknown. */
@@ -93,16 +97,19 @@ export function createInbox(db: PrismaClient, logger: Logger, { maxBatch = 256, 
     }
     draining = (async () => {
       let queuedOrders = 0;
-      do {
+      for (;;) {
         again = false;
-        queuedOrders += await drainPending(db, logger, now);
-      } while (again);
-      return queuedOrders;
+        const merged = await drainPending(db, logger, now);
+        // The worker hears of each pass's jobs, not only of the last pass's under a steady stream.
+        if (merged > 0) queued?.();
+        queuedOrders += merged;
+        if (!again) return queuedOrders;
+        // Deliveries kept coming during the pass: a short pause lets the next pass take
+        // more of them at once (one transaction for many orders) rather than a few each.
+        await new Promise((resolve) => setTimeout(resolve, MERGE_PAUSE_MS));
+      }
     })().finally(() => (draining = null));
-    return draining.then((count) => {
-      if (count > 0) queued?.();
-      return count;
-    });
+    return draining;
   };
 
   return {
@@ -125,26 +132,66 @@ export function createInbox(db: PrismaClient, logger: Logger, { maxBatch = 256, 
  * each one's outcome: a redelivered event is a duplicate, a delivery for a shop
  * without the app is not kept. INSERT ... ON CONFLICT DO NOTHING RETURNING (both
  * SQLite and Postgres) settles duplicates, even against another process's
- * insert at the same moment, without a look first or an error to catch; raw
- * SQL, because on this path Prisma's query planning cost more than the write.
+ * insert at the same moment, without a look first or an error to catch.
  */
 async function appendBatch(db: PrismaClient, deliveries: Delivery[], receivedAt: Date): Promise<AppendOutcome[]> {
   const key = (d: { shop: string; eventId: string }) => `${d.shop}\u0000${d.eventId}`;
-  const shops = [...new Set(deliveries.map((d) => d.shop))];
-  // Has the app now: installed, not uninstalled since, not erased (shop/redact deletes the row).
-  const installed = new Set((await db.shop.findMany({ where: { shop: { in: shops }, uninstalledAt: null }, select: { shop: true } })).map((s) => s.shop));
   const firstOfKey = new Map<string, number>();
   deliveries.forEach((d, i) => firstOfKey.has(key(d)) || firstOfKey.set(key(d), i));
-  const fresh = deliveries.filter((d, i) => installed.has(d.shop) && firstOfKey.get(key(d)) === i);
-  const accepted = new Set<string>();
-  if (fresh.length > 0) {
-    const rows = fresh.map((d) => Prisma.sql`(${eventRowId()}, ${d.shop}, ${d.eventId}, ${d.topic}, ${d.orderId}, ${d.payload}, ${receivedAt}, ${d.source ?? "webhook"}, ${d.backfillId ?? null})`);
-    const inserted = await db.$queryRaw<{ shop: string; eventId: string }[]>(
-      Prisma.sql`INSERT INTO "WebhookEvent" ("id", "shop", "eventId", "topic", "orderId", "payload", "receivedAt", "source", "backfillId") VALUES ${Prisma.join(rows)} ON CONFLICT ("shop", "eventId") DO NOTHING RETURNING "shop", "eventId"`,
-    );
-    for (const row of inserted) accepted.add(key(row));
-  }
-  return deliveries.map((d, i) => (!installed.has(d.shop) ? "not_installed" : accepted.has(key(d)) && firstOfKey.get(key(d)) === i ? "accepted" : "duplicate"));
+  const unique = deliveries.filter((d, i) => firstOfKey.get(key(d)) === i);
+  const rows = unique.map((d) => [eventRowId(), d.shop, d.eventId, d.topic, d.orderId, d.payload, receivedAt, d.source ?? "webhook", d.backfillId ?? null] as const);
+  const { accepted, installed } = await (sqliteDirectOf(db) ? appendOnSqlite(sqliteDirectOf(db)!, rows) : appendWithPrisma(db, rows));
+  const acceptedKeys = new Set(accepted.map(key));
+  const installedShops = new Set(installed);
+  return deliveries.map((d, i) => (acceptedKeys.has(key(d)) && firstOfKey.get(key(d)) === i ? "accepted" : installedShops.has(d.shop) ? "duplicate" : "not_installed"));
+}
+
+type EventInsert = readonly [id: string, shop: string, eventId: string, topic: string, orderId: string, payload: string, receivedAt: Date, source: string, backfillId: string | null];
+/** The rows the insert kept, and the shops among them that have the app (all the kept rows' shops, at least). */
+type Appended = { accepted: { shop: string; eventId: string }[]; installed: string[] };
+
+const INSERT_COLUMNS = `"id", "shop", "eventId", "topic", "orderId", "payload", "receivedAt", "source", "backfillId"`;
+
+/**
+ * SQLite, on the driver (app/db.sqlite-direct.ts): one statement that keeps only
+ * the rows of shops that have the app (installed, not uninstalled since, not
+ * erased: shop/redact deletes the row). The shops are read apart only when a row
+ * was not kept, to tell a duplicate from a shop without the app.
+ */
+async function appendOnSqlite(direct: SqliteDirect, rows: EventInsert[]): Promise<Appended> {
+  const values = rows.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ");
+  const args = rows.flatMap(([id, shop, eventId, topic, orderId, payload, receivedAt, source, backfillId]) => [
+    id,
+    shop,
+    eventId,
+    topic,
+    orderId,
+    payload,
+    sqliteDateTime(receivedAt),
+    source,
+    backfillId,
+  ]);
+  const inserted = await direct.execute(
+    `INSERT INTO "WebhookEvent" (${INSERT_COLUMNS}) SELECT * FROM (VALUES ${values}) AS v WHERE EXISTS (SELECT 1 FROM "Shop" s WHERE s."shop" = v.column2 AND s."uninstalledAt" IS NULL) ON CONFLICT ("shop", "eventId") DO NOTHING RETURNING "shop", "eventId"`,
+    args,
+  );
+  const accepted = inserted.rows.map((row) => ({ shop: String(row.shop), eventId: String(row.eventId) }));
+  if (accepted.length === rows.length) return { accepted, installed: [...new Set(accepted.map((a) => a.shop))] };
+  const shops = [...new Set(rows.map((row) => row[1]))];
+  const found = await direct.execute(`SELECT "shop" FROM "Shop" WHERE "uninstalledAt" IS NULL AND "shop" IN (${shops.map(() => "?").join(", ")})`, shops);
+  return { accepted, installed: found.rows.map((row) => String(row.shop)) };
+}
+
+/** Postgres, through Prisma: the shops that have the app read first, then their rows inserted. */
+async function appendWithPrisma(db: PrismaClient, rows: EventInsert[]): Promise<Appended> {
+  const shops = [...new Set(rows.map((row) => row[1]))];
+  const installed = (await db.shop.findMany({ where: { shop: { in: shops }, uninstalledAt: null }, select: { shop: true } })).map((s) => s.shop);
+  const fresh = rows.filter((row) => installed.includes(row[1]));
+  if (fresh.length === 0) return { accepted: [], installed };
+  const accepted = await db.$queryRaw<{ shop: string; eventId: string }[]>(
+    Prisma.sql`INSERT INTO "WebhookEvent" (${Prisma.raw(INSERT_COLUMNS)}) VALUES ${Prisma.join(fresh.map((row) => Prisma.sql`(${Prisma.join([...row])})`))} ON CONFLICT ("shop", "eventId") DO NOTHING RETURNING "shop", "eventId"`,
+  );
+  return { accepted, installed };
 }
 
 let rowSequence = 0;
@@ -158,6 +205,11 @@ function eventRowId(): string {
   return `w${Date.now().toString(36).padStart(9, "0")}${rowSequence.toString(36).padStart(6, "0")}${randomBytes(5).toString("hex")}`;
 }
 
+/** Most orders one drain merges in one transaction. */
+const MERGE_BATCH = 200;
+type OrderKey = { shop: string; orderId: string };
+const orderKey = (o: OrderKey) => `${o.shop}\u0000${o.orderId}`;
+
 /** Merges every order with deliveries waiting (not those only waiting for their order); answers how many queued jobs. */
 async function drainPending(db: PrismaClient, logger: Logger, now: () => Date): Promise<number> {
   let queuedOrders = 0;
@@ -169,48 +221,112 @@ async function drainPending(db: PrismaClient, logger: Logger, now: () => Date): 
       take: 500,
     });
     if (pending.length === 0) return queuedOrders;
-    const orders = new Map(pending.filter((p) => p.orderId).map((p) => [`${p.shop}\u0000${p.orderId}`, { shop: p.shop, orderId: p.orderId! }]));
-    for (const { shop, orderId } of orders.values()) {
-      if ((await mergeOrder(db, shop, orderId, now, logger)) > 0) queuedOrders++;
+    const orders = [...new Map(pending.filter((p) => p.orderId).map((p) => [orderKey({ shop: p.shop, orderId: p.orderId! }), { shop: p.shop, orderId: p.orderId! }])).values()];
+    for (let i = 0; i < orders.length; i += MERGE_BATCH) {
+      const jobs = await mergeOrders(db, orders.slice(i, i + MERGE_BATCH), now, logger);
+      for (const count of jobs.values()) if (count > 0) queuedOrders++;
     }
     // Rows without an order id cannot be merged: marked, so the loop ends.
-    await db.webhookEvent.updateMany({ where: { processedAt: null, outcome: null, orderId: null }, data: { processedAt: now(), outcome: "stale" } });
+    if (pending.some((p) => !p.orderId)) await db.webhookEvent.updateMany({ where: { processedAt: null, outcome: null, orderId: null }, data: { processedAt: now(), outcome: "stale" } });
+    // A shorter page was all there was; deliveries appended since then start another drain (drainSoon).
+    if (pending.length < 500) return queuedOrders;
   }
 }
 
 class MergeConflict extends Error {}
 
 /**
+ * Merges many orders in one transaction (one commit for a drain's worth of
+ * deliveries); when another process merged one of them meanwhile, they are
+ * merged one at a time instead. Answers each order's number of jobs queued.
+ */
+async function mergeOrders(db: PrismaClient, orders: OrderKey[], now: () => Date, logger: Logger): Promise<Map<string, number>> {
+  if (orders.length > 1) {
+    try {
+      return await db.$transaction((tx) => mergeOrdersIn(tx, orders, now), { maxWait: 10_000, timeout: 60_000 });
+    } catch (error) {
+      if (!(error instanceof MergeConflict || isUniqueViolation(error))) throw error;
+    }
+  }
+  const jobs = new Map<string, number>();
+  for (const order of orders) jobs.set(orderKey(order), await mergeOrder(db, order, now, logger));
+  return jobs;
+}
+
+/**
  * Applies every waiting delivery of one order to its snapshot, in one
  * transaction that writes only over the snapshot version it read; retried when
  * another process merged first. Answers the number of jobs queued.
  */
-export async function mergeOrder(db: PrismaClient, shop: string, orderId: string, now: () => Date, logger: Logger): Promise<number> {
+async function mergeOrder(db: PrismaClient, order: OrderKey, now: () => Date, logger: Logger): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await mergeOrderOnce(db, shop, orderId, now);
+      const jobs = await db.$transaction((tx) => mergeOrdersIn(tx, [order], now));
+      return jobs.get(orderKey(order)) ?? 0;
     } catch (error) {
       // Another process merged this order first: read its result and merge again.
       if (!(error instanceof MergeConflict || isUniqueViolation(error)) || attempt >= 20) throw error;
-      if (attempt === 10) logger.warn("order merged concurrently many times in a row; still merging", { shop, orderId });
+      if (attempt === 10) logger.warn("order merged concurrently many times in a row; still merging", { ...order });
     }
   }
 }
 
-async function mergeOrderOnce(db: PrismaClient, shop: string, orderId: string, now: () => Date): Promise<number> {
-  return db.$transaction((tx) => mergeOrderIn(tx, shop, orderId, now));
+/**
+ * The merge of some orders in a transaction the caller holds: their waiting
+ * deliveries and stored snapshots read in one query each, then each order
+ * merged. Throws MergeConflict when another process wrote one of them since.
+ */
+async function mergeOrdersIn(tx: Prisma.TransactionClient, orders: OrderKey[], now: () => Date): Promise<Map<string, number>> {
+  const wanted = new Set(orders.map(orderKey));
+  const shops = [...new Set(orders.map((o) => o.shop))];
+  const orderIds = [...new Set(orders.map((o) => o.orderId))];
+  // (shop, orderId) pairs are read as two IN lists (one shop in practice) and filtered here.
+  const rows = (await tx.webhookEvent.findMany({ where: { shop: { in: shops }, orderId: { in: orderIds }, processedAt: null } })).filter((r) =>
+    wanted.has(orderKey({ shop: r.shop, orderId: r.orderId! })),
+  );
+  const snapshots = (await tx.orderSnapshot.findMany({ where: { shop: { in: shops }, orderId: { in: orderIds } } })).filter((s) => wanted.has(orderKey(s)));
+  const rowsOf = groupBy(rows, (r) => orderKey({ shop: r.shop, orderId: r.orderId! }));
+  const storedOf = new Map(snapshots.map((s) => [orderKey(s), s]));
+  const configs = partnerConfigsOf(tx);
+  const jobs = new Map<string, number>();
+  for (const order of orders) {
+    const key = orderKey(order);
+    jobs.set(key, await mergeOneIn(tx, order, rowsOf.get(key) ?? [], storedOf.get(key) ?? null, now, configs));
+  }
+  return jobs;
 }
 
-/** mergeOrderOnce's work in a transaction the caller holds (recordDeliveries merges many orders in one commit). */
-async function mergeOrderIn(tx: Prisma.TransactionClient, shop: string, orderId: string, now: () => Date): Promise<number> {
+/**
+ * Ids in lists SQLite takes as one statement's parameters (Prisma refuses more
+ * than 999): an order can gather thousands of deliveries while nothing merges.
+ */
+function chunks(ids: string[], size = 500): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += size) out.push(ids.slice(i, i + size));
+  return out;
+}
+
+function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+type EventRow = Awaited<ReturnType<Prisma.TransactionClient["webhookEvent"]["findMany"]>>[number];
+type SnapshotRow = Awaited<ReturnType<Prisma.TransactionClient["orderSnapshot"]["findMany"]>>[number];
+
+/** One order's merge: its waiting deliveries (any order) applied to its stored snapshot. */
+async function mergeOneIn(tx: Prisma.TransactionClient, { shop, orderId }: OrderKey, unsorted: EventRow[], stored: SnapshotRow | null, now: () => Date, configs: PartnerConfigs): Promise<number> {
   // Sorted here, not by the query: with an ORDER BY on receivedAt, SQLite's planner walks the
   // (shop, receivedAt) index through every delivery the shop ever had instead of the handful of
   // this order's (shop, orderId, processedAt), and each merge grew slower with the inbox.
-  const rows = (await tx.webhookEvent.findMany({ where: { shop, orderId, processedAt: null } })).sort(
-    (a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
+  const rows = unsorted.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (rows.length === 0) return 0;
-  const stored = await tx.orderSnapshot.findUnique({ where: { shop_orderId: { shop, orderId } } });
   let current: { snapshot: OrderSnapshot; rank: number } | null = stored ? { snapshot: JSON.parse(stored.payload) as OrderSnapshot, rank: stored.topicRank } : null;
   const before = current ? JSON.stringify(current.snapshot) : null;
   const outcome = new Map<string, "recorded" | "stale" | "waiting_for_order">();
@@ -260,18 +376,19 @@ async function mergeOrderIn(tx: Prisma.TransactionClient, shop: string, orderId:
   }
   const at = now();
   for (const kind of ["recorded", "stale"] as const) {
-    const ids = rows.filter((r) => outcome.get(r.id) === kind).map((r) => r.id);
-    if (ids.length === 0) continue;
-    const marked = await tx.webhookEvent.updateMany({ where: { id: { in: ids }, processedAt: null }, data: { processedAt: at, outcome: kind } });
-    if (marked.count !== ids.length) throw new MergeConflict();
+    for (const ids of chunks(rows.filter((r) => outcome.get(r.id) === kind).map((r) => r.id))) {
+      const marked = await tx.webhookEvent.updateMany({ where: { id: { in: ids }, processedAt: null }, data: { processedAt: at, outcome: kind } });
+      if (marked.count !== ids.length) throw new MergeConflict();
+    }
   }
-  const waitingIds = rows.filter((r) => outcome.get(r.id) === "waiting_for_order").map((r) => r.id);
-  if (waitingIds.length > 0) await tx.webhookEvent.updateMany({ where: { id: { in: waitingIds } }, data: { outcome: "waiting_for_order" } });
+  for (const ids of chunks(rows.filter((r) => outcome.get(r.id) === "waiting_for_order").map((r) => r.id))) {
+    await tx.webhookEvent.updateMany({ where: { id: { in: ids } }, data: { outcome: "waiting_for_order" } });
+  }
   if (!changed) return 0;
   // A backfill's copy queues for its partners only, behind live orders (job-priority.ts).
   const rules = rulesForSources(rows);
   const backfill = rules.backfillOnly ? await tx.backfill.findFirst({ where: { id: rules.backfillOnly, shop }, select: { partner: true } }) : null;
-  return ensureJobs(tx, shop, orderId, backfill?.partner ? [backfill.partner] : undefined, rules);
+  return ensureJobs(tx, shop, orderId, backfill?.partner ? [backfill.partner] : undefined, rules, configs);
 }
 
 /** Shopify does not deliver in order: a payload replaces the stored one only when it is a later state of the order. */
@@ -330,27 +447,14 @@ export async function recordDeliveries(db: PrismaClient, webhooks: RecordedWebho
       : [],
   );
   const appended = deliveries.length > 0 ? await appendBatch(db, deliveries, now()) : [];
-  const key = (shop: string, orderId: string) => `${shop}\u0000${orderId}`;
   // A shop without the app kept nothing: nothing to merge.
-  const orders = [...new Map(deliveries.filter((_, i) => appended[i] !== "not_installed").map((d) => [key(d.shop, d.orderId), d])).values()];
-  let jobs = new Map<string, number>();
-  try {
-    await db.$transaction(
-      async (tx) => {
-        for (const d of orders) jobs.set(key(d.shop, d.orderId), await mergeOrderIn(tx, d.shop, d.orderId, now));
-      },
-      { maxWait: 10_000, timeout: 60_000 },
-    );
-  } catch (error) {
-    if (!(error instanceof MergeConflict || isUniqueViolation(error))) throw error;
-    jobs = new Map();
-    for (const d of orders) jobs.set(key(d.shop, d.orderId), await mergeOrder(db, d.shop, d.orderId, now, logger));
-  }
+  const orders = [...new Map(deliveries.filter((_, i) => appended[i] !== "not_installed").map((d) => [orderKey(d), { shop: d.shop, orderId: d.orderId }])).values()];
+  const jobs = orders.length > 0 ? await mergeOrders(db, orders, now, logger) : new Map<string, number>();
   let next = 0;
   return validated.map(({ delivery }) => {
     if (!delivery.ok) return { outcome: "invalid" as const, error: delivery.error };
     const d = deliveries[next]!;
-    return { outcome: appended[next++]!, jobs: jobs.get(key(d.shop, d.orderId)) ?? 0 };
+    return { outcome: appended[next++]!, jobs: jobs.get(orderKey(d)) ?? 0 };
   });
 }
 

@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient } from "@prisma/client";
+import { Prisma, type PartnerConfig, type PrismaClient } from "@prisma/client";
 import { extractFulfillment, extractOrderSnapshot, extractRefund } from "~/orders/read-webhook";
 import type { PartnerId } from "~/connectors/types";
 import { connectors } from "~/connectors/registry";
@@ -33,6 +33,18 @@ export function validateDelivery(topic: Topic, body: unknown): ValidatedDelivery
 
 type Tx = Prisma.TransactionClient;
 
+/** A shop's partner settings, read once per shop by whoever holds it (a merge of many orders reads each shop's once). */
+export type PartnerConfigs = (shop: string) => Promise<PartnerConfig[]>;
+
+export function partnerConfigsOf(tx: Tx | PrismaClient): PartnerConfigs {
+  const read = new Map<string, Promise<PartnerConfig[]>>();
+  return (shop) => {
+    let configs = read.get(shop);
+    if (!configs) read.set(shop, (configs = tx.partnerConfig.findMany({ where: { shop } })));
+    return configs;
+  };
+}
+
 export function isUniqueViolation(error: unknown): boolean {
   // By code, not instanceof: the SQLite and Postgres clients are generated apart (db.server.ts).
   return (error instanceof Prisma.PrismaClientKnownRequestError || (error as { name?: string })?.name === "PrismaClientKnownRequestError") && (error as { code?: string }).code === "P2002";
@@ -43,9 +55,16 @@ export function isUniqueViolation(error: unknown): boolean {
  * again with a new generation, so a worker busy with the older snapshot does not
  * mark the newer one synced. A partner paused for credentials keeps the job paused.
  */
-export async function ensureJobs(tx: Tx | PrismaClient, shop: string, orderId: string, only?: readonly string[], rules: JobRules = {}): Promise<number> {
+export async function ensureJobs(
+  tx: Tx | PrismaClient,
+  shop: string,
+  orderId: string,
+  only?: readonly string[],
+  rules: JobRules = {},
+  configsOf: PartnerConfigs = partnerConfigsOf(tx),
+): Promise<number> {
   // Every partner the shop set up: a PartnerConfig row is written only through a registered connector (savePartnerConfig).
-  let configs = await tx.partnerConfig.findMany({ where: { shop, ...(only ? { partner: { in: [...only] } } : {}) } });
+  let configs = (await configsOf(shop)).filter((config) => !only || only.includes(config.partner));
   if (rules.missingOnly) {
     const existing = new Set((await tx.syncJob.findMany({ where: { shop, orderId }, select: { partner: true } })).map((job) => job.partner));
     configs = configs.filter((config) => !existing.has(config.partner));

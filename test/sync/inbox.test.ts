@@ -7,6 +7,7 @@ import { silentLogger } from "~/logger";
 import { extractFulfillment } from "~/orders/read-webhook";
 import type { OrderSnapshot } from "~/orders/snapshot";
 import { parseJsonLossless } from "~/orders/json";
+import { validateDelivery } from "~/sync/ingest.server";
 import { createDb } from "~/db.server";
 import { loadFixture } from "../fixtures/shopify";
 import { startHarness, TEST_SECRET, testEnv, type Harness } from "../support/harness";
@@ -113,5 +114,21 @@ describe("the webhook inbox", () => {
     expect(await h.ctx.db.webhookEvent.count({ where: { shop: SHOP } })).toBe(40);
     await h.ctx.inbox.drain();
     expect(await h.ctx.db.orderSnapshot.count({ where: { shop: SHOP } })).toBe(40);
+  });
+
+  it("an order with more deliveries waiting than one SQLite statement takes parameters (999) is merged whole", async () => {
+    // Redeliveries of one order pile up while nothing merges (a web process with no merge between them).
+    const delivery = validateDelivery("orders/updated", parseJsonLossless(loadFixture(ORDER)));
+    if (!delivery.ok) throw new Error(delivery.error);
+    const outcomes = await Promise.all(
+      Array.from({ length: 1_200 }, (_, i) => h.ctx.inbox.append({ shop: SHOP, eventId: `pile-${i}`, topic: "orders/updated", orderId: delivery.orderId, payload: delivery.payload })),
+    );
+    expect(new Set(outcomes)).toEqual(new Set(["accepted"]));
+
+    await h.ctx.inbox.drain();
+
+    expect(await h.ctx.db.webhookEvent.count({ where: { shop: SHOP, processedAt: null } })).toBe(0);
+    expect(await h.ctx.db.webhookEvent.count({ where: { shop: SHOP, outcome: "recorded" } })).toBe(1);
+    expect(await h.ctx.db.syncJob.count({ where: { shop: SHOP } })).toBe(2);
   });
 });
