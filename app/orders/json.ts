@@ -12,24 +12,22 @@ export class InvalidJsonError extends Error {
  * other number is a plain JS number: money arrives as strings anyway, and a
  * float losing its last digit (8.561999799999999) is harmless.
  *
- * Text where no number starts with 16 digits cannot hold an unsafe integer
- * (every integer of 15 digits or fewer is below 2^53), and most order bodies
- * are such text (long digit runs sit in strings: tracking numbers, tokens):
- * those go to the native JSON.parse, several times cheaper than a lossless
- * parse on the webhook path; the rest to lossless-json. The check looks for 16
- * digits right after what can precede a number (the start, `:`, `,` or `[`, then
- * whitespace), so a number is never missed; the same pattern inside a string
- * only sends the body to the slower parser. A key given twice keeps
- * its last value on both paths, as JSON.parse and Shopify's own libraries read it.
+ * The native JSON.parse reads the body first, several times cheaper than a
+ * lossless parse on the webhook path; only when what it gave holds an integer
+ * outside the safe range (one it has rounded: every literal above 2^53 parses
+ * to such a number) is the text read again by lossless-json. Looking through
+ * the parsed values costs a fifth of a regular-expression scan of the text for
+ * 16-digit runs, which this replaced. A key given twice keeps its last value on
+ * both paths, as JSON.parse and Shopify's own libraries read it.
  */
 export function parseJsonLossless(text: string): unknown {
-  if (!MAY_HOLD_UNSAFE_INTEGER.test(text)) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      // Invalid: lossless-json below says where, which JSON.parse does not always.
-    }
+  let native: unknown;
+  try {
+    native = JSON.parse(text);
+  } catch {
+    // Invalid: lossless-json below says where, which JSON.parse does not always.
   }
+  if (native !== undefined && !holdsUnsafeInteger(native)) return native;
   try {
     return parse(text, null, { parseNumber: parseNumberKeepingBigIntegers, onDuplicateKey: ({ newValue }) => newValue });
   } catch (error) {
@@ -38,7 +36,21 @@ export function parseJsonLossless(text: string): unknown {
   }
 }
 
-const MAY_HOLD_UNSAFE_INTEGER = /(?:^|[:,[])\s*-?\d{16}/;
+/** Whether a parsed value holds a whole number JSON.parse cannot have kept exactly. Iterative: nesting cannot exhaust the stack. */
+function holdsUnsafeInteger(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === "number") {
+      if (Number.isInteger(item) && !Number.isSafeInteger(item)) return true;
+    } else if (Array.isArray(item)) {
+      for (const element of item) stack.push(element);
+    } else if (item !== null && typeof item === "object") {
+      for (const key in item) stack.push((item as Record<string, unknown>)[key]);
+    }
+  }
+  return false;
+}
 
 function parseNumberKeepingBigIntegers(literal: string): number | string {
   const value = Number(literal);
