@@ -137,9 +137,16 @@ async function redactionCovers(tx: Tx | PrismaClient, shop: string, orderId: str
  * (an edit, a refund, Shopify's retry of an old one) does not bring the personal
  * data back; the inbox's copies of those deliveries are erased too.
  */
-export async function keepRedacted(tx: Tx | PrismaClient, shop: string, snapshot: OrderSnapshot, deliveries: readonly { id: string; topic: string; payload: string | null }[]): Promise<OrderSnapshot> {
+export async function keepRedacted<D extends { id: string; topic: string; payload: string | null }>(
+  tx: Tx | PrismaClient,
+  shop: string,
+  snapshot: OrderSnapshot,
+  deliveries: readonly D[],
+  // The merge has parsed each delivery already: read once, not twice per delivery.
+  readCopy: (delivery: D) => OrderSnapshot | null = (d) => JSON.parse(d.payload!) as OrderSnapshot | null,
+): Promise<OrderSnapshot> {
   const orderRows = deliveries.filter((d) => d.topic.startsWith("orders/") && d.payload !== null);
-  const copies = orderRows.map((d) => JSON.parse(d.payload!) as OrderSnapshot | null).filter((c): c is OrderSnapshot => c !== null);
+  const copies = orderRows.map(readCopy).filter((c): c is OrderSnapshot => c !== null);
   // Only an order delivery brings personal data in (fulfillments and refunds carry none), and the
   // stored snapshot was erased with the request: a merge without one needs no look-up.
   if (copies.every((c) => c.piiRedacted)) return snapshot;

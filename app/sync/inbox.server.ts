@@ -195,16 +195,21 @@ async function appendWithPrisma(db: PrismaClient, rows: EventInsert[]): Promise<
 }
 
 let rowSequence = 0;
+/** This process's random tail (drawn once: a draw per row showed in the ingest profile). */
+const PROCESS_TAIL = randomBytes(5).toString("hex");
 /**
  * A WebhookEvent id that sorts in arrival order within this process (deliveries
  * of one commit share their receivedAt, and a merge takes them by receivedAt,
- * then id), unique across processes by its random tail.
+ * then id), unique within it by time and sequence and across processes by the
+ * process's random tail.
  */
 function eventRowId(): string {
   rowSequence = (rowSequence + 1) % 36 ** 6;
-  return `w${Date.now().toString(36).padStart(9, "0")}${rowSequence.toString(36).padStart(6, "0")}${randomBytes(5).toString("hex")}`;
+  return `w${Date.now().toString(36).padStart(9, "0")}${rowSequence.toString(36).padStart(6, "0")}${PROCESS_TAIL}`;
 }
 
+/** Waiting deliveries one merge pass reads. */
+const PAGE = 500;
 /** Most orders one drain merges in one transaction. */
 const MERGE_BATCH = 200;
 type OrderKey = { shop: string; orderId: string };
@@ -214,22 +219,23 @@ const orderKey = (o: OrderKey) => `${o.shop}\u0000${o.orderId}`;
 async function drainPending(db: PrismaClient, logger: Logger, now: () => Date): Promise<number> {
   let queuedOrders = 0;
   for (;;) {
-    const pending = await db.webhookEvent.findMany({
-      where: { processedAt: null, outcome: null },
-      orderBy: { receivedAt: "asc" },
-      select: { shop: true, orderId: true },
-      take: 500,
-    });
+    // The orders of the oldest page of waiting deliveries, one row per order: a page is
+    // mostly redeliveries and updates of a few orders under load, and each row Prisma
+    // hands back costs more than the database's grouping.
+    const pending = await db.$queryRaw<{ shop: string; orderId: string | null; deliveries: number | bigint }[]>`
+      SELECT "shop", "orderId", COUNT(*) AS "deliveries" FROM (
+        SELECT "shop", "orderId" FROM "WebhookEvent" WHERE "processedAt" IS NULL AND "outcome" IS NULL ORDER BY "receivedAt" LIMIT ${PAGE}
+      ) AS "page" GROUP BY "shop", "orderId"`;
     if (pending.length === 0) return queuedOrders;
-    const orders = [...new Map(pending.filter((p) => p.orderId).map((p) => [orderKey({ shop: p.shop, orderId: p.orderId! }), { shop: p.shop, orderId: p.orderId! }])).values()];
+    const orders = pending.filter((p) => p.orderId !== null).map((p) => ({ shop: p.shop, orderId: p.orderId! }));
     for (let i = 0; i < orders.length; i += MERGE_BATCH) {
       const jobs = await mergeOrders(db, orders.slice(i, i + MERGE_BATCH), now, logger);
       for (const count of jobs.values()) if (count > 0) queuedOrders++;
     }
     // Rows without an order id cannot be merged: marked, so the loop ends.
-    if (pending.some((p) => !p.orderId)) await db.webhookEvent.updateMany({ where: { processedAt: null, outcome: null, orderId: null }, data: { processedAt: now(), outcome: "stale" } });
+    if (pending.some((p) => p.orderId === null)) await db.webhookEvent.updateMany({ where: { processedAt: null, outcome: null, orderId: null }, data: { processedAt: now(), outcome: "stale" } });
     // A shorter page was all there was; deliveries appended since then start another drain (drainSoon).
-    if (pending.length < 500) return queuedOrders;
+    if (pending.reduce((sum, p) => sum + Number(p.deliveries), 0) < PAGE) return queuedOrders;
   }
 }
 
@@ -330,14 +336,20 @@ async function mergeOneIn(tx: Prisma.TransactionClient, { shop, orderId }: Order
   let current: { snapshot: OrderSnapshot; rank: number } | null = stored ? { snapshot: JSON.parse(stored.payload) as OrderSnapshot, rank: stored.topicRank } : null;
   const before = current ? JSON.stringify(current.snapshot) : null;
   const outcome = new Map<string, "recorded" | "stale" | "waiting_for_order">();
+  const copies = new Map<string, OrderSnapshot | null>();
+  const copyOf = (row: EventRow): OrderSnapshot | null => {
+    if (!copies.has(row.id)) copies.set(row.id, JSON.parse(row.payload ?? "null") as OrderSnapshot | null);
+    return copies.get(row.id)!;
+  };
 
   // Whole-order payloads first: which one wins does not depend on the order they came in.
   for (const row of rows.filter((r) => !isOrderPartTopic(r.topic))) {
-    const candidate = { snapshot: JSON.parse(row.payload ?? "null") as OrderSnapshot, rank: TOPIC_RANK[row.topic] ?? 0 };
-    if (!candidate.snapshot) {
+    const copy = copyOf(row);
+    if (!copy) {
       outcome.set(row.id, "stale");
       continue;
     }
+    const candidate = { snapshot: copy, rank: TOPIC_RANK[row.topic] ?? 0 };
     if (current && !isNewer(candidate, current)) {
       outcome.set(row.id, "stale");
       continue;
@@ -363,7 +375,7 @@ async function mergeOneIn(tx: Prisma.TransactionClient, { shop, orderId }: Order
   }
 
   // A customer erased on request stays erased: a later delivery of their order is stored without the personal data.
-  if (current) current = { ...current, snapshot: await keepRedacted(tx, shop, current.snapshot, rows) };
+  if (current) current = { ...current, snapshot: await keepRedacted(tx, shop, current.snapshot, rows, copyOf) };
   const changed = current !== null && JSON.stringify(current.snapshot) !== before;
   if (changed && current) {
     const data = snapshotRow(shop, current.snapshot, current.rank);
