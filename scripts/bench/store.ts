@@ -83,6 +83,11 @@ export async function storedDeliveries(db: PrismaClient, shop: string, eventIds:
   return stored;
 }
 
+/** Deliveries of the shop the inbox holds but has not merged into their order yet (waiting for an order that never came excepted). */
+export async function unmergedDeliveries(db: PrismaClient, shop: string): Promise<number> {
+  return db.webhookEvent.count({ where: { shop, processedAt: null, outcome: null } });
+}
+
 /**
  * `count` orders of `shop`, each with a TestFreaks job due now, written straight
  * into the store (the backlog a webhook storm would leave, without waiting for
