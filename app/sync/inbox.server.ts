@@ -342,10 +342,13 @@ async function mergeOneIn(tx: Prisma.TransactionClient, { shop, orderId }: Order
   let current: { snapshot: OrderSnapshot; rank: number } | null = stored ? { snapshot: JSON.parse(stored.payload) as OrderSnapshot, rank: stored.topicRank } : null;
   const before = current ? JSON.stringify(current.snapshot) : null;
   const outcome = new Map<string, "recorded" | "stale" | "waiting_for_order">();
+  // Parsed once per distinct text: Shopify's retries and redeliveries of one state carry the
+  // same snapshot, and the copies are only read (the merge functions return new objects).
   const copies = new Map<string, OrderSnapshot | null>();
   const copyOf = (row: EventRow): OrderSnapshot | null => {
-    if (!copies.has(row.id)) copies.set(row.id, JSON.parse(row.payload ?? "null") as OrderSnapshot | null);
-    return copies.get(row.id)!;
+    const text = row.payload ?? "null";
+    if (!copies.has(text)) copies.set(text, JSON.parse(text) as OrderSnapshot | null);
+    return copies.get(text)!;
   };
 
   // Whole-order payloads first: which one wins does not depend on the order they came in.
