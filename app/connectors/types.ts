@@ -42,6 +42,8 @@ export interface PushContext<Config> {
    * Absent outside the worker: the connector sends directly and reads the outcome the same way.
    */
   sendCreate?<T>(partnerName: string, what: string, send: () => Promise<T>): Promise<T>;
+  /** The shop's time zone as the admin kept it, for dates in the sentences a job stores; UTC when absent. */
+  timeZone?: string;
   /** Per shop and partner remote-id memory (customer uuids, model ids, tokens). */
   cache: PartnerCache;
   deps: ClientDeps;

@@ -8,6 +8,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { PartnerError } from "~/connectors/errors";
 import type { CreateRecord, CreateState } from "~/connectors/types";
+import { formatDateTime } from "~/admin/format";
 
 export const CREATE_STATES = ["sending", "accepted_without_id", "handled"] as const satisfies readonly CreateState[];
 
@@ -149,8 +150,9 @@ function acceptedWithoutIdMessage(partnerName: string, what: string, detail: str
 }
 
 /** The sentence for a job found waiting in `state` (no call made this attempt). */
-export function waitingMessage(partnerName: string, what: string, record: CreateRecord): string {
-  const when = record.sentAt ? ` on ${record.sentAt.toISOString().replace("T", " ").slice(0, 16)} UTC` : "";
+export function waitingMessage(partnerName: string, what: string, record: CreateRecord, timeZone = "UTC"): string {
+  // On the merchant's clock, as every date of the admin (the sentence is stored and shown there).
+  const when = record.sentAt ? ` on ${formatDateTime(record.sentAt, timeZone)}` : "";
   const ask = `On this order's page, look it up in ${partnerName} by its id, or mark it handled.`;
   switch (record.state) {
     case "accepted_without_id":

@@ -258,6 +258,7 @@ export async function runJob(deps: RunnerDeps, job: ClaimedJob, lease: JobLease 
       previousOutcomeUncertain: job.uncertain,
       createRecord: remoteId === null ? createRecordOf(createRow) : null,
       sendCreate: (partnerName, what, send) => guard.sendCreate(partnerName, what, send),
+      timeZone: clock.timeZone,
       cache: prismaPartnerCache(deps.db, job.shop, connector.id, deps.now),
       deps: clientDeps,
     });

@@ -165,6 +165,14 @@ describe("pushing orders to Reverb", () => {
     expect(sim.log).toHaveLength(0);
   });
 
+  it("says when the earlier POST left on the shop's clock, not in UTC", async () => {
+    const { push } = await given();
+
+    const outcome = push(planFor("orders-create.discount-code-cad"), { createRecord: { state: "sending", sentAt: new Date("2026-11-23T06:30:00Z") }, timeZone: "America/Los_Angeles" });
+
+    await expect(outcome).rejects.toThrow("was sent to Reverb on 22 Nov 2026, 22:30 PST");
+  });
+
   it("an order the merchant marked handled is skipped, never posted", async () => {
     const { sim, push } = await given();
 

@@ -32,8 +32,8 @@ export const reverbConnector: Connector<ReverbConfig, ReverbPlanRequest> = {
       // The POST went out before and its outcome is unknown, or the merchant marked the
       // order handled: Reverb may hold it, and a second POST is a second order (and a
       // second commission). Only the merchant can settle it (docs/partners/reverb.md).
-      if (record.state === "handled") throw new SyncSkipped(waitingMessage(REVERB_NAME, what, record));
-      throw new CreateOutcomeUnknown(record.state, waitingMessage(REVERB_NAME, what, record));
+      if (record.state === "handled") throw new SyncSkipped(waitingMessage(REVERB_NAME, what, record, ctx.timeZone));
+      throw new CreateOutcomeUnknown(record.state, waitingMessage(REVERB_NAME, what, record, ctx.timeZone));
     }
     // Reverb has no cancel call and nothing to credit on an order that never
     // stood: one it does not know yet is not created cancelled or emptied.
