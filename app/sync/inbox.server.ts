@@ -248,14 +248,15 @@ async function drainPending(db: PrismaClient, logger: Logger, now: () => Date): 
 class MergeConflict extends Error {}
 
 /**
- * Merges many orders in one transaction (one commit for a drain's worth of
- * deliveries); when another process merged one of them meanwhile, they are
- * merged one at a time instead. Answers each order's number of jobs queued.
+ * Merges many orders with one commit (a drain's worth of deliveries); when
+ * another process merged one of them meanwhile, they are merged one at a time
+ * instead. Answers each order's number of jobs queued.
  */
 async function mergeOrders(db: PrismaClient, orders: OrderKey[], now: () => Date, logger: Logger): Promise<Map<string, number>> {
   if (orders.length > 1) {
     try {
-      return await db.$transaction((tx) => mergeOrdersIn(tx, orders, now), { maxWait: 10_000, timeout: 60_000 });
+      const plans = await planMerges(db, orders);
+      return await db.$transaction((tx) => applyMerges(tx, plans, now), { maxWait: 10_000, timeout: 60_000 });
     } catch (error) {
       if (!(error instanceof MergeConflict || isUniqueViolation(error))) throw error;
     }
@@ -266,14 +267,15 @@ async function mergeOrders(db: PrismaClient, orders: OrderKey[], now: () => Date
 }
 
 /**
- * Applies every waiting delivery of one order to its snapshot, in one
- * transaction that writes only over the snapshot version it read; retried when
- * another process merged first. Answers the number of jobs queued.
+ * Applies every waiting delivery of one order to its snapshot, written only
+ * over the snapshot version it read; read and written again when another
+ * process merged first. Answers the number of jobs queued.
  */
 async function mergeOrder(db: PrismaClient, order: OrderKey, now: () => Date, logger: Logger): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const jobs = await db.$transaction((tx) => mergeOrdersIn(tx, [order], now));
+      const plans = await planMerges(db, [order]);
+      const jobs = await db.$transaction((tx) => applyMerges(tx, plans, now));
       return jobs.get(orderKey(order)) ?? 0;
     } catch (error) {
       // Another process merged this order first: read its result and merge again.
@@ -283,28 +285,48 @@ async function mergeOrder(db: PrismaClient, order: OrderKey, now: () => Date, lo
   }
 }
 
+/** One order's merge as read and decided, before anything is written. */
+interface MergePlan {
+  order: OrderKey;
+  rows: EventRow[];
+  stored: SnapshotRow | null;
+  outcome: Map<string, "recorded" | "stale" | "waiting_for_order">;
+  /** The snapshot to store, when it differs from the stored one. */
+  next: { snapshot: OrderSnapshot; rank: number } | null;
+}
+
 /**
- * The merge of some orders in a transaction the caller holds: their waiting
- * deliveries and stored snapshots read in one query each, then each order
- * merged. Throws MergeConflict when another process wrote one of them since.
+ * Reads the orders' waiting deliveries and stored snapshots (one query each)
+ * and decides each merge, outside any transaction: on SQLite a transaction
+ * holds the one write lock, and the webhook path's appends wait for it
+ * (db.sqlite-direct.ts), so it holds only the writes. What was read is
+ * checked when written (applyMerges): a snapshot by its version, a delivery by
+ * being still unmerged.
  */
-async function mergeOrdersIn(tx: Prisma.TransactionClient, orders: OrderKey[], now: () => Date): Promise<Map<string, number>> {
+async function planMerges(db: PrismaClient, orders: OrderKey[]): Promise<MergePlan[]> {
   const wanted = new Set(orders.map(orderKey));
   const shops = [...new Set(orders.map((o) => o.shop))];
   const orderIds = [...new Set(orders.map((o) => o.orderId))];
   // (shop, orderId) pairs are read as two IN lists (one shop in practice) and filtered here.
-  const rows = (await tx.webhookEvent.findMany({ where: { shop: { in: shops }, orderId: { in: orderIds }, processedAt: null } })).filter((r) =>
+  const rows = (await db.webhookEvent.findMany({ where: { shop: { in: shops }, orderId: { in: orderIds }, processedAt: null } })).filter((r) =>
     wanted.has(orderKey({ shop: r.shop, orderId: r.orderId! })),
   );
-  const snapshots = (await tx.orderSnapshot.findMany({ where: { shop: { in: shops }, orderId: { in: orderIds } } })).filter((s) => wanted.has(orderKey(s)));
+  const snapshots = (await db.orderSnapshot.findMany({ where: { shop: { in: shops }, orderId: { in: orderIds } } })).filter((s) => wanted.has(orderKey(s)));
   const rowsOf = groupBy(rows, (r) => orderKey({ shop: r.shop, orderId: r.orderId! }));
   const storedOf = new Map(snapshots.map((s) => [orderKey(s), s]));
-  const configs = partnerConfigsOf(tx);
-  const jobs = new Map<string, number>();
+  const plans: MergePlan[] = [];
   for (const order of orders) {
     const key = orderKey(order);
-    jobs.set(key, await mergeOneIn(tx, order, rowsOf.get(key) ?? [], storedOf.get(key) ?? null, now, configs));
+    plans.push(await planMerge(db, order, rowsOf.get(key) ?? [], storedOf.get(key) ?? null));
   }
+  return plans;
+}
+
+/** Writes the planned merges; throws MergeConflict when another process wrote one of them since they were read. */
+async function applyMerges(tx: Prisma.TransactionClient, plans: MergePlan[], now: () => Date): Promise<Map<string, number>> {
+  const configs = partnerConfigsOf(tx);
+  const jobs = new Map<string, number>();
+  for (const plan of plans) jobs.set(orderKey(plan.order), await applyMerge(tx, plan, now, configs));
   return jobs;
 }
 
@@ -332,16 +354,16 @@ function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
 type EventRow = Awaited<ReturnType<Prisma.TransactionClient["webhookEvent"]["findMany"]>>[number];
 type SnapshotRow = Awaited<ReturnType<Prisma.TransactionClient["orderSnapshot"]["findMany"]>>[number];
 
-/** One order's merge: its waiting deliveries (any order) applied to its stored snapshot. */
-async function mergeOneIn(tx: Prisma.TransactionClient, { shop, orderId }: OrderKey, unsorted: EventRow[], stored: SnapshotRow | null, now: () => Date, configs: PartnerConfigs): Promise<number> {
+/** One order's merge decided: its waiting deliveries (any order) applied to its stored snapshot. */
+async function planMerge(db: PrismaClient, order: OrderKey, unsorted: EventRow[], stored: SnapshotRow | null): Promise<MergePlan> {
   // Sorted here, not by the query: with an ORDER BY on receivedAt, SQLite's planner walks the
   // (shop, receivedAt) index through every delivery the shop ever had instead of the handful of
   // this order's (shop, orderId, processedAt), and each merge grew slower with the inbox.
   const rows = unsorted.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  if (rows.length === 0) return 0;
+  const outcome = new Map<string, "recorded" | "stale" | "waiting_for_order">();
+  if (rows.length === 0) return { order, rows, stored, outcome, next: null };
   let current: { snapshot: OrderSnapshot; rank: number } | null = stored ? { snapshot: JSON.parse(stored.payload) as OrderSnapshot, rank: stored.topicRank } : null;
   const before = current ? JSON.stringify(current.snapshot) : null;
-  const outcome = new Map<string, "recorded" | "stale" | "waiting_for_order">();
   // Parsed once per distinct text: Shopify's retries and redeliveries of one state carry the
   // same snapshot, and the copies are only read (the merge functions return new objects).
   const copies = new Map<string, OrderSnapshot | null>();
@@ -383,11 +405,18 @@ async function mergeOneIn(tx: Prisma.TransactionClient, { shop, orderId }: Order
     current = { ...current, snapshot: next };
   }
 
-  // A customer erased on request stays erased: a later delivery of their order is stored without the personal data.
-  if (current) current = { ...current, snapshot: await keepRedacted(tx, shop, current.snapshot, rows, copyOf) };
+  // A customer erased on request stays erased: a later delivery of their order is stored without the personal data
+  // (the inbox's copies are erased at once: that needs no transaction).
+  if (current) current = { ...current, snapshot: await keepRedacted(db, order.shop, current.snapshot, rows, copyOf) };
   const changed = current !== null && JSON.stringify(current.snapshot) !== before;
-  if (changed && current) {
-    const data = snapshotRow(shop, current.snapshot, current.rank);
+  return { order, rows, stored, outcome, next: changed ? current : null };
+}
+
+/** One planned merge written: the snapshot over the version it was read at, the deliveries marked, the jobs queued. */
+async function applyMerge(tx: Prisma.TransactionClient, { order, rows, stored, outcome, next }: MergePlan, now: () => Date, configs: PartnerConfigs): Promise<number> {
+  const { shop, orderId } = order;
+  if (next) {
+    const data = snapshotRow(shop, next.snapshot, next.rank);
     if (stored) {
       const written = await tx.orderSnapshot.updateMany({ where: { id: stored.id, version: stored.version }, data: { ...data, version: stored.version + 1 } });
       if (written.count !== 1) throw new MergeConflict();
@@ -403,9 +432,10 @@ async function mergeOneIn(tx: Prisma.TransactionClient, { shop, orderId }: Order
     }
   }
   for (const ids of chunks(rows.filter((r) => outcome.get(r.id) === "waiting_for_order").map((r) => r.id))) {
-    await tx.webhookEvent.updateMany({ where: { id: { in: ids } }, data: { outcome: "waiting_for_order" } });
+    const marked = await tx.webhookEvent.updateMany({ where: { id: { in: ids }, processedAt: null }, data: { outcome: "waiting_for_order" } });
+    if (marked.count !== ids.length) throw new MergeConflict();
   }
-  if (!changed) return 0;
+  if (!next) return 0;
   // A backfill's copy queues for its partners only, behind live orders (job-priority.ts).
   const rules = rulesForSources(rows);
   const backfill = rules.backfillOnly ? await tx.backfill.findFirst({ where: { id: rules.backfillOnly, shop }, select: { partner: true } }) : null;
