@@ -50,6 +50,16 @@ const ITEM_FIELD_VARIANTS = [
 ] as const;
 
 let admin: ShopifyAdminStandIn;
+
+/** What the worker hands push for a first send to the TestFreaks stand-in at `baseUrl`. */
+const pushContext = (baseUrl: string): PushContext<TestfreaksConfig> => ({
+  shop: LOCAL_SHOP,
+  config,
+  remoteId: null,
+  previousOutcomeUncertain: false,
+  cache: memoryPartnerCache(),
+  deps: { fetch: globalThis.fetch, now: () => new Date(), logger: silentLogger, baseUrl },
+});
 beforeEach(async () => {
   admin = await startShopifyAdminStandIn({ products: catalogue });
 });
@@ -70,14 +80,7 @@ describe.each(ITEM_FIELD_VARIANTS)("a TestFreaks that $partner", ({ rejectUnknow
   afterEach(async () => {
     await tf.close();
   });
-  const context = (): PushContext<TestfreaksConfig> => ({
-    shop: LOCAL_SHOP,
-    config,
-    remoteId: null,
-    previousOutcomeUncertain: false,
-    cache: memoryPartnerCache(),
-    deps: { fetch: globalThis.fetch, now: () => new Date(), logger: silentLogger, baseUrl: tf.url },
-  });
+  const context = () => pushContext(tf.url);
   const planned = async (order: CanonicalOrder): Promise<TestfreaksOrderRequest> => {
     const plan = testfreaksConnector.plan(order, await lookupProducts(order), config);
     if (plan.kind !== "send") throw new Error(plan.reason);
@@ -121,14 +124,7 @@ describe("the stricter TestFreaks refuses what it does not know", () => {
     const tf = await startTestfreaksSimulator({ rejectUnknownItemFields: true });
     try {
       const request = { order: { id: "#1", customer: { id: "c1" }, items: [{ id: "SKU-1", engraving: TYPED[0] }] } } as unknown as TestfreaksOrderRequest;
-      const ctx: PushContext<TestfreaksConfig> = {
-        shop: LOCAL_SHOP,
-        config,
-        remoteId: null,
-        previousOutcomeUncertain: false,
-        cache: memoryPartnerCache(),
-        deps: { fetch: globalThis.fetch, now: () => new Date(), logger: silentLogger, baseUrl: tf.url },
-      };
+      const ctx = pushContext(tf.url);
 
       const error = await testfreaksConnector.push(request, ctx).then(
         () => null,
