@@ -15,13 +15,18 @@ const ratePerSec = (name: string, fallback: number) =>
     .min(0.01, { error: `${name} must be at least 0.01` })
     .max(1000, { error: `${name} must be at most 1000` })
     .default(fallback);
-const rateBurst = (name: string, fallback: number) =>
+/**
+ * A variable holding a whole number of `unit` within bounds, `fallback` when unset; every
+ * refusal names the variable (`minSays` / `maxSays` replace a bound's plain sentence).
+ */
+const wholeNumber = (name: string, unit: string, { min, max, fallback, minSays, maxSays }: { min: number; max: number; fallback: number; minSays?: string; maxSays?: string }) =>
   z.coerce
-    .number({ error: `${name} must be a whole number of requests` })
-    .int({ error: `${name} must be a whole number of requests` })
-    .min(1, { error: `${name} must be at least 1` })
-    .max(100, { error: `${name} must be at most 100` })
+    .number({ error: `${name} must be a whole number of ${unit}` })
+    .int({ error: `${name} must be a whole number of ${unit}` })
+    .min(min, { error: `${name} must be ${minSays ?? `at least ${min}`}` })
+    .max(max, { error: `${name} must be ${maxSays ?? `at most ${max}`}` })
     .default(fallback);
+const rateBurst = (name: string, fallback: number) => wholeNumber(name, "requests", { min: 1, max: 100, fallback });
 
 // Each partner's base URL override (its meta.ts urlVariable: REVERB_API_URL, ...): a sandbox or a local stand-in.
 const partnerUrlFields = Object.fromEntries(PARTNER_METAS.map((meta) => [meta.urlVariable, url(meta.urlVariable).optional()]));
@@ -38,19 +43,14 @@ const rateFields = Object.assign({}, ...PARTNER_METAS.map(rateFieldsOf)) as Reco
 const EMAIL_ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const maintenanceFields = {
   // Failed attempts for one partner within an hour that open an incident (banner + email).
-  ALERT_FAILURE_THRESHOLD: z.coerce
-    .number({ error: "ALERT_FAILURE_THRESHOLD must be a whole number of failed attempts" })
-    .int({ error: "ALERT_FAILURE_THRESHOLD must be a whole number of failed attempts" })
-    .min(1, { error: "ALERT_FAILURE_THRESHOLD must be at least 1" })
-    .max(10_000, { error: "ALERT_FAILURE_THRESHOLD must be at most 10000" })
-    .default(5),
+  ALERT_FAILURE_THRESHOLD: wholeNumber("ALERT_FAILURE_THRESHOLD", "failed attempts", { min: 1, max: 10_000, fallback: 5 }),
   // Delivery records, attempt logs, cached look-ups and an idle order's personal data are kept this long.
-  RETENTION_DAYS: z.coerce
-    .number({ error: "RETENTION_DAYS must be a whole number of days" })
-    .int({ error: "RETENTION_DAYS must be a whole number of days" })
-    .min(7, { error: "RETENTION_DAYS must be at least 7 (Shopify retries a webhook for up to 48 h; the sync log needs a week)" })
-    .max(3650, { error: "RETENTION_DAYS must be at most 3650" })
-    .default(90),
+  RETENTION_DAYS: wholeNumber("RETENTION_DAYS", "days", {
+    min: 7,
+    max: 3650,
+    fallback: 90,
+    minSays: "at least 7 (Shopify retries a webhook for up to 48 h; the sync log needs a week)",
+  }),
   // Alert emails: smtp://user:password@host:587 (STARTTLS when offered) or smtps://...:465. Unset: no email, the banner only.
   SMTP_URL: z
     .string()
@@ -110,12 +110,13 @@ const envSchema = z
     WORKER: z.enum(["on", "off"], { error: "WORKER must be on or off" }).default("on"),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
     // Minutes between two reconciliations of a shop (orders Shopify changed that no webhook told us of); 0: on demand only.
-    RECONCILE_INTERVAL_MINUTES: z.coerce
-      .number({ error: "RECONCILE_INTERVAL_MINUTES must be a whole number of minutes" })
-      .int({ error: "RECONCILE_INTERVAL_MINUTES must be a whole number of minutes" })
-      .min(0, { error: "RECONCILE_INTERVAL_MINUTES must be 0 (on demand only) or more" })
-      .max(10_080, { error: "RECONCILE_INTERVAL_MINUTES must be at most 10080 (a week)" })
-      .default(60),
+    RECONCILE_INTERVAL_MINUTES: wholeNumber("RECONCILE_INTERVAL_MINUTES", "minutes", {
+      min: 0,
+      max: 10_080,
+      fallback: 60,
+      minSays: "0 (on demand only) or more",
+      maxSays: "at most 10080 (a week)",
+    }),
     ...maintenanceFields,
   })
   .superRefine((env, ctx) => {
