@@ -51,6 +51,8 @@ async function storeIfNewer(db: PrismaClient, shop: string, fresh: OrderSnapshot
         shopifyUpdatedAt: new Date(next.updatedAt),
         customerId: next.customerId,
         email: next.email,
+        // A new version, so that an inbox merge read before this write cannot overwrite it (inbox.server.ts).
+        version: { increment: 1 },
       },
     });
     return true;

@@ -89,7 +89,8 @@ export async function redactCustomer(db: PrismaClient, shop: string, payload: z.
     for (const row of snapshots) {
       const snapshot = JSON.parse(row.payload) as OrderSnapshot;
       for (const e of [...emailsOf(snapshot), ...(row.email ? [row.email] : [])]) emails.add(e);
-      await tx.orderSnapshot.update({ where: { id: row.id }, data: { payload: JSON.stringify(redactSnapshotPii(snapshot)), email: null } });
+      // A new version: an inbox merge read before this erasure must not write the order back over it (its compare-and-set fails).
+      await tx.orderSnapshot.update({ where: { id: row.id }, data: { payload: JSON.stringify(redactSnapshotPii(snapshot)), email: null, version: { increment: 1 } } });
     }
     const orderIds = [...new Set([...snapshots.map((s) => s.orderId), ...orders_to_redact])];
     // The inbox keeps each delivery's order as it came: those copies are erased too

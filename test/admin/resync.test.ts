@@ -68,11 +68,14 @@ describe("resync of one order", () => {
     // The merchant cancelled the order in Shopify; the orders/cancelled webhook never reached us.
     admin.recordWebhook(loadFixture("orders-cancelled.discount-code-cad.derived"));
     expect((await stored()).cancelledAt).toBeNull();
+    const versionBefore = (await h.ctx.db.orderSnapshot.findFirstOrThrow({ where: { shop: SHOP, orderId: ORDER_1001 } })).version;
 
     const result = await resyncFromShopify(deps, SHOP, ORDER_1001, { force: true });
 
     expect(result).toMatchObject({ ok: true, queued: 1, refreshed: true, message: "#1001 is queued for 1 partner with the latest data from Shopify." });
     expect((await stored()).cancelledAt).not.toBeNull();
+    // A new version: an inbox merge that read the order before cannot write its older copy over this one.
+    expect((await h.ctx.db.orderSnapshot.findFirstOrThrow({ where: { shop: SHOP, orderId: ORDER_1001 } })).version).toBe(versionBefore + 1);
     expect((await job()).status).toBe("pending");
     await settle();
     expect((await job()).status).toBe("synced");

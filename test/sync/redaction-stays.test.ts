@@ -39,6 +39,18 @@ async function everythingStored(): Promise<string> {
 const mixedCase = (raw: string) => raw.replaceAll(EMAIL, "Jane.Doe+ShopifyTest@Example.COM");
 
 describe("customers/redact stays in force", () => {
+  it("gives the erased snapshot a new version, so an inbox merge that read the order before cannot write its personal data back", async () => {
+    await p.send("orders/create", loadFixture("orders-create.discount-code-cad"));
+    const before = await h.ctx.db.orderSnapshot.findFirstOrThrow({ where: { shop: SHOP, orderId: ORDER } });
+
+    expect((await redact({ id: CUSTOMER, email: EMAIL }, [Number(ORDER)])).status).toBe(200);
+
+    const after = await h.ctx.db.orderSnapshot.findFirstOrThrow({ where: { shop: SHOP, orderId: ORDER } });
+    expect(after.version).toBe(before.version + 1);
+    // The merge's compare-and-set on the version it read now writes nothing.
+    expect((await h.ctx.db.orderSnapshot.updateMany({ where: { id: before.id, version: before.version }, data: { email: EMAIL } })).count).toBe(0);
+  });
+
   it("a later delivery of the erased customer's order is stored without the personal data, in the snapshot and in the inbox", async () => {
     await p.send("orders/create", loadFixture("orders-create.discount-code-cad"));
     expect((await redact({ id: CUSTOMER, email: EMAIL }, [Number(ORDER)])).status).toBe(200);
