@@ -291,17 +291,20 @@ interface MergePlan {
   rows: EventRow[];
   stored: SnapshotRow | null;
   outcome: Map<string, "recorded" | "stale" | "waiting_for_order">;
-  /** The snapshot to store, when it differs from the stored one. */
-  next: { snapshot: OrderSnapshot; rank: number } | null;
+  /** The order with every delivery applied (null while only parts of it arrived), before the redaction check. */
+  merged: { snapshot: OrderSnapshot; rank: number } | null;
+  /** The stored snapshot as JSON text, null when none: what `merged` is compared with. */
+  before: string | null;
+  copyOf: (row: EventRow) => OrderSnapshot | null;
 }
 
 /**
  * Reads the orders' waiting deliveries and stored snapshots (one query each)
  * and decides each merge, outside any transaction: on SQLite a transaction
  * holds the one write lock, and the webhook path's appends wait for it
- * (db.sqlite-direct.ts), so it holds only the writes. What was read is
- * checked when written (applyMerges): a snapshot by its version, a delivery by
- * being still unmerged.
+ * (db.sqlite-direct.ts), so it holds only the writes and the redaction check.
+ * What was read is checked when written (applyMerges): a snapshot by its
+ * version (every writer of a snapshot bumps it), a delivery by being still unmerged.
  */
 async function planMerges(db: PrismaClient, orders: OrderKey[]): Promise<MergePlan[]> {
   const wanted = new Set(orders.map(orderKey));
@@ -317,7 +320,7 @@ async function planMerges(db: PrismaClient, orders: OrderKey[]): Promise<MergePl
   const plans: MergePlan[] = [];
   for (const order of orders) {
     const key = orderKey(order);
-    plans.push(await planMerge(db, order, rowsOf.get(key) ?? [], storedOf.get(key) ?? null));
+    plans.push(planMerge(order, rowsOf.get(key) ?? [], storedOf.get(key) ?? null));
   }
   return plans;
 }
@@ -325,8 +328,12 @@ async function planMerges(db: PrismaClient, orders: OrderKey[]): Promise<MergePl
 /** Writes the planned merges; throws MergeConflict when another process wrote one of them since they were read. */
 async function applyMerges(tx: Prisma.TransactionClient, plans: MergePlan[], now: () => Date): Promise<Map<string, number>> {
   const configs = partnerConfigsOf(tx);
+  // In the transaction, so that a customers/redact committed after the plan was read is seen (on SQLite
+  // the transactions take turns); one look for the pass, as most shops never had one.
+  const shops = [...new Set(plans.map((plan) => plan.order.shop))];
+  const redacting = new Set((await tx.complianceRequest.groupBy({ by: ["shop"], where: { shop: { in: shops }, topic: "customers/redact" } })).map((row) => row.shop));
   const jobs = new Map<string, number>();
-  for (const plan of plans) jobs.set(orderKey(plan.order), await applyMerge(tx, plan, now, configs));
+  for (const plan of plans) jobs.set(orderKey(plan.order), await applyMerge(tx, plan, redacting.has(plan.order.shop), now, configs));
   return jobs;
 }
 
@@ -354,14 +361,13 @@ function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
 type EventRow = Awaited<ReturnType<Prisma.TransactionClient["webhookEvent"]["findMany"]>>[number];
 type SnapshotRow = Awaited<ReturnType<Prisma.TransactionClient["orderSnapshot"]["findMany"]>>[number];
 
-/** One order's merge decided: its waiting deliveries (any order) applied to its stored snapshot. */
-async function planMerge(db: PrismaClient, order: OrderKey, unsorted: EventRow[], stored: SnapshotRow | null): Promise<MergePlan> {
+/** One order's merge decided, in memory: its waiting deliveries (any order) applied to its stored snapshot. */
+function planMerge(order: OrderKey, unsorted: EventRow[], stored: SnapshotRow | null): MergePlan {
   // Sorted here, not by the query: with an ORDER BY on receivedAt, SQLite's planner walks the
   // (shop, receivedAt) index through every delivery the shop ever had instead of the handful of
   // this order's (shop, orderId, processedAt), and each merge grew slower with the inbox.
   const rows = unsorted.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const outcome = new Map<string, "recorded" | "stale" | "waiting_for_order">();
-  if (rows.length === 0) return { order, rows, stored, outcome, next: null };
   let current: { snapshot: OrderSnapshot; rank: number } | null = stored ? { snapshot: JSON.parse(stored.payload) as OrderSnapshot, rank: stored.topicRank } : null;
   const before = current ? JSON.stringify(current.snapshot) : null;
   // Parsed once per distinct text: Shopify's retries and redeliveries of one state carry the
@@ -405,16 +411,16 @@ async function planMerge(db: PrismaClient, order: OrderKey, unsorted: EventRow[]
     current = { ...current, snapshot: next };
   }
 
-  // A customer erased on request stays erased: a later delivery of their order is stored without the personal data
-  // (the inbox's copies are erased at once: that needs no transaction).
-  if (current) current = { ...current, snapshot: await keepRedacted(db, order.shop, current.snapshot, rows, copyOf) };
-  const changed = current !== null && JSON.stringify(current.snapshot) !== before;
-  return { order, rows, stored, outcome, next: changed ? current : null };
+  return { order, rows, stored, outcome, merged: current, before, copyOf };
 }
 
 /** One planned merge written: the snapshot over the version it was read at, the deliveries marked, the jobs queued. */
-async function applyMerge(tx: Prisma.TransactionClient, { order, rows, stored, outcome, next }: MergePlan, now: () => Date, configs: PartnerConfigs): Promise<number> {
+async function applyMerge(tx: Prisma.TransactionClient, plan: MergePlan, shopHasRedactions: boolean, now: () => Date, configs: PartnerConfigs): Promise<number> {
+  const { order, rows, stored, outcome, merged, before, copyOf } = plan;
   const { shop, orderId } = order;
+  // A customer erased on request stays erased: a later delivery of their order is stored without the personal data.
+  const kept = merged && shopHasRedactions ? { ...merged, snapshot: await keepRedacted(tx, shop, merged.snapshot, rows, copyOf) } : merged;
+  const next = kept !== null && JSON.stringify(kept.snapshot) !== before ? kept : null;
   if (next) {
     const data = snapshotRow(shop, next.snapshot, next.rank);
     if (stored) {
